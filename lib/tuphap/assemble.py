@@ -1,0 +1,72 @@
+"""From executed section notebooks to one report: nbconvert for each section, then the page around them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
+from nbconvert import HTMLExporter
+
+from tuphap import __version__
+
+_TEMPLATE_ROOT = files("tuphap") / "templates"
+_PAGE = Environment(loader=PackageLoader("tuphap", "templates"), autoescape=True).get_template("page.html.j2")
+
+
+@dataclass(frozen=True)
+class SectionHtml:
+    name: str
+    html: str
+
+
+def _exporter() -> HTMLExporter:
+    return HTMLExporter(
+        extra_template_basedirs=[str(_TEMPLATE_ROOT / "nbconvert")],
+        template_name="report_section",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+
+
+def section_html(notebooks: list[Path]) -> list[SectionHtml]:
+    """Each executed notebook's rich outputs as an HTML fragment (code, prompts and streams dropped)."""
+    exporter = _exporter()
+    return [SectionHtml(nb.stem, exporter.from_filename(str(nb))[0]) for nb in notebooks]
+
+
+def stylesheet() -> str:
+    return (files("tuphap") / "static" / "report.css").read_text(encoding="utf-8")
+
+
+def _as_endnotes(sections: list[SectionHtml]) -> tuple[list[SectionHtml], list[Markup]]:
+    """Replace inline footnotes by numbered calls, returning the notes for the end of the page."""
+    notes: list[Markup] = []
+    converted = []
+    for section in sections:
+        soup = BeautifulSoup(section.html, "html.parser")
+        for span in soup.select("span.footnote"):
+            notes.append(Markup(span.decode_contents()))
+            number = len(notes)
+            call = soup.new_tag("sup", attrs={"class": "fn-ref", "id": f"fnref-{number}"})
+            link = soup.new_tag("a", href=f"#fn-{number}")
+            link.string = str(number)
+            call.append(link)
+            span.replace_with(call)
+        converted.append(SectionHtml(section.name, str(soup)))
+    return converted, notes
+
+
+def render_page(sections: list[SectionHtml], title: str, *, for_print: bool) -> str:
+    """The whole report. For the PDF footnotes stay inline (the page layout places them at the foot of
+    their page); for the browser they become numbered notes at the end."""
+    notes: list[Markup] = []
+    if not for_print:
+        sections, notes = _as_endnotes(sections)
+    return _PAGE.render(
+        title=title, css=Markup(stylesheet()), version=__version__, footnotes=notes,
+        sections=[{"name": s.name, "html": Markup(s.html)} for s in sections],
+    )

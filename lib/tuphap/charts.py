@@ -1,0 +1,75 @@
+"""Charts in one house style: serif Vietnamese labels, values formatted the Vietnamese way, PNG output.
+
+Figures are built with matplotlib's object API (no pyplot), so nothing leaks between reports that
+share a kernel.
+"""
+from __future__ import annotations
+
+import io
+
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+STYLE = {
+    "font.family": "serif",
+    "font.serif": ["Times New Roman", "Liberation Serif", "Tinos", "DejaVu Serif"],
+    "font.size": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+}
+PALETTE = ["#1f4e79", "#9dc3e6", "#c55a11", "#7f7f7f", "#548235", "#bf9000", "#7030a0", "#2e75b6"]
+CURRENT, PREVIOUS = PALETTE[0], PALETTE[1]
+DPI = 200
+WIDTH_IN = 6.3
+
+
+def _figure(height_in: float) -> Figure:
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI)
+        FigureCanvasAgg(fig)
+    return fig
+
+
+def _png(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(STYLE):
+        fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def horizontal_bars(labels: list[str], values: list[float], value_texts: list[str], unit: str) -> bytes:
+    """One bar per category, largest first kept in the given order, each labelled with its value."""
+    with matplotlib.rc_context(STYLE):
+        fig = _figure(0.45 * len(labels) + 0.8)
+        ax = fig.add_subplot()
+        positions = list(range(len(labels)))[::-1]
+        ax.barh(positions, values, color=[PALETTE[i % len(PALETTE)] for i in range(len(labels))], height=0.6)
+        ax.set_yticks(positions, labels)
+        ax.set_xlabel(unit)
+        ax.bar_label(ax.containers[0], labels=value_texts, padding=3)
+        ax.set_xlim(0, max(values) * 1.18 if max(values) > 0 else 1)
+        ax.tick_params(axis="x", labelbottom=False, length=0)
+        return _png(fig)
+
+
+def year_pairs(labels: list[str], previous: list[float], current: list[float],
+               previous_texts: list[str], current_texts: list[str], years: tuple[int, int]) -> bytes:
+    """Previous and current year side by side for each indicator."""
+    with matplotlib.rc_context(STYLE):
+        fig = _figure(0.7 * len(labels) + 0.9)
+        ax = fig.add_subplot()
+        centres = list(range(len(labels)))[::-1]
+        height = 0.38
+        old = ax.barh([c + height / 2 for c in centres], previous, height, color=PREVIOUS, label=str(years[0]))
+        new = ax.barh([c - height / 2 for c in centres], current, height, color=CURRENT, label=str(years[1]))
+        ax.bar_label(old, labels=previous_texts, padding=3)
+        ax.bar_label(new, labels=current_texts, padding=3)
+        ax.set_yticks(centres, labels)
+        top = max(previous + current)
+        ax.set_xlim(0, top * 1.18 if top > 0 else 1)
+        ax.tick_params(axis="x", labelbottom=False, length=0)
+        ax.legend(loc="lower right", frameon=False)
+        return _png(fig)

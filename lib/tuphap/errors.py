@@ -1,0 +1,34 @@
+"""Errors a user can act on. The CLI prints them as one message, without a traceback."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class TuphapError(Exception):
+    """Base class: a problem in the user's files or command, explained in its message."""
+
+
+class DataError(TuphapError):
+    """A problem in one data file, located as precisely as the file allows."""
+
+    def __init__(self, file: Path | str, message: str, *, row: int | None = None, field: str | None = None):
+        self.file, self.row, self.field, self.message = str(file), row, field, message
+        where = self.file
+        if row is not None:
+            where += f", row {row}"
+        if field is not None:
+            where += f", field '{field}'"
+        super().__init__(f"{where}: {message}")
+
+
+class SectionFailed(TuphapError):
+    """A section notebook raised while it ran; its executed copy was kept for inspection."""
+
+    def __init__(self, unit: str, year: int, section: str, cell: int | None, error: str, notebook: Path):
+        self.unit, self.year, self.section, self.cell = unit, year, section, cell
+        self.error, self.notebook = error, notebook
+        cell_text = f"cell {cell}" if cell is not None else "before any cell ran"
+        super().__init__(
+            f"unit {unit}, year {year}, section {section}, {cell_text}: {error}\n"
+            f"  executed notebook kept at {notebook}"
+        )

@@ -1,0 +1,273 @@
+"""Reading the data files: units registry, indicator catalogue, values, narrative and params."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from tuphap.catalogue import INDICATOR_TYPES, Catalogue, Indicator
+from tuphap.config import ProjectPaths, check_slug
+from tuphap.errors import DataError, TuphapError
+
+UNIT_KINDS = ("xã", "phường", "thị trấn")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text.strip())
+
+
+def read_table(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[dict]:
+    """Rows of a UTF-8 CSV as dicts of NFC strings, with each row's line number under '_row'."""
+    if not path.is_file():
+        raise DataError(path, "file not found")
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            header = [nfc(name) for name in reader.fieldnames or []]
+            missing = [name for name in required if name not in header]
+            if missing:
+                raise DataError(path, f"missing column(s) {', '.join(missing)}; the header is {header}", row=1)
+            unknown = [name for name in header if name not in required + optional]
+            if unknown:
+                raise DataError(path, f"unknown column(s) {', '.join(unknown)}", row=1)
+            reader.fieldnames = header
+            rows = []
+            for row in reader:
+                cleaned = {key: nfc(value or "") for key, value in row.items() if key is not None}
+                cleaned["_row"] = reader.line_num
+                rows.append(cleaned)
+            return rows
+    except UnicodeDecodeError as exc:
+        raise DataError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start}); save it as CSV UTF-8") from None
+
+
+def _require(path: Path, row: dict, field: str) -> str:
+    if not row.get(field):
+        raise DataError(path, "empty value", row=row["_row"], field=field)
+    return row[field]
+
+
+@dataclass(frozen=True)
+class Unit:
+    slug: str
+    code: str
+    kind: str
+    name: str
+    hamlet_kind: str
+    district: str
+    province: str
+    sample: bool
+
+    @property
+    def full_name(self) -> str:
+        """'thị trấn Tân Khai', as it reads inside a sentence."""
+        return f"{self.kind} {self.name}"
+
+
+def load_units(path: Path) -> dict[str, Unit]:
+    units: dict[str, Unit] = {}
+    columns = ("slug", "code", "kind", "name", "hamlet_kind", "district", "province", "sample")
+    for row in read_table(path, columns):
+        slug = _require(path, row, "slug")
+        try:
+            check_slug(slug)
+        except TuphapError as exc:
+            raise DataError(path, str(exc), row=row["_row"], field="slug") from None
+        if slug in units:
+            raise DataError(path, f"unit {slug!r} is listed twice", row=row["_row"], field="slug")
+        kind = _require(path, row, "kind")
+        if kind not in UNIT_KINDS:
+            raise DataError(path, f"kind {kind!r} is not one of {', '.join(UNIT_KINDS)}", row=row["_row"], field="kind")
+        if row["sample"] not in ("yes", "no"):
+            raise DataError(path, f"expected 'yes' or 'no', found {row['sample']!r}", row=row["_row"], field="sample")
+        units[slug] = Unit(
+            slug=slug, code=row["code"], kind=kind, name=_require(path, row, "name"),
+            hamlet_kind=_require(path, row, "hamlet_kind"), district=row["district"],
+            province=_require(path, row, "province"), sample=row["sample"] == "yes",
+        )
+    return units
+
+
+def load_catalogue(path: Path) -> Catalogue:
+    columns = ("id", "section", "label", "unit", "type")
+    relations = ("part_of", "subset_of", "numerator", "denominator")
+    rows = read_table(path, columns, relations)
+    indicators, seen = [], set()
+    for row in rows:
+        ind_id = _require(path, row, "id")
+        if "." not in ind_id or not re.fullmatch(r"[a-z0-9_.]+", ind_id):
+            raise DataError(path, f"id {ind_id!r} must look like 'area.name' (lowercase, digits, '_')", row=row["_row"], field="id")
+        if ind_id in seen:
+            raise DataError(path, f"indicator {ind_id!r} is listed twice", row=row["_row"], field="id")
+        seen.add(ind_id)
+        if row["type"] not in INDICATOR_TYPES:
+            raise DataError(path, f"type {row['type']!r} is not one of {', '.join(INDICATOR_TYPES)}", row=row["_row"], field="type")
+        if row["type"] == "rate" and not (row.get("numerator") and row.get("denominator")):
+            raise DataError(path, "a rate needs both numerator and denominator", row=row["_row"], field="numerator")
+        indicators.append(Indicator(
+            id=ind_id, section=_require(path, row, "section"), label=_require(path, row, "label"),
+            unit=row["unit"], type=row["type"], **{name: row.get(name, "") for name in relations},
+        ))
+    for ind, row in zip(indicators, rows):
+        for name in relations:
+            target = getattr(ind, name)
+            if target and target not in seen:
+                raise DataError(path, f"refers to unknown indicator {target!r}", row=row["_row"], field=name)
+    return Catalogue(indicators)
+
+
+def _parse_number(path: Path, row: dict) -> float:
+    text = row["value"]
+    try:
+        return float(text)
+    except ValueError:
+        raise DataError(path, f"{text!r} is not a number (write 1733, not 1.733 or text)", row=row["_row"], field="value") from None
+
+
+def load_values(folder: Path, units: dict[str, Unit], catalogue: Catalogue) -> pd.DataFrame:
+    """Every values file, as one long table: unit, year, indicator, value, plus the source file and row."""
+    files = sorted(folder.glob("*.csv"))
+    if not files:
+        raise DataError(folder, "no values files (*.csv) found")
+    records, seen = [], {}
+    for path in files:
+        for row in read_table(path, ("unit", "year", "indicator", "value"), ("note",)):
+            unit = _require(path, row, "unit")
+            if unit not in units:
+                raise DataError(path, f"unknown unit {unit!r} (not in data/units.csv)", row=row["_row"], field="unit")
+            indicator = _require(path, row, "indicator")
+            if indicator not in catalogue:
+                raise DataError(path, f"unknown indicator {indicator!r} (not in data/indicators.csv)", row=row["_row"], field="indicator")
+            if catalogue[indicator].derived:
+                raise DataError(path, f"{indicator!r} is computed from other indicators; do not enter it", row=row["_row"], field="indicator")
+            if not re.fullmatch(r"\d{4}", row["year"]):
+                raise DataError(path, f"year {row['year']!r} is not a four-digit year", row=row["_row"], field="year")
+            year = int(row["year"])
+            if not row["value"]:
+                continue  # an empty cell means "not reported"; a zero must be written as 0
+            key = (unit, year, indicator)
+            if key in seen:
+                raise DataError(path, f"duplicate of {seen[key]} for {unit}, {year}, {indicator}", row=row["_row"])
+            seen[key] = f"{path.name} row {row['_row']}"
+            records.append({"unit": unit, "year": year, "indicator": indicator,
+                            "value": _parse_number(path, row), "file": str(path), "row": row["_row"]})
+    return pd.DataFrame.from_records(records, columns=["unit", "year", "indicator", "value", "file", "row"])
+
+
+class Signer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    title: str = "CHỦ TỊCH"
+    on_behalf: str = "TM. ỦY BAN NHÂN DÂN"
+
+
+class Period(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    start: dt.date
+    end: dt.date
+
+
+class ReportParams(BaseModel):
+    """Document metadata of one report: params/<year>/<unit>.yaml."""
+    model_config = ConfigDict(extra="forbid")
+    document_number: str = ""
+    document_symbol: str = "BC-UBND"
+    issuer: str = "ỦY BAN NHÂN DÂN"
+    place: str
+    date: dt.date
+    request: str
+    data_period: Period | None = None
+    signer: Signer
+    recipients: list[str]
+
+
+def load_params(path: Path) -> ReportParams:
+    if not path.is_file():
+        raise TuphapError(f"params file not found: expected {path}")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise DataError(path, f"not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise DataError(path, "expected a mapping of keys such as place, date, signer")
+    try:
+        return ReportParams.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(part) for part in first["loc"])
+        raise DataError(path, f"{first['msg']} ({len(exc.errors())} problem(s) in all)", field=key) from None
+
+
+@dataclass(frozen=True)
+class NarrativeBlock:
+    key: str
+    text: str
+    file: Path
+    line: int  # line of the block's first text line, for messages
+
+
+_BLOCK_HEADING = re.compile(r"^##\s+([a-z0-9_.-]+)\s*$")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def _without_comments(text: str) -> str:
+    """Drop <!-- notes --> but keep their line breaks, so line numbers in messages stay right."""
+    return _COMMENT.sub(lambda match: "\n" * match.group(0).count("\n"), text)
+
+
+def load_narrative(path: Path) -> dict[str, NarrativeBlock]:
+    """A unit's prose for one year: blocks introduced by '## key' lines, Markdown inside."""
+    if not path.is_file():
+        raise TuphapError(f"narrative file not found: expected {path}")
+    blocks: dict[str, NarrativeBlock] = {}
+    key, start, lines = None, 0, []
+
+    def close():
+        if key is not None:
+            blocks[key] = NarrativeBlock(key, "\n".join(lines).strip(), path, start)
+
+    text = _without_comments(nfc(path.read_text(encoding="utf-8-sig")))
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _BLOCK_HEADING.match(line)
+        if match:
+            close()
+            key, start, lines = match.group(1), number + 1, []
+            if key in blocks:
+                raise DataError(path, f"block '## {key}' appears twice", row=number)
+        elif key is not None:
+            lines.append(line)
+        elif line.strip():
+            raise DataError(path, "text before the first '## block-key' line", row=number)
+    close()
+    return blocks
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything under data/ that is shared by all reports."""
+    paths: ProjectPaths
+    units: dict[str, Unit]
+    catalogue: Catalogue
+    values: pd.DataFrame
+
+    @classmethod
+    def load(cls, paths: ProjectPaths) -> "Dataset":
+        units = load_units(paths.units_file)
+        catalogue = load_catalogue(paths.indicators_file)
+        return cls(paths, units, catalogue, load_values(paths.values_dir, units, catalogue))
+
+    def unit(self, slug: str) -> Unit:
+        if slug not in self.units:
+            raise TuphapError(f"unknown unit {slug!r}: not in {self.paths.units_file}")
+        return self.units[slug]
+
+    def values_for(self, unit: str, year: int) -> dict[str, float]:
+        rows = self.values[(self.values["unit"] == unit) & (self.values["year"] == year)]
+        return dict(zip(rows["indicator"], rows["value"]))

@@ -1,0 +1,162 @@
+"""What a section notebook calls: one object per (unit, year) whose methods return displayable HTML."""
+from __future__ import annotations
+
+import base64
+import html
+from dataclasses import dataclass
+from functools import cached_property
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from tuphap import charts, formatting
+from tuphap.config import ProjectPaths, check_slug, check_year
+from tuphap.figures import Figures
+from tuphap.loading import Dataset, NarrativeBlock, ReportParams, load_narrative, load_params
+from tuphap.prose import Source, fill, fill_words, missing_indicators
+
+_TEMPLATES = Environment(loader=PackageLoader("tuphap", "templates"), autoescape=True, undefined=StrictUndefined)
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A piece of the report. Jupyter shows it as HTML; assembly collects that HTML."""
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return f"<Fragment: {len(self.html)} characters of HTML>"
+
+
+class Section:
+    def __init__(self, dataset: Dataset, unit: str, year: int):
+        self.dataset = dataset
+        self.unit = dataset.unit(check_slug(unit))
+        self.year = check_year(year)
+        paths = dataset.paths
+        self.params: ReportParams = load_params(paths.params_file(self.year, unit))
+        self.narrative_file = paths.narrative_file(self.year, unit)
+        self.narrative_blocks: dict[str, NarrativeBlock] = load_narrative(self.narrative_file)
+
+    # -- data -------------------------------------------------------------------------------
+    def figures(self, year: int | None = None) -> Figures:
+        return Figures(self.dataset.catalogue, self.dataset.values_for(self.unit.slug, year or self.year))
+
+    @cached_property
+    def words(self) -> dict[str, str]:
+        """The document's words that prose can use as {name}."""
+        period = self.params.data_period
+        unit = self.unit
+        return {
+            "year": str(self.year), "next_year": str(self.year + 1), "prev_year": str(self.year - 1),
+            "unit_kind": unit.kind, "unit_name": unit.name, "unit_full": unit.full_name,
+            "hamlet": unit.hamlet_kind, "district": unit.district, "province": unit.province,
+            "request": self.params.request,
+            "period_note": (f"(số liệu thực tế tính từ {formatting.date_short(period.start)} "
+                            f"đến {formatting.date_short(period.end)})") if period else "",
+        }
+
+    # -- prose ------------------------------------------------------------------------------
+    def _words_for(self, year: int) -> dict[str, str]:
+        return {**self.words, "year": str(year), "next_year": str(year + 1), "prev_year": str(year - 1)}
+
+    def text(self, template: str, *, year: int | None = None, optional: bool = False) -> Fragment:
+        """Generic prose of this section. With optional=True it is left out when a figure is missing;
+        year= fills the placeholders with another year's figures (e.g. year - 1 for a comparison)."""
+        figures = self.figures(year)
+        if optional and missing_indicators(template, figures):
+            return Fragment("")
+        source = Source("text in a section notebook")
+        return Fragment(fill(template, figures, self._words_for(year or self.year), source))
+
+    def _block_html(self, key: str) -> str | None:
+        block = self.narrative_blocks.get(key)
+        if block is None:
+            return None
+        source = Source(f"{block.file}, block '## {key}' (line {block.line})")
+        return fill(block.text, self.figures(), self.words, source) if block.text else ""
+
+    def narrative(self, key: str) -> Fragment:
+        """The unit's own prose for this year: the block '## key' of its narrative file."""
+        body = self._block_html(key)
+        if body is None:
+            return Fragment(
+                f'<p class="missing">[Chưa có nội dung: thêm mục “## {html.escape(key)}” vào '
+                f"{html.escape(str(self.narrative_file))}]</p>"
+            )
+        return Fragment(body)
+
+    def narrative_section(self, title: str, key: str, *, level: int = 4) -> Fragment:
+        """A heading followed by a narrative block; an empty block reads 'title (không có)'."""
+        body = self._block_html(key)
+        if body == "":
+            return self.heading(f"{title} (không có)", level=level)
+        return Fragment(self.heading(title, level=level).html + self.narrative(key).html)
+
+    # -- structure --------------------------------------------------------------------------
+    def heading(self, text: str, *, level: int = 3, style: str = "") -> Fragment:
+        """A heading; style 'italic' for the reference's italic sub-items (1.1., a), ...)."""
+        words = html.escape(self._fill_words(text))
+        css = f' class="{style}"' if style else ""
+        return Fragment(f"<h{level}{css}>{words}</h{level}>")
+
+    def part(self, label: str, title: str) -> Fragment:
+        """'Phần thứ nhất:' over a bold centred title."""
+        return Fragment(_TEMPLATES.get_template("part.html.j2").render(
+            label=self._fill_words(label), title=self._fill_words(title)))
+
+    def _fill_words(self, text: str) -> str:
+        return fill_words(text, self.words, Source("heading or caption in a section notebook"))
+
+    def document_header(self, subject: str) -> Fragment:
+        """The Nghị định 30/2020 header: issuing body and number left, national name and motto right,
+        place and date, then 'BÁO CÁO' and the subject line."""
+        params = self.params
+        return Fragment(_TEMPLATES.get_template("header.html.j2").render(
+            unit=self.unit, params=params, date_line=f"{params.place}, {formatting.date_long(params.date)}",
+            subject=self._fill_words(subject),
+        ))
+
+    def signature_block(self) -> Fragment:
+        """'Nơi nhận:' and the recipients at left, the signer at right."""
+        return Fragment(_TEMPLATES.get_template("signature.html.j2").render(params=self.params))
+
+    # -- charts -----------------------------------------------------------------------------
+    def _figure_html(self, png: bytes, caption: str) -> Fragment:
+        data = base64.b64encode(png).decode("ascii")
+        return Fragment(
+            f'<figure class="chart"><img src="data:image/png;base64,{data}" alt="{html.escape(caption)}">'
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+        )
+
+    def parts_chart(self, total_id: str, caption: str) -> Fragment:
+        """Bars for the parts of a total (the catalogue's 'part_of'); nothing when no part has data."""
+        figures = self.figures()
+        parts = figures.present_parts(total_id)
+        if not parts:
+            return Fragment("")
+        values = [figures.value(p.id) for p in parts]
+        png = charts.horizontal_bars([p.label for p in parts], values, [figures.format(p.id, pad=False) for p in parts],
+                                     self.dataset.catalogue[total_id].unit)
+        return self._figure_html(png, self._fill_words(caption))
+
+    def year_comparison_chart(self, section: str, caption: str) -> Fragment:
+        """This year beside last year for every counted indicator of a section known in both years."""
+        now, before = self.figures(), self.figures(self.year - 1)
+        shared = [ind for ind in self.dataset.catalogue.in_section(section)
+                  if ind.type == "count" and now.has(ind.id) and before.has(ind.id)]
+        if not shared:
+            return Fragment("")
+        png = charts.year_pairs(
+            [f"{ind.label} ({ind.unit})" for ind in shared],
+            [before.value(i.id) for i in shared], [now.value(i.id) for i in shared],
+            [before.format(i.id, pad=False) for i in shared], [now.format(i.id, pad=False) for i in shared],
+            (self.year - 1, self.year),
+        )
+        return self._figure_html(png, self._fill_words(caption))
+
+
+def open_section(unit: str, year: int, root: str | None = None) -> Section:
+    """Load the data, params and narrative of one report, for a section notebook to write from."""
+    return Section(Dataset.load(ProjectPaths.discover(root)), unit, year)
