@@ -14,7 +14,9 @@ from matplotlib.figure import Figure
 STYLE = {
     "font.family": "serif",
     "font.serif": ["Times New Roman", "Liberation Serif", "Tinos", "DejaVu Serif"],
-    "font.size": 10,
+    "font.size": 11,
+    "figure.facecolor": "white",
+    "savefig.facecolor": "white",
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.titlesize": 11,
@@ -23,7 +25,7 @@ STYLE = {
 PALETTE = ["#1f4e79", "#9dc3e6", "#c55a11", "#7f7f7f", "#548235", "#bf9000", "#7030a0", "#2e75b6"]
 CURRENT, PREVIOUS = PALETTE[0], PALETTE[1]
 DPI = 200
-WIDTH_IN = 6.3
+WIDTH_IN = 6.0
 
 
 def _figure(height_in: float) -> Figure:

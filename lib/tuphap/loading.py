@@ -123,12 +123,16 @@ def load_catalogue(path: Path) -> Catalogue:
     return Catalogue(indicators)
 
 
-def _parse_number(path: Path, row: dict) -> float:
+def _parse_number(path: Path, row: dict, indicator: Indicator) -> float:
     text = row["value"]
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         raise DataError(path, f"{text!r} is not a number (write 1733, not 1.733 or text)", row=row["_row"], field="value") from None
+    if indicator.type == "count" and not value.is_integer():
+        raise DataError(path, f"{text!r}: {indicator.id} counts {indicator.unit}, so it must be a whole number "
+                              "(write 1733, not 1.733)", row=row["_row"], field="value")
+    return value
 
 
 def load_values(folder: Path, units: dict[str, Unit], catalogue: Catalogue) -> pd.DataFrame:
@@ -157,7 +161,7 @@ def load_values(folder: Path, units: dict[str, Unit], catalogue: Catalogue) -> p
                 raise DataError(path, f"duplicate of {seen[key]} for {unit}, {year}, {indicator}", row=row["_row"])
             seen[key] = f"{path.name} row {row['_row']}"
             records.append({"unit": unit, "year": year, "indicator": indicator,
-                            "value": _parse_number(path, row), "file": str(path), "row": row["_row"]})
+                            "value": _parse_number(path, row, catalogue[indicator]), "file": str(path), "row": row["_row"]})
     return pd.DataFrame.from_records(records, columns=["unit", "year", "indicator", "value", "file", "row"])
 
 

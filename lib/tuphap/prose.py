@@ -60,21 +60,40 @@ def missing_indicators(template: str, figures: Figures) -> list[str]:
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).use(footnote_plugin)
 
-    def inline_footnote(renderer, tokens, idx, options, env):
-        note = env["footnotes"]["list"][tokens[idx].meta["id"]]
-        return f'<span class="footnote">{renderer.renderInline(note["tokens"], options, env)}</span>'
+    def footnote_in_place(renderer, tokens, idx, options, env):
+        note_id = tokens[idx].meta["id"]
+        return f'<span class="footnote">{env["notes"][note_id]}</span>'
 
-    md.add_render_rule("footnote_ref", inline_footnote)
+    md.add_render_rule("footnote_ref", footnote_in_place)
     return md
 
 
 _MD = _markdown()
 
 
+def _footnote_bodies(tokens, env: dict) -> dict[int, str]:
+    """The HTML of each footnote by id: ^[inline] notes carry their tokens, [^label] notes live in
+    the footnote block that the parser appends after the text."""
+    bodies = {note_id: _MD.renderer.renderInline(note["tokens"], _MD.options, env)
+              for note_id, note in env.get("footnotes", {}).get("list", {}).items() if "tokens" in note}
+    current = None
+    for token in tokens:
+        if token.type == "footnote_open" and token.meta["id"] not in bodies:
+            current = token.meta["id"]
+            bodies[current] = ""
+        elif token.type == "footnote_close":
+            current = None
+        elif current is not None and token.type == "inline":
+            separator = " " if bodies[current] else ""
+            bodies[current] += separator + _MD.renderer.renderInline(token.children, _MD.options, env)
+    return bodies
+
+
 def render_markdown(text: str) -> str:
     """Markdown to HTML; footnotes stay inline as <span class="footnote"> for assembly to place."""
     env: dict = {}
     tokens = _MD.parse(text, env)
+    env["notes"] = _footnote_bodies(tokens, env)
     cut = next((i for i, tok in enumerate(tokens) if tok.type == "footnote_block_open"), len(tokens))
     return _MD.renderer.render(tokens[:cut], _MD.options, env)
 

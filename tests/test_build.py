@@ -1,0 +1,163 @@
+"""End to end: `tuphap build` for Tân Khai 2024, checked against the reference report."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from tests.conftest import run_tuphap
+
+# Every figure of the reference report, in the reference's order, formatted as DOMAIN.md says.
+# Each entry is (figure, words around it) so that a figure is found where it belongs.
+MAIN_TEXT = [
+    "ngày 25 tháng 10 năm 2024", "3043/UBND-NC ngày 24/10/2024",
+    "12 thành viên", "07 nhà văn hóa", "125 buổi", "3.850 lượt người", "3 giờ/ngày",
+    "07 tổ hòa giải/07 khu phố", "59 hòa giải viên", "từ 07 đến 09 người", "01 công chức",
+    "01/01/2024 đến 16/10/2024", "tiếp nhận 15 vụ việc", "hòa giải thành 10 vụ việc", "66,7%",
+    "không thành 05 vụ", "01 tủ sách", "650 đầu sách", "07 khu phố có 07 tủ sách",
+    "1.733 hồ sơ", "1.733 hồ sơ, đạt tỷ lệ 100%", "07 hồ sơ trễ hạn",
+    "1.850 trường hợp", "1.997 trường hợp", "03 trường hợp chứng thực điện tử",
+    "288 ngày", "30 lượt", "16 vụ việc", "đông người: không", "00 trường hợp", "16 trường hợp", "14/16",
+    "240 lượt", "48 lượt", "15 đơn", "đất đai 06 đơn", "đã giải quyết 05 đơn", "05 đơn hòa giải thành",
+    "01 đơn đang giải quyết", "khác 09 đơn", "đã giải quyết 07 đơn", "02 đơn đang xác minh",
+    "16 đơn", "1.803 hồ sơ", "ngân sách nhà nước: 100%", "100% hồ sơ được tiếp nhận",
+]
+FOOTNOTES = [
+    ["Đăng ký khai sinh: 286 trường hợp", "Đăng ký kết hôn: 142 trường hợp",
+     "xác nhận tình trạng hôn nhân: 559 trường hợp", "trích lục hộ tịch: 681 trường hợp",
+     "Đăng ký khai tử: 50 trường hợp", "giám hộ: 01 trường hợp", "hộ tịch: 13 trường hợp"],
+    ["năm 2024: 1.733 hồ sơ", "trực tuyến: 1.733 hồ sơ, đạt tỷ lệ 100%"],
+]
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " "))
+
+
+def assert_in_order(text: str, phrases: list[str]) -> None:
+    position = 0
+    for phrase in phrases:
+        found = text.find(phrase, position)
+        assert found >= 0, f"{phrase!r} not found after position {position}: …{text[position:position + 200]}…"
+        position = found + len(phrase)
+
+
+@pytest.fixture(scope="module")
+def html(built_tan_khai):
+    return (built_tan_khai / "report.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def pdf(built_tan_khai):
+    return PdfReader(built_tan_khai / "report.pdf")
+
+
+def test_html_holds_every_reference_figure_in_order(html):
+    soup = BeautifulSoup(html, "html.parser")
+    notes = soup.select_one("section.footnotes")
+    notes.extract()
+    assert_in_order(squash(soup.get_text()), MAIN_TEXT)
+    items = [squash(li.get_text()) for li in notes.select("li")]
+    assert len(items) == 2
+    for item, expected in zip(items, FOOTNOTES):
+        assert_in_order(item, expected)
+
+
+def test_html_footnote_calls_sit_where_the_reference_puts_them(html):
+    text = squash(BeautifulSoup(html, "html.parser").get_text())
+    assert "năm 2024: 1.733 hồ sơ1." in text  # the call right after the total, as in the reference
+    assert 'href="#fn-1"' in html and 'id="fn-1"' in html
+
+
+def test_html_is_self_contained_with_no_code_or_prompts(html):
+    for leftover in ("import tuphap", "open_section", "section.text(", "In [", "Out[", "jp-InputArea", "<script", "Traceback"):
+        assert leftover not in html
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    assert html.count('src="data:image/png;base64,') == 3  # mediation, civil status, year comparison
+    assert 'class="missing"' not in html
+
+
+def test_pdf_text_holds_every_reference_figure_in_order(pdf):
+    text = squash(" ".join(page.extract_text() for page in pdf.pages))
+    assert_in_order(text, MAIN_TEXT)
+    for expected in FOOTNOTES:
+        assert_in_order(text, expected)
+
+
+def test_pdf_is_a4_with_the_official_header_and_page_numbers_from_page_two(pdf):
+    assert len(pdf.pages) >= 5
+    width, height = (float(v) for v in pdf.pages[0].mediabox.upper_right)
+    assert (round(width), round(height)) == (595, 842)
+    first = squash(pdf.pages[0].extract_text())
+    assert_in_order(first, ["ỦY BAN NHÂN DÂN", "THỊ TRẤN TÂN KHAI", "Số:", "/BC-UBND",
+                            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                            "Tân Khai, ngày 25 tháng 10 năm 2024", "BÁO CÁO", "Tổng kết công tác Tư pháp năm 2024"])
+    assert not re.search(r"(^|\s)1\s*$", pdf.pages[0].extract_text())
+    for number, page in enumerate(pdf.pages[1:], start=2):
+        assert page.extract_text().split()[-1] == str(number) or page.extract_text().split()[0] == str(number)
+    last = squash(pdf.pages[-1].extract_text())
+    assert_in_order(last, ["Nơi nhận:", "Phòng Tư pháp;", "Lưu: VT.", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH",
+                           "Lê Viết Truyền"])
+
+
+def _fonts(pdf):
+    for page in pdf.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            yield (descendants[0].get_object() if descendants else font)
+
+
+def test_pdf_fonts_are_all_embedded_and_times_compatible_when_installed(pdf):
+    fonts = list(_fonts(pdf))
+    assert fonts
+    for font in fonts:
+        descriptor = font["/FontDescriptor"].get_object()
+        assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
+    if shutil.which("fc-list") and "Liberation Serif" in subprocess.run(
+            ["fc-list"], capture_output=True, text=True).stdout:
+        assert all("Liberation-Serif" in str(font["/BaseFont"]) for font in fonts)
+
+
+def test_executed_sections_are_kept(built_tan_khai):
+    sections = sorted((built_tan_khai / "sections").glob("*.ipynb"))
+    assert len(sections) == 11
+    nb = nbformat.read(sections[3], as_version=4)
+    assert any(cell.get("outputs") for cell in nb.cells if cell.cell_type == "code")
+
+
+def test_failing_section_names_unit_year_section_cell_and_error(project):
+    notebook_path = project / "notebooks" / "03-hoa-giai-co-so.ipynb"
+    nb = nbformat.read(notebook_path, as_version=4)
+    nb.cells.insert(5, nbformat.v4.new_code_cell('section.text("{hoa_giai.khong_co}")'))
+    nbformat.write(nb, notebook_path)
+    old_report = project / "outputs" / "2024" / "tan-khai" / "report.html"
+    old_report.parent.mkdir(parents=True)
+    old_report.write_text("last good report", encoding="utf-8")
+
+    result = run_tuphap("build", "--unit", "tan-khai", "--year", "2024", root=project)
+
+    assert result.returncode == 1
+    assert "unit tan-khai, year 2024, section 03-hoa-giai-co-so, cell 7: TuphapError" in result.stderr
+    assert "{hoa_giai.khong_co} names no indicator" in result.stderr
+    assert "Traceback" not in result.stderr
+    kept = project / "outputs" / "2024" / "tan-khai" / "sections" / "03-hoa-giai-co-so.ipynb"
+    assert kept.is_file() and str(kept) in result.stderr
+    assert any(o.output_type == "error" for c in nbformat.read(kept, as_version=4).cells
+               if c.cell_type == "code" for o in c.outputs)
+    assert old_report.read_text(encoding="utf-8") == "last good report"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["build", "--unit", "../x", "--year", "2024"], "invalid unit slug"),
+    (["build", "--unit", "tan-khai", "--year", "2031"], "nothing to build"),
+    (["build"], "say what to build"),
+])
+def test_bad_build_requests_are_explained(project, args, message):
+    result = run_tuphap(*args, root=project)
+    assert result.returncode != 0 and message in result.stderr and "Traceback" not in result.stderr
