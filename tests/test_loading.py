@@ -137,3 +137,12 @@ def test_count_written_with_a_thousands_dot_is_rejected_not_misread(project):
     _write(values, values.read_text(encoding="utf-8").replace("ho_tich.tong,1733,", "ho_tich.tong,1.733,"))
     with pytest.raises(DataError, match=r"'1.733': ho_tich.tong counts hồ sơ, so it must be a whole number"):
         Dataset.load(ProjectPaths(project))
+
+
+@pytest.mark.parametrize("row, message", [("tan-khai,2024,tcd.luot_tiep,3,ghi chú,thừa", "more cells"),
+                                          ("tan-khai,2024,tcd.luot_tiep", "fewer cells")])
+def test_rows_with_the_wrong_number_of_cells_are_rejected(project, row, message):
+    values = project / "data" / "values" / "2024.csv"
+    _write(values, values.read_text(encoding="utf-8") + row + "\n")
+    with pytest.raises(DataError, match=message):
+        Dataset.load(ProjectPaths(project))

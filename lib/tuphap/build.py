@@ -49,6 +49,8 @@ def write_atomically(target: Path, content: bytes) -> None:
 def run_section(notebook: Path, executed: Path, unit: str, year: int, root: Path) -> None:
     """Execute one section notebook for (unit, year); on failure the executed copy stays for inspection."""
     executed.parent.mkdir(parents=True, exist_ok=True)
+    # Prefer this environment's kernel spec to a user-wide 'python3' that may lack tuphap.
+    os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")
     try:
         papermill.execute_notebook(
             str(notebook), str(executed), parameters={"unit": unit, "year": year},
@@ -60,13 +62,15 @@ def run_section(notebook: Path, executed: Path, unit: str, year: int, root: Path
         raise SectionFailed(unit, year, notebook.stem, cell, f"{exc.ename}: {exc.evalue}", executed) from None
 
 
-def _check_inputs(paths: ProjectPaths, unit: str, year: int) -> None:
+def _check_inputs(paths: ProjectPaths, unit: str, year: int) -> Dataset:
     """Fail fast, before any kernel starts, on the mistakes a user can make in their files."""
-    Dataset.load(paths).unit(unit)
+    dataset = Dataset.load(paths)
+    dataset.unit(unit)
     load_params(paths.params_file(year, unit))
     load_narrative(paths.narrative_file(year, unit))
     if not paths.section_notebooks():
         raise TuphapError(f"no section notebooks (NN-name.ipynb) in {paths.notebooks_dir}")
+    return dataset
 
 
 def report_title(dataset: Dataset, unit: str, year: int) -> str:
@@ -76,7 +80,7 @@ def report_title(dataset: Dataset, unit: str, year: int) -> str:
 def build_report(paths: ProjectPaths, unit: str, year: int,
                  on_section: Callable[[str], None] = lambda name: None) -> BuiltReport:
     unit, year = check_slug(unit), check_year(year)
-    _check_inputs(paths, unit, year)
+    dataset = _check_inputs(paths, unit, year)
     executed = []
     for notebook in paths.section_notebooks():
         on_section(notebook.stem)
@@ -84,7 +88,7 @@ def build_report(paths: ProjectPaths, unit: str, year: int,
         run_section(notebook, target, unit, year, paths.root)
         executed.append(target)
     sections = section_html(executed)
-    title = report_title(Dataset.load(paths), unit, year)
+    title = report_title(dataset, unit, year)
     report_dir = paths.report_dir(year, unit)
     screen = render_page(sections, title, for_print=False)
     html_path, pdf_path = report_dir / "report.html", report_dir / "report.pdf"

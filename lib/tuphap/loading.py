@@ -40,6 +40,9 @@ def read_table(path: Path, required: tuple[str, ...], optional: tuple[str, ...] 
             reader.fieldnames = header
             rows = []
             for row in reader:
+                if None in row or None in row.values():
+                    raise DataError(path, f"this row has {'more' if None in row else 'fewer'} cells than the "
+                                          f"header's {len(header)} (an unquoted comma?)", row=reader.line_num)
                 cleaned = {key: nfc(value or "") for key, value in row.items() if key is not None}
                 cleaned["_row"] = reader.line_num
                 rows.append(cleaned)
