@@ -40,6 +40,3 @@ class Catalogue:
     def parts(self, total_id: str) -> list[Indicator]:
         """The indicators declared as parts of a total, in catalogue order."""
         return [ind for ind in self if ind.part_of == total_id]
-
-    def in_section(self, section: str) -> list[Indicator]:
-        return [ind for ind in self if ind.section == section]

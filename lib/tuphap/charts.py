@@ -6,6 +6,8 @@ share a kernel.
 from __future__ import annotations
 
 import io
+import math
+import textwrap
 
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -59,19 +61,22 @@ def horizontal_bars(labels: list[str], values: list[float], value_texts: list[st
 
 def year_pairs(labels: list[str], previous: list[float], current: list[float],
                previous_texts: list[str], current_texts: list[str], years: tuple[int, int]) -> bytes:
-    """Previous and current year side by side for each indicator."""
+    """One small panel per indicator, last year beside this year, each on its own scale so that
+    hundreds of files and a handful of petitions can sit in one figure."""
+    columns = min(3, len(labels))
+    rows = math.ceil(len(labels) / columns)
     with matplotlib.rc_context(STYLE):
-        fig = _figure(0.7 * len(labels) + 0.9)
-        ax = fig.add_subplot()
-        centres = list(range(len(labels)))[::-1]
-        height = 0.38
-        old = ax.barh([c + height / 2 for c in centres], previous, height, color=PREVIOUS, label=str(years[0]))
-        new = ax.barh([c - height / 2 for c in centres], current, height, color=CURRENT, label=str(years[1]))
-        ax.bar_label(old, labels=previous_texts, padding=3)
-        ax.bar_label(new, labels=current_texts, padding=3)
-        ax.set_yticks(centres, labels)
-        top = max(previous + current)
-        ax.set_xlim(0, top * 1.18 if top > 0 else 1)
-        ax.tick_params(axis="x", labelbottom=False, length=0)
-        ax.legend(loc="lower right", frameon=False)
+        fig = _figure(2.1 * rows + 0.2)
+        axes = list(fig.subplots(rows, columns, squeeze=False).flat)
+        for ax, label, old, new, old_text, new_text in zip(axes, labels, previous, current,
+                                                          previous_texts, current_texts):
+            bars = ax.bar([str(years[0]), str(years[1])], [old, new], color=[PREVIOUS, CURRENT], width=0.6)
+            ax.bar_label(bars, labels=[old_text, new_text], padding=2)
+            ax.set_title(textwrap.fill(label, 26), fontsize=10, fontweight="normal")
+            ax.set_ylim(0, max(old, new) * 1.25 if max(old, new) > 0 else 1)
+            ax.tick_params(axis="y", left=False, labelleft=False)
+            ax.spines["left"].set_visible(False)
+        for ax in axes[len(labels):]:
+            ax.set_visible(False)  # panels left over in the last row
+        fig.tight_layout()
         return _png(fig)

@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from tuphap import charts, formatting
 from tuphap.config import ProjectPaths, check_slug, check_year
+from tuphap.errors import TuphapError
 from tuphap.figures import Figures
 from tuphap.loading import Dataset, NarrativeBlock, ReportParams, load_narrative, load_params
 from tuphap.prose import Source, fill, fill_words, missing_indicators
@@ -132,6 +133,8 @@ class Section:
 
     def parts_chart(self, total_id: str, caption: str) -> Fragment:
         """Bars for the parts of a total (the catalogue's 'part_of'); nothing when no part has data."""
+        if total_id not in self.dataset.catalogue:
+            raise TuphapError(f"parts_chart: {total_id!r} names no indicator in data/indicators.csv")
         figures = self.figures()
         parts = figures.present_parts(total_id)
         if not parts:
@@ -141,11 +144,13 @@ class Section:
                                      self.dataset.catalogue[total_id].unit)
         return self._figure_html(png, self._fill_words(caption))
 
-    def year_comparison_chart(self, section: str, caption: str) -> Fragment:
-        """This year beside last year for every counted indicator of a section known in both years."""
+    def year_comparison_chart(self, indicators: list[str], caption: str) -> Fragment:
+        """Last year beside this year for each listed indicator known in both years; nothing when none is."""
         now, before = self.figures(), self.figures(self.year - 1)
-        shared = [ind for ind in self.dataset.catalogue.in_section(section)
-                  if ind.type == "count" and now.has(ind.id) and before.has(ind.id)]
+        for indicator_id in indicators:
+            if indicator_id not in self.dataset.catalogue:
+                raise TuphapError(f"year_comparison_chart: {indicator_id!r} names no indicator in data/indicators.csv")
+        shared = [self.dataset.catalogue[i] for i in indicators if now.has(i) and before.has(i)]
         if not shared:
             return Fragment("")
         png = charts.year_pairs(
