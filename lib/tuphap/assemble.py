@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from bs4 import BeautifulSoup
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 from nbconvert import HTMLExporter
+from traitlets.config import Config
 
 from tuphap import __version__
 
@@ -22,8 +24,17 @@ class SectionHtml:
     html: str
 
 
+@lru_cache(maxsize=1)
 def _exporter() -> HTMLExporter:
+    # Only the tag filter runs: nbconvert validates the notebook after every preprocessor, and the
+    # default ones (syntax highlighting, CSS, attachments) do nothing for outputs-only HTML.
+    config = Config({
+        "HTMLExporter": {"default_preprocessors": ["nbconvert.preprocessors.TagRemovePreprocessor"]},
+        "TagRemovePreprocessor": {"enabled": True, "remove_cell_tags": ["remove-cell"],
+                                  "remove_all_outputs_tags": ["remove-output"]},
+    })
     return HTMLExporter(
+        config=config,
         extra_template_basedirs=[str(_TEMPLATE_ROOT / "nbconvert")],
         template_name="report_section",
         exclude_input=True,
@@ -33,7 +44,8 @@ def _exporter() -> HTMLExporter:
 
 
 def section_html(notebooks: list[Path]) -> list[SectionHtml]:
-    """Each executed notebook's rich outputs as an HTML fragment (code, prompts and streams dropped)."""
+    """Each executed notebook's rich outputs as an HTML fragment (code, prompts and streams dropped;
+    cells tagged remove-cell or remove-output left out)."""
     exporter = _exporter()
     return [SectionHtml(nb.stem, exporter.from_filename(str(nb))[0]) for nb in notebooks]
 

@@ -1,62 +1,72 @@
-"""Building one report: run each section notebook with papermill, then assemble HTML and PDF."""
+"""Building one report: run the section notebooks that need it, then assemble HTML and PDF.
+
+A section is re-executed only when its input hash (see fingerprint.py) differs from the ledger's
+record of the last successful run, or when forced. Reports are assembled only when a section changed
+or a report file is missing.
+"""
 from __future__ import annotations
 
 import os
-import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass
+import time
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import papermill
-from papermill.exceptions import PapermillExecutionError
-
-from tuphap.assemble import render_page, section_html
+from tuphap import fingerprint
+from tuphap.atomic import write_atomically
 from tuphap.config import ProjectPaths, check_slug, check_year
 from tuphap.errors import SectionFailed, TuphapError
 from tuphap.loading import Dataset, load_narrative, load_params
-from tuphap.pdf import render_pdf
 
 KERNEL = "python3"
-# ipykernel warns on every start that its local TCP transport is unencrypted; only errors matter here.
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
-_UMASK = os.umask(0)
-os.umask(_UMASK)
+DONE = ("executed", "reused")
 
 
-@dataclass(frozen=True)
-class BuiltReport:
+@dataclass
+class SectionRecord:
+    input_hash: str
+    status: str = "not run"  # executed | reused | failed | not run
+    duration: float = 0.0
+    cell: int | None = None
+    error: str | None = None
+
+
+@dataclass
+class ReportResult:
     unit: str
     year: int
-    html: Path
-    pdf: Path
-    missing_markers: int  # figures or narrative blocks shown as missing in the report
+    status: str = "failed"  # planned | built | reused | failed
+    input_hash: str = ""
+    duration: float = 0.0
+    error: str | None = None
+    missing_markers: int = 0  # figures or narrative blocks shown as missing in the report
+    sections: dict[str, SectionRecord] = field(default_factory=dict)
+
+    def as_ledger_entry(self) -> dict:
+        return asdict(self)
+
+    @property
+    def executed_sections(self) -> list[str]:
+        return [name for name, record in self.sections.items() if record.status == "executed"]
 
 
-def write_atomically(target: Path, content: bytes) -> None:
-    """Write beside the target, then rename: a crash never leaves a half-written file in its place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes it private; reports are meant to be shared
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def run_section(notebook: Path, executed: Path, unit: str, year: int, root: Path) -> None:
+def run_section(notebook: Path, executed: Path, unit: str, year: int, root: Path, *, fresh_kernel: bool) -> None:
     """Execute one section notebook for (unit, year); on failure the executed copy stays for inspection."""
+    # Imported here: the command starts faster when nothing needs running.
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from tuphap.kernels import ENGINE as WARM_ENGINE, KERNEL_ARGUMENTS
+
     executed.parent.mkdir(parents=True, exist_ok=True)
     # Prefer this environment's kernel spec to a user-wide 'python3' that may lack tuphap.
     os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")
+    if fresh_kernel:
+        engine = {"cwd": str(root), "extra_arguments": KERNEL_ARGUMENTS}
+    else:
+        engine = {"engine_name": WARM_ENGINE, "kernel_cwd": str(root), "request_save_on_cell_execute": False}
     try:
-        papermill.execute_notebook(
-            str(notebook), str(executed), parameters={"unit": unit, "year": year},
-            kernel_name=KERNEL, cwd=str(root), progress_bar=False, log_output=False,
-            extra_arguments=KERNEL_ARGUMENTS,
-        )
+        papermill.execute_notebook(str(notebook), str(executed), parameters={"unit": unit, "year": year},
+                                   kernel_name=KERNEL, progress_bar=False, log_output=False, **engine)
     except PapermillExecutionError as exc:
         cell = exc.cell_index + 1 if exc.cell_index is not None else None
         raise SectionFailed(unit, year, notebook.stem, cell, f"{exc.ename}: {exc.evalue}", executed) from None
@@ -77,21 +87,81 @@ def report_title(dataset: Dataset, unit: str, year: int) -> str:
     return f"Báo cáo tổng kết công tác Tư pháp năm {year} — {dataset.unit(unit).full_name}"
 
 
-def build_report(paths: ProjectPaths, unit: str, year: int,
-                 on_section: Callable[[str], None] = lambda name: None) -> BuiltReport:
-    unit, year = check_slug(unit), check_year(year)
-    dataset = _check_inputs(paths, unit, year)
-    executed = []
+def _reusable(previous: dict | None, name: str, input_hash: str, executed: Path) -> bool:
+    record = (previous or {}).get("sections", {}).get(name)
+    return bool(record) and record["input_hash"] == input_hash and record["status"] in DONE and executed.is_file()
+
+
+def plan_report(paths: ProjectPaths, unit: str, year: int, *, previous: dict | None = None,
+                force: bool = False) -> ReportResult:
+    """Hash the report's inputs and mark what the ledger says can be reused. Cheap: no kernel runs.
+    Status 'reused' means nothing at all needs doing; 'failed' carries the user's mistake."""
+    result = ReportResult(unit, year)
+    try:
+        dataset = _check_inputs(paths, check_slug(unit), check_year(year))
+    except TuphapError as exc:
+        result.error = str(exc)
+        return result
+    shared = fingerprint.report_inputs(paths, dataset, unit, year)
     for notebook in paths.section_notebooks():
-        on_section(notebook.stem)
-        target = paths.sections_dir(year, unit) / notebook.name
-        run_section(notebook, target, unit, year, paths.root)
-        executed.append(target)
-    sections = section_html(executed)
-    title = report_title(dataset, unit, year)
+        record = SectionRecord(fingerprint.section_input(shared, notebook))
+        executed = paths.sections_dir(year, unit) / notebook.name
+        if not force and _reusable(previous, notebook.stem, record.input_hash, executed):
+            record.status = "reused"
+        result.sections[notebook.stem] = record
+    result.input_hash = fingerprint.combined([r.input_hash for r in result.sections.values()])
+    report_dir = paths.report_dir(year, unit)
+    outputs_exist = (report_dir / "report.html").is_file() and (report_dir / "report.pdf").is_file()
+    previous = previous or {}
+    if (all(r.status == "reused" for r in result.sections.values()) and outputs_exist
+            and previous.get("input_hash") == result.input_hash and previous.get("status") in ("built", "reused")):
+        result.status, result.missing_markers = "reused", previous.get("missing_markers", 0)
+    else:
+        result.status = "planned"
+    return result
+
+
+def build_report(paths: ProjectPaths, unit: str, year: int, *, previous: dict | None = None,
+                 force: bool = False, fresh_kernels: bool = False) -> ReportResult:
+    """Build (or reuse) one report. User mistakes and failing sections come back in the result."""
+    started = time.monotonic()
+    result = plan_report(paths, unit, year, previous=previous, force=force)
+    if result.status == "planned":
+        try:
+            for name, record in result.sections.items():
+                if record.status != "reused":
+                    _execute(paths, unit, year, name, record, fresh_kernels)
+            result.missing_markers = _assemble(paths, unit, year, list(result.sections))
+            result.status = "built"
+        except TuphapError as exc:
+            result.status, result.error = "failed", str(exc)
+    result.duration = round(time.monotonic() - started, 3)
+    return result
+
+
+def _execute(paths: ProjectPaths, unit: str, year: int, name: str, record: SectionRecord, fresh_kernel: bool) -> None:
+    started = time.monotonic()
+    notebook = paths.notebooks_dir / f"{name}.ipynb"
+    try:
+        run_section(notebook, paths.sections_dir(year, unit) / notebook.name, unit, year, paths.root,
+                    fresh_kernel=fresh_kernel)
+        record.status = "executed"
+    except SectionFailed as failure:
+        record.status, record.cell, record.error = "failed", failure.cell, failure.error
+        raise
+    finally:
+        record.duration = round(time.monotonic() - started, 3)
+
+
+def _assemble(paths: ProjectPaths, unit: str, year: int, section_names: list[str]) -> int:
+    """Write report.html and report.pdf; returns how many missing-data markers the report shows."""
+    from tuphap.assemble import render_page, section_html  # nbconvert and WeasyPrint load slowly:
+    from tuphap.pdf import render_pdf  # only when a report is assembled
+
+    sections = section_html([paths.sections_dir(year, unit) / f"{name}.ipynb" for name in section_names])
+    title = report_title(Dataset.load(paths), unit, year)
     report_dir = paths.report_dir(year, unit)
     screen = render_page(sections, title, for_print=False)
-    html_path, pdf_path = report_dir / "report.html", report_dir / "report.pdf"
-    write_atomically(html_path, screen.encode("utf-8"))
-    write_atomically(pdf_path, render_pdf(render_page(sections, title, for_print=True), report_dir))
-    return BuiltReport(unit, year, html_path, pdf_path, screen.count('class="missing"'))
+    write_atomically(report_dir / "report.html", screen.encode("utf-8"))
+    write_atomically(report_dir / "report.pdf", render_pdf(render_page(sections, title, for_print=True), report_dir))
+    return screen.count('class="missing"')

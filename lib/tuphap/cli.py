@@ -5,21 +5,12 @@ import sys
 import time
 
 import click
+from tqdm import tqdm
 
-from tuphap import __version__
-from tuphap.build import build_report
+from tuphap import __version__, batch
+from tuphap.build import ReportResult
 from tuphap.config import ProjectPaths, check_slug, check_year
 from tuphap.errors import TuphapError
-
-
-def reports_with_params(paths: ProjectPaths, units: tuple[str, ...], years: tuple[int, ...]) -> list[tuple[str, int]]:
-    """(unit, year) pairs that have a params file, filtered by the given units and years."""
-    found = []
-    for params_file in sorted(paths.params_dir.glob("[0-9][0-9][0-9][0-9]/*.yaml")):
-        unit, year = params_file.stem, int(params_file.parent.name)
-        if (not units or unit in units) and (not years or year in years):
-            found.append((unit, year))
-    return found
 
 
 @click.group()
@@ -32,21 +23,47 @@ def cli(ctx: click.Context, root: str | None) -> None:
     ctx.obj = root
 
 
+def _failure_text(result: ReportResult) -> str:
+    error = result.error or "failed"
+    return error if error.startswith("unit ") else f"unit {result.unit}, year {result.year}: {error}"
+
+
+def _summary(results: list[ReportResult], seconds: float) -> str:
+    count = {status: sum(r.status == status for r in results) for status in ("built", "reused", "failed")}
+    executed = sum(len(r.executed_sections) for r in results)
+    reused = sum(s.status == "reused" for r in results for s in r.sections.values())
+    per_report = f", {seconds / len(results):.2f} s per report" if results else ""
+    return (f"{count['built']} built, {count['reused']} unchanged, {count['failed']} failed "
+            f"of {len(results)} report(s) in {seconds:.1f} s{per_report} "
+            f"(sections executed: {executed}, reused: {reused})")
+
+
 @cli.command()
 @click.option("--unit", "units", multiple=True, metavar="SLUG", help="A unit to build (repeatable).")
 @click.option("--year", "years", multiple=True, type=int, metavar="YEAR", help="A year to build (repeatable).")
 @click.option("--all", "build_all", is_flag=True, help="Build every (unit, year) that has a params file.")
+@click.option("--jobs", "-j", "workers", type=click.IntRange(min=1), default=batch.default_jobs, show_default="CPU cores",
+              help="Reports built in parallel, each worker with its own warm kernel.")
+@click.option("--force", is_flag=True, help="Re-run every section even if its inputs did not change.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or per-report lines; only the summary and failures.")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", help="Run the reports on this Dask cluster instead of local workers.")
+@click.option("--fresh-kernels", is_flag=True, help="Start a new kernel for every notebook, as plain papermill does (slow).")
 @click.pass_obj
-def build(root: str | None, units: tuple[str, ...], years: tuple[int, ...], build_all: bool) -> None:
+def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh_kernels) -> None:
     """Run the section notebooks and write report.html and report.pdf.
 
-    Outputs go to outputs/<year>/<unit>/ (executed notebooks under sections/).
+    Outputs go to outputs/<year>/<unit>/ (executed notebooks under sections/); outputs/manifest.json
+    records every section's input hash, status, duration and error. A section runs again only when
+    one of its inputs changed: its notebook, the unit's params, narrative or values (this year and
+    last), the indicator catalogue, the unit's registry row, or the tuphap package.
 
     \b
     Examples:
       tuphap build --unit tan-khai --year 2024
       tuphap build --year 2024            # every unit with params/2024/<unit>.yaml
-      tuphap build --all
+      tuphap build --all --jobs 2 --quiet
+      tuphap build --all --force          # ignore the ledger, re-run everything
+      tuphap build --all --scheduler tcp://10.0.0.5:8786
     """
     try:
         paths = ProjectPaths.discover(root)
@@ -56,27 +73,32 @@ def build(root: str | None, units: tuple[str, ...], years: tuple[int, ...], buil
             check_year(year)
         if not (units or years or build_all):
             raise click.UsageError("say what to build: --unit SLUG --year YEAR, --year YEAR, or --all")
-        jobs = reports_with_params(paths, units, years)
+        jobs = batch.plan(paths, units, years)
         if not jobs:
             raise TuphapError(f"nothing to build: no params file matches under {paths.params_dir}")
-        failures = 0
-        for index, (unit, year) in enumerate(jobs, start=1):
-            started = time.monotonic()
-            click.echo(f"[{index}/{len(jobs)}] {unit} {year}: ", nl=False)
-            try:
-                built = build_report(paths, unit, year, on_section=lambda name: click.echo(".", nl=False))
-            except TuphapError as exc:
-                failures += 1
-                click.echo(" failed", err=False)
-                click.echo(f"error: {exc}", err=True)
-                continue
-            note = f" ({built.missing_markers} missing figure(s) or text shown in red)" if built.missing_markers else ""
-            click.echo(f" done in {time.monotonic() - started:.1f} s{note}\n  {built.html}\n  {built.pdf}")
-        if failures:
-            click.echo(f"{failures} of {len(jobs)} report(s) failed", err=True)
-            sys.exit(1)
     except TuphapError as exc:
         click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+    started = time.monotonic()
+    with tqdm(total=len(jobs), unit="report", desc="Building", disable=quiet, file=sys.stderr, dynamic_ncols=True) as bar:
+        def report(result: ReportResult) -> None:
+            bar.update()
+            if result.status == "failed":
+                bar.write(f"FAILED {_failure_text(result)}", file=sys.stderr)
+            elif not quiet:
+                missing = f"  ({result.missing_markers} missing figure(s) or text shown in red)" if result.missing_markers else ""
+                bar.write(f"{result.status:>7} {result.year} {result.unit}{missing}")
+
+        results = batch.run(paths, jobs, workers=workers, force=force, fresh_kernels=fresh_kernels,
+                            scheduler=scheduler, on_result=report)
+    click.echo(_summary(results, time.monotonic() - started))
+    click.echo(f"Reports in {paths.outputs_dir}; ledger in {paths.outputs_dir / 'manifest.json'}")
+    failed = [r for r in results if r.status == "failed"]
+    if failed:
+        click.echo(f"{len(failed)} report(s) failed:", err=True)
+        for result in failed:
+            click.echo(f"- {_failure_text(result)}", err=True)
         sys.exit(1)
 
 
@@ -90,8 +112,8 @@ def list_reports(root: str | None) -> None:
       tuphap list
     """
     try:
-        for unit, year in reports_with_params(ProjectPaths.discover(root), (), ()):
-            click.echo(f"{year}  {unit}")
+        for job in batch.plan(ProjectPaths.discover(root)):
+            click.echo(f"{job.year}  {job.unit}")
     except TuphapError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -266,15 +268,43 @@ class Dataset:
 
     @classmethod
     def load(cls, paths: ProjectPaths) -> "Dataset":
-        units = load_units(paths.units_file)
-        catalogue = load_catalogue(paths.indicators_file)
-        return cls(paths, units, catalogue, load_values(paths.values_dir, units, catalogue))
+        """Load data/, or reuse the last load while the files' contents are unchanged: every section
+        notebook loads the data, and a warm kernel runs thousands of them."""
+        key = (paths.root, data_digest(paths))
+        cached = _LOADED.get(key)
+        if cached is None:
+            units = load_units(paths.units_file)
+            catalogue = load_catalogue(paths.indicators_file)
+            cached = cls(paths, units, catalogue, load_values(paths.values_dir, units, catalogue))
+            _LOADED.clear()
+            _LOADED[key] = cached
+        return cached
 
     def unit(self, slug: str) -> Unit:
         if slug not in self.units:
             raise TuphapError(f"unknown unit {slug!r}: not in {self.paths.units_file}")
         return self.units[slug]
 
+    @cached_property
+    def _values_by_report(self) -> dict[tuple[str, int], dict[str, float]]:
+        return {(unit, int(year)): dict(zip(rows["indicator"], rows["value"]))
+                for (unit, year), rows in self.values.groupby(["unit", "year"])}
+
     def values_for(self, unit: str, year: int) -> dict[str, float]:
-        rows = self.values[(self.values["unit"] == unit) & (self.values["year"] == year)]
-        return dict(zip(rows["indicator"], rows["value"]))
+        return dict(self._values_by_report.get((unit, year), {}))
+
+
+_LOADED: dict[tuple, Dataset] = {}
+
+
+def data_files(paths: ProjectPaths) -> list[Path]:
+    return [paths.units_file, paths.indicators_file, *sorted(paths.values_dir.glob("*.csv"))]
+
+
+def data_digest(paths: ProjectPaths) -> str:
+    """A hash of the shared data files' names and contents (missing files hash as absent)."""
+    digest = hashlib.sha256()
+    for path in data_files(paths):
+        digest.update(path.name.encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    return digest.hexdigest()

@@ -8,7 +8,7 @@ from functools import cached_property
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from tuphap import charts, formatting
+from tuphap import formatting
 from tuphap.config import ProjectPaths, check_slug, check_year
 from tuphap.errors import TuphapError
 from tuphap.figures import Figures
@@ -139,6 +139,8 @@ class Section:
         parts = figures.present_parts(total_id)
         if not parts:
             return Fragment("")
+        from tuphap import charts  # matplotlib loads slowly; only chart cells need it
+
         values = [figures.value(p.id) for p in parts]
         png = charts.horizontal_bars([p.label for p in parts], values, [figures.format(p.id, pad=False) for p in parts],
                                      self.dataset.catalogue[total_id].unit)
@@ -153,6 +155,8 @@ class Section:
         shared = [self.dataset.catalogue[i] for i in indicators if now.has(i) and before.has(i)]
         if not shared:
             return Fragment("")
+        from tuphap import charts
+
         png = charts.year_pairs(
             [f"{ind.label} ({ind.unit})" for ind in shared],
             [before.value(i.id) for i in shared], [now.value(i.id) for i in shared],

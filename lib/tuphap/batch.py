@@ -1,0 +1,98 @@
+"""Building many reports: plan the (unit, year) jobs, run them on local worker processes or a Dask
+cluster, keep the ledger current after every report, and isolate failures."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from tuphap.build import ReportResult, build_report, plan_report
+from tuphap.config import ProjectPaths
+from tuphap.ledger import Ledger
+
+
+@dataclass(frozen=True)
+class Job:
+    unit: str
+    year: int
+
+
+def plan(paths: ProjectPaths, units: tuple[str, ...] = (), years: tuple[int, ...] = ()) -> list[Job]:
+    """Every (unit, year) with a params file, filtered by the given units and years."""
+    jobs = []
+    for params_file in sorted(paths.params_dir.glob("[0-9][0-9][0-9][0-9]/*.yaml")):
+        unit, year = params_file.stem, int(params_file.parent.name)
+        if (not units or unit in units) and (not years or year in years):
+            jobs.append(Job(unit, year))
+    return jobs
+
+
+def build_job(root: str, unit: str, year: int, previous: dict | None, force: bool, fresh_kernels: bool) -> ReportResult:
+    """One report, in whichever process or thread runs it. Never raises for a report's own problem."""
+    try:
+        return build_report(ProjectPaths(Path(root)), unit, year, previous=previous, force=force,
+                            fresh_kernels=fresh_kernels)
+    except Exception as exc:  # a bug must not take the rest of the batch down; it is reported per report
+        return ReportResult(unit, year, status="failed", error=f"internal error: {type(exc).__name__}: {exc}")
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _local(arguments: list[tuple], workers: int) -> Iterator[ReportResult]:
+    if workers <= 1:
+        for args in arguments:
+            yield build_job(*args)
+        return
+    # spawn: workers must not inherit the parent's event loops or sockets.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(build_job, *args) for args in arguments]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def _dask(arguments: list[tuple], scheduler: str) -> Iterator[ReportResult]:
+    from distributed import Client, as_completed as dask_completed
+
+    with Client(scheduler) as client:
+        # pure=False: the same arguments after a data change must still run again.
+        futures = [client.submit(build_job, *args, pure=False) for args in arguments]
+        for future in dask_completed(futures):
+            yield future.result()
+
+
+def run(paths: ProjectPaths, jobs: list[Job], *, workers: int, force: bool = False,
+        fresh_kernels: bool = False, scheduler: str | None = None,
+        on_result: Callable[[ReportResult], None] = lambda result: None) -> list[ReportResult]:
+    """Build the jobs; the ledger is saved after each report so an interrupted batch keeps its progress."""
+    ledger = Ledger.load(paths)
+    results, arguments = [], []
+
+    def finish(result: ReportResult) -> None:
+        ledger.record(result.as_ledger_entry())
+        ledger.save()
+        results.append(result)
+        on_result(result)
+
+    # Decide here what is unchanged (or unbuildable), so that workers start only for real work.
+    for job in jobs:
+        previous = ledger.entry(job.unit, job.year)
+        planned = plan_report(paths, job.unit, job.year, previous=previous, force=force)
+        if planned.status == "planned":
+            arguments.append((str(paths.root), job.unit, job.year, previous, force, fresh_kernels))
+        else:
+            finish(planned)
+    if arguments:
+        stream = _dask(arguments, scheduler) if scheduler else _local(arguments, min(workers, len(arguments)))
+        for result in stream:
+            finish(result)
+    return results

@@ -1,0 +1,58 @@
+"""What a section's output depends on, reduced to one hash, so unchanged sections are not re-run.
+
+A section depends on: its notebook; the unit's params and narrative for the year; the unit's row in
+the registry; the indicator catalogue; the unit's values for the year and the year before (for
+comparisons); and the package itself (its code, templates and stylesheet).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+
+from tuphap import __version__
+from tuphap.config import ProjectPaths
+from tuphap.loading import Dataset
+
+
+def _sha(*chunks: bytes) -> str:
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(len(chunk).to_bytes(8, "big"))
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _file_bytes(path: Path) -> bytes:
+    return path.read_bytes() if path.is_file() else b"<missing>"
+
+
+@lru_cache(maxsize=1)
+def package_digest() -> str:
+    """The package's version and the contents of every source, template and style file."""
+    root = files("tuphap")
+    sources = sorted(p for p in Path(str(root)).rglob("*") if p.is_file() and p.suffix in {".py", ".j2", ".css", ".json"})
+    return _sha(__version__.encode(), *(str(p.relative_to(str(root))).encode() + p.read_bytes() for p in sources))
+
+
+def report_inputs(paths: ProjectPaths, dataset: Dataset, unit: str, year: int) -> str:
+    """The hash of every input a report's sections share (everything but the notebooks)."""
+    values = {str(y): sorted(dataset.values_for(unit, y).items()) for y in (year - 1, year)}
+    return _sha(
+        package_digest().encode(),
+        repr(dataset.unit(unit)).encode(),
+        _file_bytes(paths.indicators_file),
+        _file_bytes(paths.params_file(year, unit)),
+        _file_bytes(paths.narrative_file(year, unit)),
+        json.dumps(values).encode(),
+    )
+
+
+def section_input(report_digest: str, notebook: Path) -> str:
+    return _sha(report_digest.encode(), notebook.read_bytes())
+
+
+def combined(section_digests: list[str]) -> str:
+    return _sha(*(digest.encode() for digest in section_digests))
