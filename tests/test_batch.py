@@ -1,0 +1,152 @@
+"""Batch builds: warm kernels give the same reports as fresh ones (serial, parallel, on Dask), the
+ledger drives incremental rebuilds, and one failing report does not stop the others."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import copy_project, run_tuphap
+from tuphap.atomic import write_atomically
+
+COMPARED = ["an-phu-mau", "tan-khai"]
+
+
+def build(root: Path, *args: str) -> None:
+    result = run_tuphap("build", "--quiet", *args, root=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def report(root: Path, unit: str, year: int = 2024) -> bytes:
+    return (root / "outputs" / str(year) / unit / "report.html").read_bytes()
+
+
+def ledger(root: Path) -> dict:
+    return json.loads((root / "outputs" / "manifest.json").read_text(encoding="utf-8"))["reports"]
+
+
+def executed(root: Path) -> dict[str, list[str]]:
+    return {key: [name for name, s in entry["sections"].items() if s["status"] == "executed"]
+            for key, entry in ledger(root).items()}
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory) -> Path:
+    """The reference: every notebook in a new kernel, as plain papermill runs it."""
+    root = copy_project(tmp_path_factory.mktemp("fresh") / "project")
+    build(root, "--fresh-kernels", "--year", "2024", *[f"--unit={u}" for u in COMPARED], "--jobs", "2")
+    return root
+
+
+@pytest.fixture(scope="module")
+def warm_serial(tmp_path_factory) -> Path:
+    """One worker, one warm kernel, three communes in turn."""
+    root = copy_project(tmp_path_factory.mktemp("warm") / "project")
+    build(root, "--year", "2024", "--jobs", "1")
+    return root
+
+
+@pytest.mark.parametrize("unit", COMPARED)
+def test_warm_kernel_reports_equal_fresh_kernel_reports(fresh, warm_serial, unit):
+    assert report(warm_serial, unit) == report(fresh, unit)
+
+
+def test_parallel_workers_give_the_same_reports(fresh, tmp_path):
+    root = copy_project(tmp_path / "project")
+    build(root, "--year", "2024", "--jobs", "2")
+    for unit in COMPARED:
+        assert report(root, unit) == report(fresh, unit)
+
+
+def test_dask_cluster_gives_the_same_reports(fresh, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    root = copy_project(tmp_path / "project")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        build(root, "--year", "2024", "--scheduler", cluster.scheduler_address)
+    for unit in COMPARED:
+        assert report(root, unit) == report(fresh, unit)
+
+
+def test_ledger_records_every_section(warm_serial):
+    entry = ledger(warm_serial)["2024/tan-khai"]
+    assert entry["status"] == "built" and len(entry["sections"]) == 11
+    for section in entry["sections"].values():
+        assert len(section["input_hash"]) == 64 and section["status"] == "executed"
+        assert section["duration"] > 0 and section["error"] is None
+
+
+def test_incremental_rebuilds_follow_the_data(tmp_path):
+    root = copy_project(tmp_path / "project")
+    build(root, "--year", "2024", "--jobs", "2")
+
+    build(root, "--year", "2024")
+    assert all(not names for names in executed(root).values())
+    assert {entry["status"] for entry in ledger(root).values()} == {"reused"}
+
+    values = root / "data" / "values" / "2024.csv"
+    values.write_text(values.read_text(encoding="utf-8").replace(
+        "tan-khai,2024,pbgdpl.so_buoi,125,", "tan-khai,2024,pbgdpl.so_buoi,126,"), encoding="utf-8")
+    build(root, "--year", "2024")
+    changed = executed(root)
+    assert len(changed.pop("2024/tan-khai")) == 11
+    assert all(not names for names in changed.values())
+    assert "126 buổi" in report(root, "tan-khai").decode("utf-8")
+
+    notebook = root / "notebooks" / "04-tu-sach-phap-luat.ipynb"
+    notebook.write_text(notebook.read_text(encoding="utf-8").replace("Tại {unit_kind} có", "Trên địa bàn {unit_kind} có"),
+                        encoding="utf-8")
+    build(root, "--year", "2024")
+    assert all(names == ["04-tu-sach-phap-luat"] for names in executed(root).values())
+    assert "Trên địa bàn thị trấn có 01 tủ sách" in report(root, "tan-khai").decode("utf-8")
+
+    build(root, "--year", "2024", "--force")
+    assert all(len(names) == 11 for names in executed(root).values())
+
+
+def test_a_failing_report_does_not_stop_the_batch(tmp_path):
+    root = copy_project(tmp_path / "project")
+    build(root, "--year", "2024", "--unit", "an-phu-mau")
+    good = report(root, "an-phu-mau")
+    narrative = root / "data" / "narrative" / "2024" / "an-phu-mau.md"
+    narrative.write_text(narrative.read_text(encoding="utf-8").replace(
+        "## hoa_giai.ket_qua\n", "## hoa_giai.ket_qua\nCó {hoa_giai.khong_ton_tai} vụ.\n"), encoding="utf-8")
+
+    result = run_tuphap("build", "--year", "2024", "--jobs", "2", root=root)
+
+    assert result.returncode == 1
+    assert "2 built, 0 unchanged, 1 failed of 3 report(s)" in result.stdout
+    assert "unit an-phu-mau, year 2024, section 03-hoa-giai-co-so, cell" in result.stderr
+    assert "{hoa_giai.khong_ton_tai} names no indicator" in result.stderr
+    assert report(root, "an-phu-mau") == good  # the last good report stays in place
+    entry = ledger(root)["2024/an-phu-mau"]
+    assert entry["status"] == "failed" and entry["sections"]["03-hoa-giai-co-so"]["status"] == "failed"
+    assert "names no indicator" in entry["sections"]["03-hoa-giai-co-so"]["error"]
+    assert ledger(root)["2024/tan-khai"]["status"] == "built"
+
+
+def test_quiet_mode_prints_no_progress_bar(warm_serial):
+    result = run_tuphap("build", "--year", "2024", "--quiet", root=warm_serial)
+    assert result.returncode == 0 and "Building" not in result.stderr and "it/s" not in result.stderr
+    assert "0 built, 3 unchanged, 0 failed of 3 report(s)" in result.stdout
+
+
+def test_progress_bar_reports_done_and_total(warm_serial):
+    result = run_tuphap("build", "--year", "2024", root=warm_serial)
+    assert "3/3" in result.stderr
+
+
+def test_interrupted_write_leaves_the_previous_file(tmp_path, monkeypatch):
+    target = tmp_path / "report.html"
+    target.write_text("last good", encoding="utf-8")
+
+    def crash(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomically(target, b"half")
+    assert target.read_text(encoding="utf-8") == "last good"
+    assert os.listdir(tmp_path) == ["report.html"]
