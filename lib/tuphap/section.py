@@ -88,12 +88,12 @@ class Section:
             )
         return Fragment(body)
 
-    def narrative_section(self, title: str, key: str, *, level: int = 4) -> Fragment:
+    def narrative_section(self, title: str, key: str, *, level: int = 4, style: str = "") -> Fragment:
         """A heading followed by a narrative block; an empty block reads 'title (không có)'."""
         body = self._block_html(key)
         if body == "":
-            return self.heading(f"{title} (không có)", level=level)
-        return Fragment(self.heading(title, level=level).html + self.narrative(key).html)
+            return self.heading(f"{title} (không có)", level=level, style=style)
+        return Fragment(self.heading(title, level=level, style=style).html + self.narrative(key).html)
 
     # -- structure --------------------------------------------------------------------------
     def heading(self, text: str, *, level: int = 3, style: str = "") -> Fragment:
