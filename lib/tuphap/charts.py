@@ -32,7 +32,7 @@ WIDTH_IN = 6.0
 
 def _figure(height_in: float) -> Figure:
     with matplotlib.rc_context(STYLE):
-        fig = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI)
+        fig = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, layout="constrained")
         FigureCanvasAgg(fig)
     return fig
 
@@ -40,7 +40,7 @@ def _figure(height_in: float) -> Figure:
 def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     with matplotlib.rc_context(STYLE):
-        fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
+        fig.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()
 
 
