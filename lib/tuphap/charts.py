@@ -6,7 +6,6 @@ share a kernel.
 from __future__ import annotations
 
 import io
-import math
 import textwrap
 
 import matplotlib
@@ -61,21 +60,25 @@ def horizontal_bars(labels: list[str], values: list[float], value_texts: list[st
 
 def year_pairs(labels: list[str], previous: list[float], current: list[float],
                previous_texts: list[str], current_texts: list[str], years: tuple[int, int]) -> bytes:
-    """One small panel per indicator, last year beside this year, each on its own scale so that
-    hundreds of files and a handful of petitions can sit in one figure."""
-    columns = min(3, len(labels))
-    rows = math.ceil(len(labels) / columns)
+    """Last year beside this year for each indicator. Each pair is drawn on its own scale (bars as a
+    share of the pair's larger value), so hundreds of files and a handful of petitions fit one
+    figure; the value axis is therefore hidden and every bar carries its value."""
     with matplotlib.rc_context(STYLE):
-        fig = _figure(2.1 * rows + 0.2)
-        axes = list(fig.subplots(rows, columns, squeeze=False).flat)
-        for ax, label, old, new, old_text, new_text in zip(axes, labels, previous, current,
-                                                          previous_texts, current_texts):
-            bars = ax.bar([str(years[0]), str(years[1])], [old, new], color=[PREVIOUS, CURRENT], width=0.6)
-            ax.bar_label(bars, labels=[old_text, new_text], padding=2)
-            ax.set_title(textwrap.fill(label, 26), fontsize=10, fontweight="normal")
-            ax.set_ylim(0, max(old, new) * 1.25 if max(old, new) > 0 else 1)
-            ax.tick_params(axis="y", left=False, labelleft=False)
-            ax.spines["left"].set_visible(False)
-        for ax in axes[len(labels):]:
-            ax.set_visible(False)  # panels left over in the last row
+        fig = _figure(2.6)
+        ax = fig.add_subplot()
+        tops = [max(old, new) or 1 for old, new in zip(previous, current)]
+        centres = range(len(labels))
+        width = 0.38
+        old = ax.bar([c - width / 2 for c in centres], [v / t for v, t in zip(previous, tops)], width,
+                     color=PREVIOUS, label=str(years[0]))
+        new = ax.bar([c + width / 2 for c in centres], [v / t for v, t in zip(current, tops)], width,
+                     color=CURRENT, label=str(years[1]))
+        ax.bar_label(old, labels=previous_texts, padding=2, fontsize=9)
+        ax.bar_label(new, labels=current_texts, padding=2, fontsize=9)
+        ax.set_xticks(list(centres), [textwrap.fill(label, 18) for label in labels], fontsize=9)
+        ax.set_ylim(0, 1.2)
+        ax.tick_params(axis="x", length=0)
+        ax.tick_params(axis="y", left=False, labelleft=False)
+        ax.spines["left"].set_visible(False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, 1.12), ncols=2, frameon=False)
         return _png(fig)
