@@ -1,6 +1,7 @@
 """The `tuphap` command: a thin layer over the package. Each command's help carries examples."""
 from __future__ import annotations
 
+import signal
 import sys
 import time
 
@@ -80,6 +81,8 @@ def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
 
+    # A plain `kill` then unwinds like Ctrl-C: workers stop, and no report is left half-written.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     started = time.monotonic()
     with tqdm(total=len(jobs), unit="report", desc="Building", disable=quiet, file=sys.stderr, dynamic_ncols=True) as bar:
         def report(result: ReportResult) -> None:

@@ -301,10 +301,28 @@ def data_files(paths: ProjectPaths) -> list[Path]:
     return [paths.units_file, paths.indicators_file, *sorted(paths.values_dir.glob("*.csv"))]
 
 
+def _file_state(path: Path) -> tuple:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return (str(path), None)
+    return (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+_DIGESTS: dict[tuple, str] = {}
+
+
 def data_digest(paths: ProjectPaths) -> str:
-    """A hash of the shared data files' names and contents (missing files hash as absent)."""
-    digest = hashlib.sha256()
-    for path in data_files(paths):
-        digest.update(path.name.encode() + b"\0")
-        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
-    return digest.hexdigest()
+    """A hash of the shared data files' names and contents (missing files hash as absent). Within a
+    process it is recomputed only when a file's size, inode or modification time changes: the files
+    are read for every section notebook, and with a thousand communes they are megabytes."""
+    files = data_files(paths)
+    state = tuple(_file_state(path) for path in files)
+    if state not in _DIGESTS:
+        digest = hashlib.sha256()
+        for path in files:
+            digest.update(path.name.encode() + b"\0")
+            digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+        _DIGESTS.clear()
+        _DIGESTS[state] = digest.hexdigest()
+    return _DIGESTS[state]
