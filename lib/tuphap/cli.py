@@ -64,7 +64,7 @@ def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh
       tuphap build --year 2024            # every unit with params/2024/<unit>.yaml
       tuphap build --all --jobs 2 --quiet
       tuphap build --all --force          # ignore the ledger, re-run everything
-      tuphap build --all --scheduler tcp://10.0.0.5:8786
+      tuphap build --all --scheduler tcp://HOST:8786
     """
     try:
         paths = ProjectPaths.discover(root)
