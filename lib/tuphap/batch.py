@@ -15,6 +15,8 @@ from tuphap.build import ReportResult, build_report, plan_report
 from tuphap.config import ProjectPaths
 from tuphap.ledger import Ledger
 
+LEDGER_SAVE_SECONDS = 2.0  # the ledger holds every report; rewriting it after each one grows quadratically
+
 
 @dataclass(frozen=True)
 class Job:
@@ -86,26 +88,34 @@ def _dask(arguments: list[tuple], scheduler: str) -> Iterator[ReportResult]:
 def run(paths: ProjectPaths, jobs: list[Job], *, workers: int, force: bool = False,
         fresh_kernels: bool = False, scheduler: str | None = None,
         on_result: Callable[[ReportResult], None] = lambda result: None) -> list[ReportResult]:
-    """Build the jobs; the ledger is saved after each report so an interrupted batch keeps its progress."""
+    """Build the jobs. The ledger is saved every few seconds and at the end, also when interrupted,
+    so a stopped batch keeps its progress (a report missing from it is simply rebuilt next time)."""
     ledger = Ledger.load(paths)
     results, arguments = [], []
+    last_save = time.monotonic()
 
     def finish(result: ReportResult) -> None:
+        nonlocal last_save
         ledger.record(result.as_ledger_entry())
-        ledger.save()
         results.append(result)
         on_result(result)
+        if time.monotonic() - last_save > LEDGER_SAVE_SECONDS:
+            ledger.save()
+            last_save = time.monotonic()
 
-    # Decide here what is unchanged (or unbuildable), so that workers start only for real work.
-    for job in jobs:
-        previous = ledger.entry(job.unit, job.year)
-        planned = plan_report(paths, job.unit, job.year, previous=previous, force=force)
-        if planned.status == "planned":
-            arguments.append((str(paths.root), job.unit, job.year, previous, force, fresh_kernels))
-        else:
-            finish(planned)
-    if arguments:
-        stream = _dask(arguments, scheduler) if scheduler else _local(arguments, min(workers, len(arguments)))
-        for result in stream:
-            finish(result)
+    try:
+        # Decide here what is unchanged (or unbuildable), so that workers start only for real work.
+        for job in jobs:
+            previous = ledger.entry(job.unit, job.year)
+            planned = plan_report(paths, job.unit, job.year, previous=previous, force=force)
+            if planned.status == "planned":
+                arguments.append((str(paths.root), job.unit, job.year, previous, force, fresh_kernels))
+            else:
+                finish(planned)
+        if arguments:
+            stream = _dask(arguments, scheduler) if scheduler else _local(arguments, min(workers, len(arguments)))
+            for result in stream:
+                finish(result)
+    finally:
+        ledger.save()
     return results

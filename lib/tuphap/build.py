@@ -64,12 +64,17 @@ def run_section(notebook: Path, executed: Path, unit: str, year: int, root: Path
         engine = {"cwd": str(root), "extra_arguments": KERNEL_ARGUMENTS}
     else:
         engine = {"engine_name": WARM_ENGINE, "kernel_cwd": str(root), "request_save_on_cell_execute": False}
+    # papermill writes as it goes; an interrupted run must not leave a truncated notebook under the
+    # name that a later build would reuse, so it writes beside it and the file is renamed once complete.
+    partial = executed.with_name(f".{executed.stem}.partial.ipynb")
     try:
-        papermill.execute_notebook(str(notebook), str(executed), parameters={"unit": unit, "year": year},
+        papermill.execute_notebook(str(notebook), str(partial), parameters={"unit": unit, "year": year},
                                    kernel_name=KERNEL, progress_bar=False, log_output=False, **engine)
     except PapermillExecutionError as exc:
+        os.replace(partial, executed)  # the failing notebook, traceback included, for the analyst
         cell = exc.cell_index + 1 if exc.cell_index is not None else None
         raise SectionFailed(unit, year, notebook.stem, cell, f"{exc.ename}: {exc.evalue}", executed) from None
+    os.replace(partial, executed)
 
 
 def _check_inputs(paths: ProjectPaths, unit: str, year: int) -> Dataset:
@@ -103,9 +108,10 @@ def plan_report(paths: ProjectPaths, unit: str, year: int, *, previous: dict | N
         result.error = str(exc)
         return result
     shared = fingerprint.report_inputs(paths, dataset, unit, year)
+    sections_dir = paths.sections_dir(year, unit)
     for notebook in paths.section_notebooks():
         record = SectionRecord(fingerprint.section_input(shared, notebook))
-        executed = paths.sections_dir(year, unit) / notebook.name
+        executed = sections_dir / notebook.name
         if not force and _reusable(previous, notebook.stem, record.input_hash, executed):
             record.status = "reused"
         result.sections[notebook.stem] = record

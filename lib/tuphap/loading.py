@@ -197,11 +197,15 @@ class ReportParams(BaseModel):
     recipients: list[str]
 
 
+# libyaml's safe loader when PyYAML was built with it: the same rules (no tags), many times faster.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_params(path: Path) -> ReportParams:
     if not path.is_file():
         raise TuphapError(f"params file not found: expected {path}")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise DataError(path, f"not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
