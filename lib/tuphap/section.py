@@ -30,6 +30,10 @@ class Fragment:
         return f"<Fragment: {len(self.html)} characters of HTML>"
 
 
+def _year_words(year: int) -> dict[str, str]:
+    return {"year": str(year), "next_year": str(year + 1), "prev_year": str(year - 1)}
+
+
 class Section:
     def __init__(self, dataset: Dataset, unit: str, year: int):
         self.dataset = dataset
@@ -50,7 +54,7 @@ class Section:
         period = self.params.data_period
         unit = self.unit
         return {
-            "year": str(self.year), "next_year": str(self.year + 1), "prev_year": str(self.year - 1),
+            **_year_words(self.year),
             "unit_kind": unit.kind, "unit_name": unit.name, "unit_full": unit.full_name,
             "hamlet": unit.hamlet_kind, "district": unit.district, "province": unit.province,
             "request": self.params.request,
@@ -60,7 +64,7 @@ class Section:
 
     # -- prose ------------------------------------------------------------------------------
     def _words_for(self, year: int) -> dict[str, str]:
-        return {**self.words, "year": str(year), "next_year": str(year + 1), "prev_year": str(year - 1)}
+        return {**self.words, **_year_words(year)}
 
     def text(self, template: str, *, year: int | None = None, optional: bool = False) -> Fragment:
         """Generic prose of this section. With optional=True it is left out when a figure is missing;
