@@ -11,10 +11,10 @@ import papermill
 import pytest
 
 from tests.conftest import REPO
+from tuphap.kernels import KERNEL_ARGUMENTS  # the kernel options builds use
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 SAMPLE_UNITS = ["tan-khai", "an-phu-mau", "hoa-binh-mau"]
-KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
 
 
 def test_one_notebook_per_reference_section():
@@ -43,7 +43,7 @@ def test_notebook_is_committed_clean_and_thin(path: Path):
 def test_notebook_runs_with_its_defaults_in_a_fresh_kernel(path: Path, tmp_path: Path):
     out = tmp_path / path.name
     papermill.execute_notebook(str(path), str(out), kernel_name="python3", cwd=str(REPO),
-                               progress_bar=False, extra_arguments=KERNEL_ARGS)
+                               progress_bar=False, extra_arguments=KERNEL_ARGUMENTS)
     executed = nbformat.read(out, as_version=4)
     outputs = [o for cell in executed.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
@@ -55,7 +55,7 @@ def test_every_notebook_runs_for_each_sample_unit_in_2023(unit: str, tmp_path: P
     for path in NOTEBOOKS:
         papermill.execute_notebook(str(path), str(tmp_path / path.name), parameters={"unit": unit, "year": 2023},
                                    kernel_name="python3", cwd=str(REPO), progress_bar=False,
-                                   extra_arguments=KERNEL_ARGS)
+                                   extra_arguments=KERNEL_ARGUMENTS)
 
 
 def test_papermill_command_line_with_parameters(tmp_path: Path):

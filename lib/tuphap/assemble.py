@@ -50,6 +50,7 @@ def section_html(notebooks: list[Path]) -> list[SectionHtml]:
     return [SectionHtml(nb.stem, exporter.from_filename(str(nb))[0]) for nb in notebooks]
 
 
+@lru_cache(maxsize=1)
 def stylesheet() -> str:
     return (files("tuphap") / "static" / "report.css").read_text(encoding="utf-8")
 
