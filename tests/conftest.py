@@ -42,3 +42,18 @@ def built_tan_khai(tmp_path_factory) -> Path:
     result = run_tuphap("build", "--unit", "tan-khai", "--year", "2024", root=root)
     assert result.returncode == 0, result.stdout + result.stderr
     return root / "outputs" / "2024" / "tan-khai"
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """A project built through the real command for the site's tests: Tân Khai 2023 and 2024,
+    An Phú 2024, and Hòa Bình 2024 failing on a params mistake (a failure that costs no kernel).
+    Returns the project folder and the last build's result."""
+    root = copy_project(tmp_path_factory.mktemp("sample") / "project")
+    params = root / "params" / "2024" / "hoa-binh-mau.yaml"
+    params.write_text(params.read_text(encoding="utf-8") + "colour: red\n", encoding="utf-8")
+    first = run_tuphap("build", "--unit", "tan-khai", "--year", "2023", "--year", "2024", "--quiet", root=root)
+    assert first.returncode == 0, first.stdout + first.stderr
+    second = run_tuphap("build", "--year", "2024", "--quiet", root=root)
+    assert second.returncode == 1 and "hoa-binh-mau" in second.stderr, second.stdout + second.stderr
+    return root, second
