@@ -26,4 +26,5 @@
     input.closest(".filter").hidden = false;  // without script the box would do nothing, so it stays hidden
     apply();
   });
+  window.tuphap = { fold: fold };  // for the browser tests, which compare it with the Python fold
 }());
