@@ -101,7 +101,7 @@ def test_failed_report_shows_as_failed_with_its_error(site):
     assert "Lỗi" in text_of(row.select_one(".status"))
     assert "colour" in text_of(row.select_one(".error"))  # the params mistake, as the build reported it
     assert not row.select(".links a")  # never built, so nothing to link
-    assert "1 lỗi" in text_of(soup_of(site / "2024" / "index.html").select_one(".summary"))
+    assert "1 báo cáo lỗi" in text_of(soup_of(site / "2024" / "index.html").select_one(".summary"))
 
 
 def test_reports_without_a_build_show_as_not_built(site):
@@ -137,7 +137,7 @@ def decorated(root, tmp_path) -> Path:
     ledger = json.loads(manifest.read_text(encoding="utf-8"))
     ledger["reports"]["2024/tan-khai"]["findings"] = [
         {"severity": "warning", "rule": "parts_sum_to_total", "unit": "tan-khai", "year": 2024,
-         "indicator": "ho_tich.tong", "file": "data/values/2024.csv", "row": 40, "expected": 1733, "found": 1732,
+         "indicator": "ho_tich.tong", "file": str(project / "data" / "values" / "2024.csv"), "row": 40, "expected": 1733, "found": 1732,
          "message": "parts sum to 1732, total is 1733",
          "message_vi": "Tổng các loại việc hộ tịch là 1.732, khác tổng số 1.733 <script>alert(1)</script>"},
         {"severity": "error", "rule": "non_negative", "unit": "tan-khai", "year": 2024, "indicator": "pbgdpl.so_buoi",
@@ -188,8 +188,9 @@ def test_findings_page_lists_each_finding_with_file_and_row(decorated):
     page = soup_of(decorated / "2024" / "findings.html")
     section = page.select_one("section#tan-khai")
     cells = [text_of(td) for td in section.select("tbody tr")[0].select("td")]
-    assert cells[0] == "cảnh báo" and "1.732" in cells[1] and cells[2] == "ho_tich.tong"
-    assert cells[3:] == ["1733", "1732", "data/values/2024.csv, dòng 40"]
+    assert cells[0] == "cảnh báo" and "1.732" in cells[1]
+    assert cells[2] == "Hồ sơ đăng ký hộ tịch ho_tich.tong"  # the catalogue's label, then the id
+    assert cells[3:] == ["1.733", "1.732", "data/values/2024.csv, dòng 40"]
     assert soup_of(decorated / "index.html").select_one('tr[data-year="2024"] a[href="2024/findings.html"]').get_text() == "2"
 
 

@@ -13,15 +13,17 @@ import posixpath
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
 
-from tuphap import __version__
+from tuphap import __version__, formatting
 from tuphap.batch import plan
 from tuphap.config import ProjectPaths, check_slug
 from tuphap.errors import TuphapError
+from tuphap.catalogue import Indicator
 from tuphap.figures import Figures, format_value
 from tuphap.loading import Dataset, Unit, load_units
 
@@ -39,7 +41,7 @@ SEVERITY_LABELS = {"error": "lỗi", "warning": "cảnh báo"}
 LEVEL_LABELS = {"province": "Cấp tỉnh", "district": "Cấp huyện"}
 
 _ENV = Environment(loader=PackageLoader("tuphap", "templates/site"), autoescape=True,
-                   trim_blocks=True, lstrip_blocks=True)
+                   trim_blocks=True, lstrip_blocks=True, auto_reload=False)
 _ENV.globals.update(version=__version__, status_labels=STATUS_LABELS, level_labels=LEVEL_LABELS,
                     severity_labels=SEVERITY_LABELS)
 
@@ -138,6 +140,12 @@ def _load_data(paths: ProjectPaths) -> tuple[dict[str, Unit], Dataset | None, st
         return units, None, str(exc)
 
 
+@lru_cache(maxsize=65536)
+def _formatted(indicator: Indicator, value: float) -> str:
+    # Babel's formatting is most of the site's cost with a thousand communes, and values repeat.
+    return format_value(indicator, value, pad=False)
+
+
 def _figures(dataset: Dataset | None, unit: str, year: int) -> list[Figure]:
     if dataset is None:
         return []
@@ -147,11 +155,11 @@ def _figures(dataset: Dataset | None, unit: str, year: int) -> list[Figure]:
         indicator = dataset.catalogue[indicator_id] if indicator_id in dataset.catalogue else None
         if indicator is None:
             continue
-        detail = ""
+        value, detail = figures.value(indicator_id), ""
         if indicator.derived and figures.has(indicator.numerator) and figures.has(indicator.denominator):
             parts = (dataset.catalogue[indicator.numerator], dataset.catalogue[indicator.denominator])
-            detail = "/".join(format_value(ind, figures.value(ind.id), pad=False) for ind in parts)
-        shown.append(Figure(heading, indicator.label, figures.format(indicator_id, pad=False), detail))
+            detail = "/".join(_formatted(ind, figures.value(ind.id)) for ind in parts)
+        shown.append(Figure(heading, indicator.label, None if value is None else _formatted(indicator, value), detail))
     return shown
 
 
@@ -180,6 +188,7 @@ class Site:
     units: dict[str, list[Report]]  # unit slug -> its reports, latest year first; by name
     data_error: str | None
     sources: dict[str, Path]  # report files: path within the site -> file under outputs/
+    labels: dict[str, str]  # indicator id -> its Vietnamese label, for the findings
 
 
 def collect(paths: ProjectPaths, years: set[int] | None = None) -> Site:
@@ -196,7 +205,7 @@ def collect(paths: ProjectPaths, years: set[int] | None = None) -> Site:
     sources: dict[str, Path] = {}
     for year, unit in sorted(keys):
         entry = ledger_reports.get(f"{year}/{unit}") or {}
-        findings = [f for f in entry.get("findings") or [] if isinstance(f, dict)]
+        findings = [_finding(paths, f) for f in entry.get("findings") or [] if isinstance(f, dict)]
         folder = paths.outputs_dir / str(year) / unit
         report = Report(unit, year, *_unit_names(units, unit), entry.get("status") or "missing", entry.get("error"),
                         findings, _figures(dataset, unit, year), _report_files(folder, f"{year}/{unit}", sources))
@@ -211,7 +220,25 @@ def collect(paths: ProjectPaths, years: set[int] | None = None) -> Site:
     by_unit: dict[str, list[Report]] = {}
     for report in sorted((r for y in by_year.values() for r in y.reports), key=lambda r: (r.sort_name, r.unit, -r.year)):
         by_unit.setdefault(report.unit, []).append(report)
-    return Site([by_year[y] for y in sorted(by_year, reverse=True)], by_unit, data_error, sources)
+    labels = {ind.id: ind.label for ind in dataset.catalogue} if dataset else {}
+    return Site([by_year[y] for y in sorted(by_year, reverse=True)], by_unit, data_error, sources, labels)
+
+
+def _finding(paths: ProjectPaths, finding: dict) -> dict:
+    """A finding as recorded, its file shown relative to the project (no server paths on the site)."""
+    file = finding.get("file")
+    if isinstance(file, str) and Path(file).is_absolute() and Path(file).is_relative_to(paths.root):
+        return {**finding, "file": Path(file).relative_to(paths.root).as_posix()}
+    return finding
+
+
+def figure_text(value) -> str:
+    """A finding's expected or found value: numbers the Vietnamese way (1.733; 66,7), text as it is."""
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else str(value)
+    if isinstance(value, (int, float)):
+        return formatting.number(value)
+    return str(value)
 
 
 def _is_slug(value) -> bool:
@@ -269,3 +296,4 @@ def unit_page(unit: str) -> str:
 
 
 _ENV.globals.update(unit_page=unit_page)
+_ENV.filters.update(figure=figure_text)

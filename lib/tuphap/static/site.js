@@ -26,5 +26,9 @@
     input.closest(".filter").hidden = false;  // without script the box would do nothing, so it stays hidden
     apply();
   });
+  // A printed list shows every finding's message, not only the counts.
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details.findings").forEach(function (details) { details.open = true; });
+  });
   window.tuphap = { fold: fold };  // for the browser tests, which compare it with the Python fold
 }());
