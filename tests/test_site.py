@@ -76,6 +76,7 @@ def test_index_lists_years_latest_first_with_counts(site):
     assert [row["data-year"] for row in rows] == ["2024", "2023"]
     cells = [text_of(cell) for cell in rows[0].select("td")]
     assert cells[:4] == ["Năm 2024", "3", "2", "1"]  # units, built, failed
+    assert [text_of(cell) for cell in rows[1].select("td")][:4] == ["Năm 2023", "3", "0", "0"]
     assert rows[0].select_one("a")["href"] == "2024/index.html"
 
 
@@ -85,9 +86,9 @@ def test_year_page_lists_every_commune_with_status_figures_and_links(site):
     assert [row["data-unit"] for row in rows] == ["an-phu-mau", "hoa-binh-mau", "tan-khai"]  # by name
     assert row_of(page, "an-phu-mau")["data-status"] == "built"
     tan_khai = row_of(page, "tan-khai")
-    assert tan_khai["data-status"] == "reused"  # the second build found it unchanged
+    assert tan_khai["data-status"] == "built"
     text = text_of(tan_khai)
-    assert "Thị trấn Tân Khai" in text and "Đã tạo (không đổi)" in text
+    assert "Thị trấn Tân Khai" in text and "Đã tạo" in text
     # Tân Khai 2024: 10 of 15 cases settled; 1.733 civil-status files, all online; 125 sessions.
     for figure in ("66,7% (10/15)", "1.733", "100% (1.733/1.733)", "125"):
         assert figure in text
@@ -107,6 +108,7 @@ def test_failed_report_shows_as_failed_with_its_error(site):
 def test_reports_without_a_build_show_as_not_built(site):
     row = row_of(site / "2023" / "index.html", "an-phu-mau")
     assert row["data-status"] == "missing" and "Chưa tạo" in text_of(row)
+    assert not row.select(".links a")
 
 
 def test_commune_page_shows_every_year(site):
@@ -114,6 +116,7 @@ def test_commune_page_shows_every_year(site):
     assert text_of(page.select_one("h1")) == "Thị trấn Tân Khai"
     assert [row["data-year"] for row in page.select("tbody tr")] == ["2024", "2023"]
     assert page.select_one('tr[data-year="2024"] a[href="../2024/tan-khai/report.pdf"]')
+    assert page.select_one('tr[data-year="2023"]')["data-status"] == "missing"
 
 
 def test_every_link_on_the_site_resolves_inside_it(site):
@@ -152,6 +155,9 @@ def decorated(root, tmp_path) -> Path:
         "broken": "not a dict",
     }
     manifest.write_text(json.dumps(ledger, ensure_ascii=False), encoding="utf-8")
+    units = project / "data" / "units.csv"
+    units.write_text(units.read_text(encoding="utf-8").replace("Hòa Bình (mẫu)", 'Hòa Bình <img src=x onerror="alert(1)">'),
+                     encoding="utf-8")
     rollup = project / "outputs" / "2024" / "_rollup" / "province-binh-phuoc"
     rollup.mkdir(parents=True)
     (rollup / "report.html").write_text("<!DOCTYPE html><title>Tỉnh</title><p>Tỉnh Bình Phước</p>", encoding="utf-8")
@@ -176,6 +182,13 @@ def test_year_page_shows_findings_rollups_and_word_files(decorated):
     assert {a.get_text(): a["href"] for a in rollups[0].select(".links a")} == {
         "Xem": "_rollup/province-binh-phuoc/report.html", "Word": "_rollup/province-binh-phuoc/report.docx"}
     assert broken_links(decorated) == []
+
+
+def test_names_and_messages_with_markup_are_escaped_everywhere(decorated):
+    for page in decorated.rglob("*.html"):
+        if page.name != "report.html":
+            text = page.read_text(encoding="utf-8")
+            assert "<img src=x" not in text and "<script>" not in text, page
 
 
 def test_a_report_that_failed_after_a_good_build_links_the_previous_files_as_such(decorated):
