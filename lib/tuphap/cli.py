@@ -57,7 +57,8 @@ def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh
     Outputs go to outputs/<year>/<unit>/ (executed notebooks under sections/); outputs/manifest.json
     records every section's input hash, status, duration and error. A section runs again only when
     one of its inputs changed: its notebook, the unit's params, narrative or values (this year and
-    last), the indicator catalogue, the unit's registry row, or the tuphap package.
+    last), the indicator catalogue, the unit's registry row, or the tuphap package. At the end the
+    internal site, outputs/site/, is brought up to date (see `tuphap site`).
 
     \b
     Examples:
@@ -100,12 +101,11 @@ def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh
     click.echo(f"Reports in {paths.outputs_dir}; ledger in {paths.outputs_dir / 'manifest.json'}")
     site_written = _write_site(paths)
     failed = [r for r in results if r.status == "failed"]
-    if not site_written:
-        sys.exit(1)
     if failed:
         click.echo(f"{len(failed)} report(s) failed:", err=True)
         for result in failed:
             click.echo(f"- {_failure_text(result)}", err=True)
+    if failed or not site_written:
         sys.exit(1)
 
 

@@ -21,9 +21,9 @@ from jinja2 import Environment, PackageLoader
 
 from tuphap import __version__, formatting
 from tuphap.batch import plan
+from tuphap.catalogue import Indicator
 from tuphap.config import ProjectPaths, check_slug
 from tuphap.errors import TuphapError
-from tuphap.catalogue import Indicator
 from tuphap.figures import Figures, format_value
 from tuphap.loading import Dataset, Unit, load_units
 
