@@ -18,6 +18,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.conftest import TUPHAP, run_tuphap
+from tuphap import publish
+from tuphap.config import ProjectPaths
 from tuphap.site import fold
 
 
@@ -127,6 +129,29 @@ def test_every_link_on_the_site_resolves_inside_it(site):
 
 def test_reports_are_linked_into_the_site_not_copied(root, site):
     assert os.path.samefile(site / "2024" / "tan-khai" / "report.pdf", root / "outputs" / "2024" / "tan-khai" / "report.pdf")
+
+
+def test_rewriting_an_unchanged_site_touches_no_file(root, site):
+    before = {path: path.stat().st_mtime_ns for path in site.rglob("*") if path.is_file()}
+    publish.write_site(ProjectPaths(root))
+    assert {path: path.stat().st_mtime_ns for path in site.rglob("*") if path.is_file()} == before
+
+
+def test_reports_are_copied_where_hard_links_fail_and_the_copy_is_kept(tmp_path, monkeypatch):
+    source, target = tmp_path / "report.pdf", tmp_path / "site" / "report.pdf"
+    source.write_bytes(b"%PDF-1.7 first")
+    def no_hard_links(*args):
+        raise OSError("hard links are not supported on this share")
+
+    monkeypatch.setattr(os, "link", no_hard_links)
+    publish._place(source, target)
+    assert target.read_bytes() == b"%PDF-1.7 first" and not os.path.samefile(source, target)
+    copied = target.stat().st_ino
+    publish._place(source, target)
+    assert target.stat().st_ino == copied  # unchanged source: not copied again
+    source.write_bytes(b"%PDF-1.7 second, rebuilt")
+    publish._place(source, target)
+    assert target.read_bytes() == b"%PDF-1.7 second, rebuilt"
 
 
 @pytest.fixture
