@@ -102,7 +102,8 @@ def test_failed_report_shows_as_failed_with_its_error(site):
     row = row_of(site / "2024" / "index.html", "hoa-binh-mau")
     assert row["data-status"] == "failed"
     assert "Lỗi" in text_of(row.select_one(".status"))
-    assert "colour" in text_of(row.select_one(".error"))  # the params mistake, as the build reported it
+    error = text_of(row.select_one(".error"))
+    assert error.startswith("params/2024/hoa-binh-mau.yaml") and "colour" in error  # relative to the project
     assert not row.select(".links a")  # never built, so nothing to link
     assert "1 báo cáo lỗi" in text_of(soup_of(site / "2024" / "index.html").select_one(".summary"))
 

@@ -207,7 +207,7 @@ def collect(paths: ProjectPaths, years: set[int] | None = None) -> Site:
         entry = ledger_reports.get(f"{year}/{unit}") or {}
         findings = [_finding(paths, f) for f in entry.get("findings") or [] if isinstance(f, dict)]
         folder = paths.outputs_dir / str(year) / unit
-        report = Report(unit, year, *_unit_names(units, unit), entry.get("status") or "missing", entry.get("error"),
+        report = Report(unit, year, *_unit_names(units, unit), entry.get("status") or "missing", _error(paths, entry),
                         findings, _figures(dataset, unit, year), _report_files(folder, f"{year}/{unit}", sources))
         by_year.setdefault(year, Year(year)).reports.append(report)
     for entry in ledger_rollups.values():
@@ -230,6 +230,12 @@ def _finding(paths: ProjectPaths, finding: dict) -> dict:
     if isinstance(file, str) and Path(file).is_absolute() and Path(file).is_relative_to(paths.root):
         return {**finding, "file": Path(file).relative_to(paths.root).as_posix()}
     return finding
+
+
+def _error(paths: ProjectPaths, entry: dict) -> str | None:
+    """A recorded build error, with the project's paths made relative (no server paths on the site)."""
+    error = entry.get("error")
+    return str(error).replace(f"{paths.root}/", "") if error else None
 
 
 def figure_text(value) -> str:
@@ -262,7 +268,7 @@ def _rollup(paths: ProjectPaths, entry, sources: dict[str, Path]) -> Rollup | No
     folder = paths.outputs_dir / str(year) / "_rollup" / folder_name
     files_found = _report_files(folder, f"{year}/_rollup/{folder_name}", sources)
     return Rollup(year, level, slug, str(entry.get("name") or slug), str(entry.get("status") or "missing"),
-                  entry.get("error"), files_found)
+                  _error(paths, entry), files_found)
 
 
 def _relative(page: str):
