@@ -42,3 +42,16 @@ def built_tan_khai(tmp_path_factory) -> Path:
     result = run_tuphap("build", "--unit", "tan-khai", "--year", "2024", root=root)
     assert result.returncode == 0, result.stdout + result.stderr
     return root / "outputs" / "2024" / "tan-khai"
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """A project built through the real command for the site's tests: the 2024 reports, with
+    Hòa Bình's failing on a params mistake (a failure that costs no kernel); 2023 has params but no
+    build. Returns the project folder and the build's result."""
+    root = copy_project(tmp_path_factory.mktemp("sample") / "project")
+    params = root / "params" / "2024" / "hoa-binh-mau.yaml"
+    params.write_text(params.read_text(encoding="utf-8") + "colour: red\n", encoding="utf-8")
+    result = run_tuphap("build", "--year", "2024", "--quiet", root=root)
+    assert result.returncode == 1 and "hoa-binh-mau" in result.stderr, result.stdout + result.stderr
+    return root, result

@@ -25,6 +25,12 @@ def test_quick_start_is_two_commands_that_the_makefile_and_ci_run(repo):
     assert commands[1] in ci.splitlines()
 
 
+def test_quick_start_promises_the_site_that_every_build_ends_with(repo):
+    # `make sample` is `tuphap build --all` (above); test_site checks that a build writes the site.
+    quick_start = re.search(r"## Quick start(.*?)\n## ", (repo / "README.md").read_text(encoding="utf-8"), re.S).group(1)
+    assert "outputs/site/index.html" in quick_start
+
+
 def test_every_cli_command_is_documented_with_examples(repo):
     readme = (repo / "README.md").read_text(encoding="utf-8")
     for name, command in cli.commands.items():
