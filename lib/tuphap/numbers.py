@@ -68,7 +68,7 @@ def _decimal(text: str, kind: str) -> Decimal:
 def parse_number(text: str, kind: str = "number") -> float:
     """The figure written in `text` for an indicator of type `kind` (count, number, percent)."""
     shown = text.strip()
-    text = _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    text = _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
     if not text:
         raise NumberError("empty: leave a cell empty only for a figure that is not reported")
     negative = text[0] in MINUS_SIGNS
