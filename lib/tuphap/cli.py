@@ -8,7 +8,7 @@ import time
 import click
 from tqdm import tqdm
 
-from tuphap import __version__, batch
+from tuphap import __version__, batch, cli_forms
 from tuphap.build import ReportResult
 from tuphap.config import ProjectPaths, check_slug, check_year
 from tuphap.errors import TuphapError
@@ -120,6 +120,10 @@ def list_reports(root: str | None) -> None:
     except TuphapError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+
+
+cli.add_command(cli_forms.form)
+cli.add_command(cli_forms.ingest)
 
 
 def main() -> None:

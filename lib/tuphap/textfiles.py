@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import codecs
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from tuphap.errors import DataError
 
 _BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 # The marks Vietnamese letters carry: grave, acute, circumflex, tilde, breve, hook above, horn, dot below.
 _VIETNAMESE_MARKS = {"\u0300", "\u0301", "\u0302", "\u0303", "\u0306", "\u0309", "\u031b", "\u0323"}
@@ -40,35 +41,47 @@ def _reads_as_vietnamese(text: str) -> bool:
     )
 
 
-def encoding_of(data: bytes) -> str | None:
-    """The codec name for these bytes by the rules above, or None when none fits."""
+@dataclass(frozen=True)
+class Encoding:
+    bom: bytes
+    codec: str
+
+    def encode(self, text: str) -> bytes:
+        return self.bom + text.encode(self.codec)
+
+
+def encoding_of(data: bytes) -> Encoding | None:
+    """The encoding of these bytes by the rules above, or None when none fits."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return codec
+            return Encoding(bom, codec)
     try:
         data.decode("utf-8")
-        return "utf-8"
+        return Encoding(b"", "utf-8")
     except UnicodeDecodeError:
         pass
     try:
         text = unicodedata.normalize("NFC", data.decode("cp1258"))
     except UnicodeDecodeError:
         return None
-    return "cp1258" if _reads_as_vietnamese(text) else None
+    return Encoding(b"", "cp1258") if _reads_as_vietnamese(text) else None
 
 
-def decode(path: Path, data: bytes) -> str:
-    """The text of a file's bytes, normalised to NFC; DataError naming the file when unreadable."""
-    codec = encoding_of(data)
-    if codec is None:
+def decode_exactly(path: Path, data: bytes) -> tuple[str, Encoding]:
+    """The text as stored (not normalised) and its encoding, so that encoding it again gives the same
+    bytes; DataError naming the file when the encoding cannot be told."""
+    encoding = encoding_of(data)
+    if encoding is None:
         hint = " (it looks like UTF-16 without a byte-order mark)" if b"\x00" in data else ""
         raise DataError(path, f"cannot tell its text encoding{hint}: it is neither UTF-8 nor Vietnamese "
                               "Windows-1258; save it as CSV UTF-8 (or UTF-8 text)")
     try:
-        return unicodedata.normalize("NFC", data.decode(codec))
+        return data[len(encoding.bom):].decode(encoding.codec), encoding
     except UnicodeDecodeError as exc:
-        raise DataError(path, f"not valid {codec} text ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
+        raise DataError(path, f"not valid {encoding.codec} text ({exc.reason} at byte {exc.start}); "
+                              "save it as UTF-8") from None
 
 
 def read_text(path: Path) -> str:
-    return decode(path, path.read_bytes())
+    """A text file's content, normalised to NFC."""
+    return unicodedata.normalize("NFC", decode_exactly(path, path.read_bytes())[0])
