@@ -92,14 +92,18 @@ def run(paths: ProjectPaths, jobs: list[Job], *, workers: int, force: bool = Fal
     so a stopped batch keeps its progress (a report missing from it is simply rebuilt next time)."""
     ledger = Ledger.load(paths)
     results, arguments = [], []
-    last_save = time.monotonic()
+    last_save, recorded = time.monotonic(), False
 
     def finish(result: ReportResult) -> None:
-        nonlocal last_save
-        ledger.record(result.as_ledger_entry())
+        nonlocal last_save, recorded
+        # A report stopped by a mistake in its input files ran nothing: its last entry stands, and
+        # outputs/ is left exactly as it was (the mistake is printed, not recorded).
+        if result.sections:
+            ledger.record(result.as_ledger_entry())
+            recorded = True
         results.append(result)
         on_result(result)
-        if time.monotonic() - last_save > LEDGER_SAVE_SECONDS:
+        if recorded and time.monotonic() - last_save > LEDGER_SAVE_SECONDS:
             ledger.save()
             last_save = time.monotonic()
 
@@ -117,5 +121,6 @@ def run(paths: ProjectPaths, jobs: list[Job], *, workers: int, force: bool = Fal
             for result in stream:
                 finish(result)
     finally:
-        ledger.save()
+        if recorded:
+            ledger.save()
     return results
