@@ -76,7 +76,9 @@ def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh
             raise click.UsageError("say what to build: --unit SLUG --year YEAR, --year YEAR, or --all")
         jobs = batch.plan(paths, units, years)
         if not jobs:
-            raise TuphapError(f"nothing to build: no params file matches under {paths.params_dir}")
+            expected = ", ".join(str(paths.params_file(year, unit)) for unit in units for year in years)
+            raise TuphapError(f"nothing to build: no params file matches under {paths.params_dir}"
+                              + (f" (expected {expected})" if expected else ""))
     except TuphapError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
