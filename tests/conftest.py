@@ -1,6 +1,7 @@
 """Shared fixtures: the repository itself and disposable copies of it for builds."""
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -45,6 +46,16 @@ def built_tan_khai(tmp_path_factory) -> Path:
 
 
 BAD_INPUT = REPO / "tests" / "bad_input"
+
+
+def tree_digest(root: Path) -> str:
+    """One hash over every file under data/, params/ and outputs/ (names and contents)."""
+    digest = hashlib.sha256()
+    for folder in ("data", "params", "outputs"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def form_cells(sheet_book, indicator_id: str):

@@ -2,26 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import unicodedata
 import zipfile
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from tests.conftest import form_cells, run_tuphap
-
-
-def tree_digest(root: Path) -> str:
-    """One hash over every file under data/, params/ and outputs/ (names and contents)."""
-    digest = hashlib.sha256()
-    for folder in ("data", "params", "outputs"):
-        for path in sorted((root / folder).rglob("*")):
-            if path.is_file():
-                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+from tests.conftest import form_cells, run_tuphap, tree_digest
+from tuphap.cli import cli
 
 
 @pytest.fixture
@@ -166,8 +157,8 @@ def test_round_trip_rewrites_only_the_units_rows(form_round_trip):
 
 def test_form_and_ingest_help_carry_examples():
     for command in ("form", "ingest"):
-        result = run_tuphap(command, "--help")
-        assert result.returncode == 0 and "Examples:" in result.stdout and f"tuphap {command} " in result.stdout
+        result = CliRunner().invoke(cli, [command, "--help"])
+        assert result.exit_code == 0 and "Examples:" in result.output and f"tuphap {command} " in result.output
 
 
 def test_form_text_is_never_a_formula(form_round_trip):
