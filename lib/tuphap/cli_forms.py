@@ -43,6 +43,9 @@ def form(root, year, units, output_dir) -> None:
     except TuphapError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    except OSError as exc:
+        click.echo(f"error: cannot write the form: {exc}", err=True)
+        sys.exit(1)
 
 
 @click.command()
@@ -68,6 +71,9 @@ def ingest(root, files, dry_run) -> None:
         results = forms.ingest(ProjectPaths.discover(root), list(files), dry_run=dry_run)
     except TuphapError as exc:
         click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except OSError as exc:  # the values file could not be replaced; write_atomically left it as it was
+        click.echo(f"error: nothing was changed: {exc}", err=True)
         sys.exit(1)
     verb = "would update" if dry_run else "updated"
     for result in results:
