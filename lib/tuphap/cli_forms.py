@@ -72,8 +72,8 @@ def ingest(root, files, dry_run) -> None:
     except TuphapError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    except OSError as exc:  # the values file could not be replaced; write_atomically left it as it was
-        click.echo(f"error: nothing was changed: {exc}", err=True)
+    except OSError as exc:  # write_atomically leaves a file it could not replace as it was
+        click.echo(f"error: could not write the values file: {exc}", err=True)
         sys.exit(1)
     verb = "would update" if dry_run else "updated"
     for result in results:

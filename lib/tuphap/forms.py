@@ -86,6 +86,13 @@ def _figure(value: float | None, ind: Indicator) -> float | int | None:
     return int(value) if ind.type == "count" or float(value).is_integer() else value
 
 
+def _fit_to_page_width(sheet: Worksheet) -> None:
+    """Printed forms (some communes fill them on paper first): one page wide, as many long as needed."""
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+
+
 def _guide(sheet: Worksheet, unit: Unit, year: int) -> None:
     lines = [
         f"BIỂU NHẬP SỐ LIỆU CÔNG TÁC TƯ PHÁP NĂM {year}",
@@ -102,6 +109,7 @@ def _guide(sheet: Worksheet, unit: Unit, year: int) -> None:
     for row, line in enumerate(lines, start=1):
         _text(sheet.cell(row, 1), line).font = Font(bold=row == 1)
     sheet.column_dimensions["A"].width = 110
+    _fit_to_page_width(sheet)
     sheet.protection.sheet = True
 
 
@@ -116,6 +124,7 @@ def _section_sheet(sheet: Worksheet, unit: Unit, year: int, section: str, indica
         cell = _text(sheet[f"{column}{HEADER_ROW}"], title)
         cell.font, cell.border = Font(bold=True), _BOX
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    sheet.row_dimensions[HEADER_ROW].height = 32
     validations = {}
     for kind, rule in _RULES.items():
         validations[kind] = DataValidation(**rule, allow_blank=True, showErrorMessage=True,
@@ -141,6 +150,8 @@ def _section_sheet(sheet: Worksheet, unit: Unit, year: int, section: str, indica
         sheet.column_dimensions[column].width = width
     sheet.column_dimensions[ID].hidden = True
     sheet.freeze_panes = f"A{FIRST_ROW}"
+    _fit_to_page_width(sheet)
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.protection.sheet = True  # only the yellow cells can be edited; no password, it guards mistakes
 
 
