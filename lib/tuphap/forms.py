@@ -13,14 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -279,7 +277,7 @@ def read_form(path: Path, dataset: Dataset) -> tuple[FilledForm, list[str]]:
 
     try:
         book = load_workbook(path, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except Exception as exc:  # openpyxl raises many kinds on a damaged or foreign file; all mean the same here
         problem(f"cannot be read as an Excel .xlsx workbook ({type(exc).__name__}: {exc}); "
                 "save it from Excel as 'Excel Workbook (*.xlsx)'")
         return form, problems
