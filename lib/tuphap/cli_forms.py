@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from tuphap import forms
 from tuphap.config import ProjectPaths, check_slug, check_year
 from tuphap.errors import TuphapError
 
@@ -33,6 +32,8 @@ def form(root, year, units, output_dir) -> None:
       tuphap form --year 2025 --unit tan-khai
       tuphap form --year 2025 --output-dir ~/gui-xa
     """
+    from tuphap import forms  # openpyxl loads slowly: only these two commands need it
+
     try:
         paths = ProjectPaths.discover(root)
         check_year(year)
@@ -67,6 +68,8 @@ def ingest(root, files, dry_run) -> None:
       tuphap ingest ~/nhan-ve/*.xlsx
       tuphap ingest --dry-run ~/nhan-ve/*.xlsx     # check only
     """
+    from tuphap import forms
+
     try:
         results = forms.ingest(ProjectPaths.discover(root), list(files), dry_run=dry_run)
     except TuphapError as exc:
