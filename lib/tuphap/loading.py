@@ -28,6 +28,13 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text.strip())
 
 
+def _csv_records(path: Path, reader: csv.DictReader):
+    try:
+        yield from reader
+    except csv.Error as exc:  # e.g. a quote never closed swallows the rest of the file
+        raise DataError(path, f"not readable as CSV after row {reader.line_num} ({exc})") from None
+
+
 def read_table(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[dict]:
     """Rows of a CSV (UTF-8, UTF-16 or Windows-1258: see textfiles.py) as dicts of NFC strings,
     with each row's line number under '_row'."""
@@ -43,7 +50,7 @@ def read_table(path: Path, required: tuple[str, ...], optional: tuple[str, ...] 
         raise DataError(path, f"unknown column(s) {', '.join(unknown)}", row=1)
     reader.fieldnames = header
     rows = []
-    for row in reader:
+    for row in _csv_records(path, reader):
         if None in row or None in row.values():
             raise DataError(path, f"this row has {'more' if None in row else 'fewer'} cells than the "
                                   f"header's {len(header)} (an unquoted comma?)", row=reader.line_num)
