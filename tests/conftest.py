@@ -8,6 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No per-example time limit: on a loaded 2-core CI machine a first Babel call can take longer than
+# Hypothesis' default 200 ms, which would fail a correct test as "flaky".
+settings.register_profile("tuphap", deadline=None)
+settings.load_profile("tuphap")
 
 REPO = Path(__file__).resolve().parents[1]
 TUPHAP = Path(sys.executable).parent / "tuphap"

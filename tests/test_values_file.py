@@ -27,7 +27,7 @@ def _table(folder: Path) -> dict[tuple, float]:
     return {(row.unit, row.year, row.indicator): row.value for row in table.itertuples()}
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(unit=st.sampled_from(sorted(DATASET.units)), year=st.sampled_from([2023, 2024, 2025]), figures=FORMS)
 def test_an_update_reads_back_and_leaves_every_other_row_alone(unit, year, figures):
     contents, _ = updated_values_files(DATASET, [(unit, year, figures)])
