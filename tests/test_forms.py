@@ -171,3 +171,16 @@ def test_form_text_is_never_a_formula(form_round_trip):
     name_cell = book["II.1"]["A2"]
     assert '=HYPERLINK("http://x.invalid")' in name_cell.value and name_cell.data_type == "s"
     assert name_cell.quotePrefix
+
+
+def test_a_share_typed_in_a_percent_formatted_cell_reads_as_shown(project, tan_khai_form):
+    from tuphap.config import ProjectPaths
+    from tuphap.forms import read_form
+    from tuphap.loading import Dataset
+
+    book = load_workbook(tan_khai_form)
+    cell = form_cells(book, "ho_tich.ty_le_dung_han")[1]
+    cell.value, cell.number_format = 0.667, "0.0%"  # shows 66,7%
+    book.save(tan_khai_form)
+    form, problems = read_form(tan_khai_form, Dataset.load(ProjectPaths(project)))
+    assert not problems and form.values["ho_tich.ty_le_dung_han"] == 66.7

@@ -237,6 +237,10 @@ def _cell_value(cell: Cell, ind: Indicator) -> float | None:
             raise NumberError(f"{value!r} is not a number")
         if ind.type == "count" and not number.is_integer():
             raise NumberError(f"{value!r} is not a whole number, and this indicator counts things")
+        if ind.type == "percent" and "%" in cell.number_format:
+            # A cell formatted as % stores 66,7% as 0.667: the analyst saw 66,7. Rounding to 12 digits
+            # drops the binary noise of the product (66.69999999999999), far below Excel's 15 digits.
+            number = float(f"{number * 100:.12g}")
     if number < 0:
         raise NumberError(f"{value!r} is negative; figures here are zero or more")
     if ind.type == "percent" and number > 100:
