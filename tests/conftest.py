@@ -1,12 +1,19 @@
 """Shared fixtures: the repository itself and disposable copies of it for builds."""
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No per-example time limit: on a loaded 2-core CI machine a first Babel call can take longer than
+# Hypothesis' default 200 ms, which would fail a correct test as "flaky".
+settings.register_profile("tuphap", deadline=None)
+settings.load_profile("tuphap")
 
 REPO = Path(__file__).resolve().parents[1]
 TUPHAP = Path(sys.executable).parent / "tuphap"
@@ -55,3 +62,54 @@ def built_sample(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     result = run_tuphap("build", "--year", "2024", "--quiet", root=root)
     assert result.returncode == 1 and "hoa-binh-mau" in result.stderr, result.stdout + result.stderr
     return root, result
+
+
+BAD_INPUT = REPO / "tests" / "bad_input"
+
+
+def tree_digest(root: Path) -> str:
+    """One hash over every file under data/, params/ and outputs/ (names and contents), except the
+    build's own bookkeeping: the ledger and the site, which record that an attempt failed and why."""
+    digest = hashlib.sha256()
+    bookkeeping = (root / "outputs" / "manifest.json", root / "outputs" / "site")
+    for folder in ("data", "params", "outputs"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and not any(path == b or b in path.parents for b in bookkeeping):
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def form_cells(sheet_book, indicator_id: str):
+    """The (sheet, cell) where a form takes this year's figure of an indicator (ids are in column E)."""
+    for sheet in sheet_book.worksheets:
+        for row in sheet.iter_rows(min_col=5, max_col=5):
+            if row[0].value == indicator_id:
+                return sheet, sheet[f"D{row[0].row}"]
+    raise KeyError(indicator_id)
+
+
+@pytest.fixture(scope="session")
+def form_round_trip(tmp_path_factory) -> Path:
+    """A project where An Phú's 2024 figures went through `tuphap form`, Excel (openpyxl), `tuphap
+    ingest` and `tuphap build`. Its unit name and narrative carry HTML, script and formula-injection
+    text from the bad input corpus, so the one build also shows what reaches a published page."""
+    from openpyxl import load_workbook
+
+    root = copy_project(tmp_path_factory.mktemp("forms") / "project")
+    shutil.copy(BAD_INPUT / "units-html-name.csv", root / "data" / "units.csv")
+    shutil.copy(BAD_INPUT / "narrative-html.md", root / "data" / "narrative" / "2024" / "an-phu-mau.md")
+    (root / "original-values-2024.csv").write_bytes((root / "data" / "values" / "2024.csv").read_bytes())
+    result = run_tuphap("form", "--year", "2024", "--unit", "an-phu-mau", root=root)
+    assert result.returncode == 0, result.stderr
+    form = root / "outputs" / "forms" / "2024" / "an-phu-mau.xlsx"
+    book = load_workbook(form)
+    filled = {"ho_tich.tong": 2468, "pbgdpl.luot_nguoi": "4.321", "tiep_can.diem": "88,5",
+              "pbgdpl.gio_truyen_thanh": 3.75, "hoa_giai.tiep_nhan": 20, "pbgdpl.so_buoi": None}
+    for indicator_id, value in filled.items():
+        form_cells(book, indicator_id)[1].value = value
+    book.save(root / "filled.xlsx")
+    result = run_tuphap("ingest", str(root / "filled.xlsx"), root=root)
+    assert result.returncode == 0, result.stderr
+    result = run_tuphap("build", "--unit", "an-phu-mau", "--year", "2024", root=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root

@@ -69,10 +69,11 @@ def test_missing_column_is_named(project):
         Dataset.load(ProjectPaths(project))
 
 
-def test_non_utf8_file_is_explained(project):
+def test_file_in_an_unknown_encoding_is_explained(project):
     values = project / "data" / "values" / "2024.csv"
-    values.write_bytes("unit,year,indicator,value\ntan-khai,2024,tcd.luot_tiep,Tân\n".encode("cp1258"))
-    with pytest.raises(DataError, match="not UTF-8"):
+    # 'Tân' in TCVN3 (the old Vietnamese font encoding): neither UTF-8 nor Windows-1258 Vietnamese.
+    values.write_bytes(b"unit,year,indicator,value,note\ntan-khai,2024,tcd.luot_tiep,3,T\xa9n\n")
+    with pytest.raises(DataError, match="neither UTF-8 nor Vietnamese Windows-1258; save it as CSV UTF-8"):
         Dataset.load(ProjectPaths(project))
 
 
@@ -132,10 +133,16 @@ def test_decomposed_unicode_is_normalised(tmp_path):
     assert load_narrative(path)["mot"].text == unicodedata.normalize("NFC", "Hòa giải")
 
 
-def test_count_written_with_a_thousands_dot_is_rejected_not_misread(project):
+def test_count_written_with_a_thousands_dot_is_read_the_vietnamese_way(project):
     values = project / "data" / "values" / "2024.csv"
     _write(values, values.read_text(encoding="utf-8").replace("ho_tich.tong,1733,", "ho_tich.tong,1.733,"))
-    with pytest.raises(DataError, match=r"'1.733': ho_tich.tong counts hồ sơ, so it must be a whole number"):
+    assert Dataset.load(ProjectPaths(project)).values_for("tan-khai", 2024)["ho_tich.tong"] == 1733
+
+
+def test_count_written_with_a_decimal_comma_is_rejected_not_misread(project):
+    values = project / "data" / "values" / "2024.csv"
+    _write(values, values.read_text(encoding="utf-8").replace("ho_tich.tong,1733,", 'ho_tich.tong,"1,733",'))
+    with pytest.raises(DataError, match=r"ho_tich.tong: '1,733' is not a whole number"):
         Dataset.load(ProjectPaths(project))
 
 
@@ -145,4 +152,11 @@ def test_rows_with_the_wrong_number_of_cells_are_rejected(project, row, message)
     values = project / "data" / "values" / "2024.csv"
     _write(values, values.read_text(encoding="utf-8") + row + "\n")
     with pytest.raises(DataError, match=message):
+        Dataset.load(ProjectPaths(project))
+
+
+def test_a_quote_never_closed_is_explained_not_a_traceback(project):
+    values = project / "data" / "values" / "2024.csv"
+    _write(values, values.read_text(encoding="utf-8") + 'tan-khai,2024,tcd.luot_tiep,3,"' + "x" * 200_000 + "\n")
+    with pytest.raises(DataError, match="not readable as CSV after row"):
         Dataset.load(ProjectPaths(project))

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from tuphap import __version__, batch, publish
+from tuphap import __version__, batch, cli_forms, publish
 from tuphap.build import ReportResult
 from tuphap.config import ProjectPaths, check_slug, check_year
 from tuphap.errors import TuphapError
@@ -78,7 +78,9 @@ def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh
             raise click.UsageError("say what to build: --unit SLUG --year YEAR, --year YEAR, or --all")
         jobs = batch.plan(paths, units, years)
         if not jobs:
-            raise TuphapError(f"nothing to build: no params file matches under {paths.params_dir}")
+            expected = ", ".join(str(paths.params_file(year, unit)) for unit in units for year in years)
+            raise TuphapError(f"nothing to build: no params file matches under {paths.params_dir}"
+                              + (f" (expected {expected})" if expected else ""))
     except TuphapError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
@@ -216,6 +218,8 @@ def publish_command(root: str | None, year: int, as_zip: bool, output: str | Non
     click.echo(f"Wrote {archive}")
     if failed:
         click.echo(f"warning: {failed} report(s) of {year} failed; the bundle lists them as failed", err=True)
+cli.add_command(cli_forms.form)
+cli.add_command(cli_forms.ingest)
 
 
 def main() -> None:

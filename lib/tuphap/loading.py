@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from tuphap.catalogue import INDICATOR_TYPES, Catalogue, Indicator
 from tuphap.config import ProjectPaths, check_slug
 from tuphap.errors import DataError, TuphapError
+from tuphap.numbers import NumberError, parse_number
+from tuphap.textfiles import read_text
 
 UNIT_KINDS = ("xã", "phường", "thị trấn")
 
@@ -25,32 +28,36 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text.strip())
 
 
+def _csv_records(path: Path, reader: csv.DictReader):
+    try:
+        yield from reader
+    except csv.Error as exc:  # e.g. a quote never closed swallows the rest of the file
+        raise DataError(path, f"not readable as CSV after row {reader.line_num} ({exc})") from None
+
+
 def read_table(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[dict]:
-    """Rows of a UTF-8 CSV as dicts of NFC strings, with each row's line number under '_row'."""
+    """Rows of a CSV (UTF-8, UTF-16 or Windows-1258: see textfiles.py) as dicts of NFC strings,
+    with each row's line number under '_row'."""
     if not path.is_file():
         raise DataError(path, "file not found")
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = [nfc(name) for name in reader.fieldnames or []]
-            missing = [name for name in required if name not in header]
-            if missing:
-                raise DataError(path, f"missing column(s) {', '.join(missing)}; the header is {header}", row=1)
-            unknown = [name for name in header if name not in required + optional]
-            if unknown:
-                raise DataError(path, f"unknown column(s) {', '.join(unknown)}", row=1)
-            reader.fieldnames = header
-            rows = []
-            for row in reader:
-                if None in row or None in row.values():
-                    raise DataError(path, f"this row has {'more' if None in row else 'fewer'} cells than the "
-                                          f"header's {len(header)} (an unquoted comma?)", row=reader.line_num)
-                cleaned = {key: nfc(value or "") for key, value in row.items() if key is not None}
-                cleaned["_row"] = reader.line_num
-                rows.append(cleaned)
-            return rows
-    except UnicodeDecodeError as exc:
-        raise DataError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start}); save it as CSV UTF-8") from None
+    reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
+    header = [nfc(name) for name in reader.fieldnames or []]
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise DataError(path, f"missing column(s) {', '.join(missing)}; the header is {header}", row=1)
+    unknown = [name for name in header if name not in required + optional]
+    if unknown:
+        raise DataError(path, f"unknown column(s) {', '.join(unknown)}", row=1)
+    reader.fieldnames = header
+    rows = []
+    for row in _csv_records(path, reader):
+        if None in row or None in row.values():
+            raise DataError(path, f"this row has {'more' if None in row else 'fewer'} cells than the "
+                                  f"header's {len(header)} (an unquoted comma?)", row=reader.line_num)
+        cleaned = {key: nfc(value or "") for key, value in row.items() if key is not None}
+        cleaned["_row"] = reader.line_num
+        rows.append(cleaned)
+    return rows
 
 
 def _require(path: Path, row: dict, field: str) -> str:
@@ -129,15 +136,10 @@ def load_catalogue(path: Path) -> Catalogue:
 
 
 def _parse_number(path: Path, row: dict, indicator: Indicator) -> float:
-    text = row["value"]
     try:
-        value = float(text)
-    except ValueError:
-        raise DataError(path, f"{text!r} is not a number (write 1733, not 1.733 or text)", row=row["_row"], field="value") from None
-    if indicator.type == "count" and not value.is_integer():
-        raise DataError(path, f"{text!r}: {indicator.id} counts {indicator.unit}, so it must be a whole number "
-                              "(write 1733, not 1.733)", row=row["_row"], field="value")
-    return value
+        return parse_number(row["value"], indicator.type)
+    except NumberError as exc:
+        raise DataError(path, f"{indicator.id}: {exc}", row=row["_row"], field="value") from None
 
 
 def load_values(folder: Path, units: dict[str, Unit], catalogue: Catalogue) -> pd.DataFrame:
@@ -205,7 +207,7 @@ def load_params(path: Path) -> ReportParams:
     if not path.is_file():
         raise TuphapError(f"params file not found: expected {path}")
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
+        raw = yaml.load(read_text(path), Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise DataError(path, f"not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
@@ -246,7 +248,7 @@ def load_narrative(path: Path) -> dict[str, NarrativeBlock]:
         if key is not None:
             blocks[key] = NarrativeBlock(key, "\n".join(lines).strip(), path, start)
 
-    text = _without_comments(nfc(path.read_text(encoding="utf-8-sig")))
+    text = _without_comments(nfc(read_text(path)))
     for number, line in enumerate(text.splitlines(), start=1):
         match = _BLOCK_HEADING.match(line)
         if match:
