@@ -11,7 +11,7 @@ import ast
 import operator as op
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from tuphap import formatting
@@ -418,22 +418,66 @@ def check_narrative(path: Path, figures: Figures, words: dict[str, str], rules: 
 
 
 # -- everything for one report --------------------------------------------------------------------
+def _relative(finding: Finding, root: Path) -> Finding:
+    """Files named from the project folder (data/values/2024.csv), as the user sees them."""
+    path = Path(finding.file)
+    return replace(finding, file=str(path.relative_to(root))) if path.is_relative_to(root) else finding
+
+
 def report_findings(dataset: Dataset, unit: str, year: int, *, rules: list[Rule] | None = None) -> list[Finding]:
     """All findings of one (unit, year): its figures, and its narrative when the report has one."""
     paths = dataset.paths
     try:
         rules = load_rules(paths.rules_file, dataset.catalogue) if rules is None else rules
-    except TuphapError as exc:
-        return [load_error_finding(exc, unit, year)]
-    findings = check_values(dataset, rules, unit, year)
-    narrative = paths.narrative_file(year, unit)
-    if narrative.is_file():
-        from tuphap.section import Section  # section imports this module for the data-quality note
+        findings = check_values(dataset, rules, unit, year)
+        narrative = paths.narrative_file(year, unit)
+        if narrative.is_file():
+            from tuphap.section import Section  # section imports this module for the data-quality note
 
-        try:
             words = Section(dataset, unit, year).words
-        except TuphapError as exc:
-            return findings + [load_error_finding(exc, unit, year)]
-        figures = Figures(dataset.catalogue, dataset.values_for(unit, year))
-        findings += check_narrative(narrative, figures, words, rules, unit, year)
-    return findings
+            figures = Figures(dataset.catalogue, dataset.values_for(unit, year))
+            findings += check_narrative(narrative, figures, words, rules, unit, year)
+    except TuphapError as exc:
+        findings = [load_error_finding(exc, unit, year)]
+    return [_relative(finding, paths.root) for finding in findings]
+
+
+def report_pairs(paths: ProjectPaths, dataset: Dataset, units: tuple[str, ...] = (),
+                 years: tuple[int, ...] = ()) -> list[tuple[str, int]]:
+    """Every (unit, year) with figures or a params file, filtered by the given units and years."""
+    from tuphap.batch import plan  # batch builds reports, and building validates
+
+    pairs = {(job.unit, job.year) for job in plan(paths)}
+    pairs |= {(unit, int(year)) for unit, year in zip(dataset.values["unit"], dataset.values["year"])}
+    return sorted((unit, year) for unit, year in pairs
+                  if (not units or unit in units) and (not years or year in years))
+
+
+def validate_project(paths: ProjectPaths, units: tuple[str, ...] = (), years: tuple[int, ...] = ()
+                     ) -> tuple[list[Finding], int]:
+    """The findings of every matching report, and how many reports were checked. Files that cannot
+    be loaded come back as findings; an unknown unit or nothing to check is the user's mistake."""
+    try:
+        dataset = Dataset.load(paths)
+        rules = load_rules(paths.rules_file, dataset.catalogue)
+    except TuphapError as exc:
+        return [_relative(load_error_finding(exc), paths.root)], 0
+    for unit in units:
+        dataset.unit(unit)
+    pairs = report_pairs(paths, dataset, units, years)
+    if not pairs:
+        raise TuphapError("nothing to validate: no figures in data/values/ and no params file match")
+    return [finding for unit, year in pairs for finding in report_findings(dataset, unit, year, rules=rules)], len(pairs)
+
+
+def describe(finding: Finding) -> str:
+    """One line for the terminal: where, what, expected and found."""
+    where = finding.file
+    if finding.row is not None:
+        where += f", {'line' if where.endswith('.md') else 'row'} {finding.row}"
+    report = f"{finding.unit} {finding.year}" if finding.unit else ""
+    fields = [f"{finding.severity}: {where}", report, finding.indicator, f"rule {finding.rule}"]
+    text = " | ".join(field for field in fields if field)
+    if finding.expected or finding.found:
+        text += f" | expected {finding.expected}, found {finding.found}"
+    return f"{text} | {finding.message}"
