@@ -32,7 +32,7 @@ CHECKS = {
     "share_range": "percent or rate indicators, or *",
     "required": "the required indicators, separated by spaces",
     "compare": "an expression",
-    "year_change": "indicators, or *",
+    "year_change": "indicators, or *",  # factor: the ratio; right: the smallest change to flag
     "typed_figure": "(empty)",
     "unknown_placeholder": "(empty)",
 }
@@ -142,6 +142,11 @@ class Rule:
     message_vi: str
     row: int
 
+    @property
+    def minimum_change(self) -> float:
+        """For year_change: the smallest difference worth flagging ('right'; 1 → 4 is not news)."""
+        return float(self.right or 0)
+
 
 def load_rules(path: Path, catalogue: Catalogue) -> list[Rule]:
     rules, seen = [], set()
@@ -181,6 +186,8 @@ def load_rules(path: Path, catalogue: Catalogue) -> list[Rule]:
                 factor = 0
             if factor <= 1:
                 raise fail(f"factor {row.get('factor', '')!r}: a year-over-year rule needs a number above 1", "factor")
+            if right and not re.fullmatch(r"\d+(\.\d+)?", right):
+                raise fail(f"{right!r}: for year_change, 'right' is the smallest change to flag, a number", "right")
         rules.append(Rule(rule_id, check, left, operator, right, row["severity"], factor, row["message_vi"], row["_row"]))
     return rules
 
@@ -203,8 +210,10 @@ class _Context:
     sources: dict[str, tuple[str, int]]  # indicator -> (values file, row) for this unit and year
 
     def finding(self, rule: Rule, ind: str, expected: str, found: str, message: str, **words) -> Finding:
-        file, row = self.sources.get(ind, (str(self.dataset.paths.values_dir / f"{self.year}.csv"), None))
         catalogue = self.dataset.catalogue
+        # A rate is not entered: point at its numerator's row instead.
+        source = ind if ind in self.sources or ind not in catalogue else catalogue[ind].numerator
+        file, row = self.sources.get(source, (str(self.dataset.paths.values_dir / f"{self.year}.csv"), None))
         words = {"label": catalogue[ind].label if ind in catalogue else ind, "indicator": ind,
                  "expected": expected, "found": found, "year": self.year, **words}
         return Finding(rule.severity, rule.id, self.unit, self.year, ind, file, row, expected, found, message,
@@ -303,7 +312,7 @@ def _year_change(rule: Rule, ctx: _Context):
         now, before = ctx.figures.value(ind.id), ctx.previous.value(ind.id)
         if not now or not before or before < 0 or now < 0:
             continue  # a change from or to zero has no factor
-        if max(now / before, before / now) > rule.factor:
+        if max(now / before, before / now) > rule.factor and abs(now - before) >= rule.minimum_change:
             low, high = _show(ind, before / rule.factor), _show(ind, before * rule.factor)
             found, previous = _show(ind, now), _show(ind, before)
             yield ctx.finding(rule, ind.id, f"{low} – {high}", found,
