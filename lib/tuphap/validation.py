@@ -12,6 +12,7 @@ import operator as op
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from tuphap import formatting
@@ -91,6 +92,7 @@ class Expression:
     ids: tuple[str, ...]
 
     @classmethod
+    @lru_cache(maxsize=256)  # each rule's expressions are evaluated for every unit
     def parse(cls, text: str) -> "Expression":
         ids = tuple(dict.fromkeys(_ID.findall(text)))
         names = {ind: f"_v{i}" for i, ind in enumerate(ids)}
@@ -165,6 +167,8 @@ def load_rules(path: Path, catalogue: Catalogue) -> list[Rule]:
         if check == "unknown_placeholder" and row["severity"] != "error":
             raise fail("an unknown placeholder always stops the build, so its severity must be 'error'", "severity")
         left, right, operator = row.get("left", ""), row.get("right", ""), row.get("operator", "")
+        if check == "required" and left in ("", "*"):
+            raise fail("list the required indicators in 'left', separated by spaces", "left")
         if check == "compare":
             if operator not in COMPARISONS:
                 raise fail(f"operator {operator!r} is not one of {' '.join(COMPARISONS)}", "operator")
@@ -176,8 +180,6 @@ def load_rules(path: Path, catalogue: Catalogue) -> list[Rule]:
                 _check_ids(expression.ids, catalogue, fail, name)
         elif left and left != "*":
             _check_ids(left.split(), catalogue, fail, "left")
-        elif check in ("required",) and not left:
-            raise fail("list the required indicators in 'left'", "left")
         factor = None
         if check == "year_change":
             try:
