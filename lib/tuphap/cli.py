@@ -61,7 +61,8 @@ def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh
     Outputs go to outputs/<year>/<unit>/ (executed notebooks under sections/); outputs/manifest.json
     records every section's input hash, status, duration and error. A section runs again only when
     one of its inputs changed: its notebook, the unit's params, narrative or values (this year and
-    last), the indicator catalogue, the unit's registry row, or the tuphap package.
+    last), the indicator catalogue, the validation rules, the unit's registry row, or the tuphap
+    package.
 
     \b
     Examples:
