@@ -25,18 +25,9 @@ from tuphap.prose import MODIFIERS, PLACEHOLDER
 
 SEVERITIES = ("error", "warning")
 COMPARISONS = {"=": op.eq, "!=": op.ne, "<=": op.le, ">=": op.ge, "<": op.lt, ">": op.gt}
-# check -> what its left column holds
-CHECKS = {
-    "parts_sum": "totals with parts, or *",
-    "subset": "subset indicators, or *",
-    "non_negative_integer": "count indicators, or *",
-    "share_range": "percent or rate indicators, or *",
-    "required": "the required indicators, separated by spaces",
-    "compare": "an expression",
-    "year_change": "indicators, or *",  # factor: the ratio; right: the smallest change to flag
-    "typed_figure": "(empty)",
-    "unknown_placeholder": "(empty)",
-}
+# The kinds of rule (docs/data-format.md describes each); the last two read the narrative.
+CHECKS = ("parts_sum", "subset", "non_negative_integer", "share_range", "required", "compare", "year_change",
+          "typed_figure", "unknown_placeholder")
 _SYMBOLS = {"<=": "≤", ">=": "≥", "!=": "≠"}
 _TOLERANCE = 1e-9
 
@@ -59,14 +50,10 @@ class Finding:
     def as_dict(self) -> dict:
         return asdict(self)
 
-    @property
-    def blocking(self) -> bool:
-        return self.severity == "error"
-
 
 def blocking(findings: list[Finding], *, strict: bool = False) -> list[Finding]:
     """The findings that stop a report: errors, and under strict warnings too."""
-    return [f for f in findings if f.blocking or strict]
+    return [f for f in findings if f.severity == "error" or strict]
 
 
 def load_error_finding(exc: TuphapError, unit: str = "", year: int | None = None) -> Finding:
