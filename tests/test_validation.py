@@ -167,6 +167,7 @@ def test_expressions_are_arithmetic_only():
     ("Tiếp nhận 15 vụ việc, hòa giải thành đạt 66,7%; 1.733 hồ sơ.", ["15", "66,7%", "1.733"]),
     ("Thông tư số 01/2020/TT-BTP ngày 24 tháng 8 năm 2007 và Nghị định 30/2020/NĐ-CP.", []),
     ("Luật Hộ tịch năm 2014; định kỳ 6 tháng; Điều 5; Đề án 06; Covid-19; ngày 12/12/2023.", []),
+    ("Cách mạng công nghiệp 4.0, mục 1.2.3, phiên bản 2,5.1", []),
     ("1.1. Kết quả: 07 tổ hòa giải", ["07"]),
     ("2) Nhiệm vụ năm {next_year}: {ho_tich.tong} hồ sơ[^1]", []),
 ])

@@ -347,7 +347,8 @@ def _number_value(text: str) -> float | None:
 def typed_figures(line: str) -> list[str]:
     """The figures typed in one line of prose (placeholders removed), ignoring years (1900–2100), dates
     and document numbers (12/12/2023, 01/2020/TT-BTP), day/month/year words ('ngày 24 tháng 8'),
-    periods ('6 tháng'), references ('Điều 5', 'Đề án 06') and numbering at the start of a line ('1.1.')."""
+    periods ('6 tháng'), references ('Điều 5', 'Đề án 06'), numbering at the start of a line ('1.1.')
+    and what Vietnamese does not write as a number ('4.0', '1.2.3')."""
     if _NUMBERING.match(line):
         line = _NUMBERING.sub(lambda m: " " * len(m.group(0)), line, count=1)
     line = PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), _FOOTNOTE_LABEL.sub("", line))
@@ -358,6 +359,8 @@ def typed_figures(line: str) -> list[str]:
             continue
         if _REFERENCE_BEFORE.search(line[:match.start()]) or (not percent and _AFTER_PERIOD.match(line[match.end():])):
             continue
+        if _number_value(digits) is None:
+            continue  # not a number as Vietnamese writes one: a name or a numbering ('4.0', '1.2.3')
         found.append(digits + percent)
     return found
 
