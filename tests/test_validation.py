@@ -289,3 +289,11 @@ def test_built_report_carries_the_data_quality_note_in_html_pdf_and_ledger(built
     entry = ledger["reports"]["2024/tan-khai"]
     assert entry["status"] == "built"
     assert {f["rule"] for f in entry["findings"]} == {"tong_thanh_phan", "dung_han_va_tre_han", "don_du_dieu_kien"}
+
+
+def test_an_unreadable_params_file_is_an_error_beside_the_data_findings(project):
+    (project / "params" / "2024" / "tan-khai.yaml").write_text("place: [unclosed\n", encoding="utf-8")
+    found = findings(project, "tan-khai", 2024)
+    [load] = [f for f in found if f.rule == "load"]
+    assert load.severity == "error" and load.file == "params/2024/tan-khai.yaml" and "not valid YAML" in load.message
+    assert "tong_thanh_phan" in {f.rule for f in found}

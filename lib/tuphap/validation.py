@@ -430,16 +430,19 @@ def report_findings(dataset: Dataset, unit: str, year: int, *, rules: list[Rule]
     paths = dataset.paths
     try:
         rules = load_rules(paths.rules_file, dataset.catalogue) if rules is None else rules
-        findings = check_values(dataset, rules, unit, year)
-        narrative = paths.narrative_file(year, unit)
-        if narrative.is_file():
-            from tuphap.section import Section  # section imports this module for the data-quality note
+    except TuphapError as exc:
+        return [_relative(load_error_finding(exc, unit, year), paths.root)]
+    findings = check_values(dataset, rules, unit, year)
+    narrative = paths.narrative_file(year, unit)
+    if narrative.is_file():
+        from tuphap.section import Section  # section imports this module for the data-quality note
 
-            words = Section(dataset, unit, year).words
+        try:
+            words = Section(dataset, unit, year).words  # the words a placeholder may name
             figures = Figures(dataset.catalogue, dataset.values_for(unit, year))
             findings += check_narrative(narrative, figures, words, rules, unit, year)
-    except TuphapError as exc:
-        findings = [load_error_finding(exc, unit, year)]
+        except TuphapError as exc:  # a params or narrative file that cannot be read
+            findings.append(load_error_finding(exc, unit, year))
     return [_relative(finding, paths.root) for finding in findings]
 
 
