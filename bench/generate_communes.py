@@ -833,8 +833,9 @@ def generate(count: int, years: list[int], out: Path, seed: int) -> tuple[int, i
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     (out / "data").mkdir()
     shutil.copy2(REPO / "data" / "indicators.csv", out / "data" / "indicators.csv")
+    shutil.copy2(REPO / "data" / "rules.csv", out / "data" / "rules.csv")
     (out / "outputs").mkdir()
-    files = 2 + len(list((out / "notebooks").iterdir()))
+    files = 3 + len(list((out / "notebooks").iterdir()))
 
     catalogue = read_catalogue(out / "data" / "indicators.csv")
     specs = resolve_specs(catalogue)
@@ -881,7 +882,7 @@ def main(argv: list[str] | None = None) -> None:
     """Command line: parse the arguments, prepare the folder, generate, print a summary line."""
     parser = argparse.ArgumentParser(
         description="Create a complete, self-contained synthetic tuphap project folder for benchmarks: "
-                    "the repository's notebooks and indicator catalogue, plus invented communes with "
+                    "the repository's notebooks and indicator catalogue and validation rules, plus invented communes with "
                     "consistent figures, params and narrative files.",
         epilog="example:\n"
                "  python bench/generate_communes.py --communes 100 --years 2024 --out /tmp/bench-project --seed 1\n"

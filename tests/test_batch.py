@@ -114,6 +114,11 @@ def test_a_failing_report_does_not_stop_the_batch(tmp_path):
     narrative = root / "data" / "narrative" / "2024" / "an-phu-mau.md"
     narrative.write_text(narrative.read_text(encoding="utf-8").replace(
         "## hoa_giai.ket_qua\n", "## hoa_giai.ket_qua\nCó {hoa_giai.khong_ton_tai} vụ.\n"), encoding="utf-8")
+    # Validation would stop this report before any kernel (tests/test_validation.py); without the
+    # rule, the section itself fails, which is what this test is about.
+    rules = root / "data" / "rules.csv"
+    rules.write_text("".join(line for line in rules.read_text(encoding="utf-8").splitlines(keepends=True)
+                             if ",unknown_placeholder," not in line), encoding="utf-8")
 
     result = run_tuphap("build", "--year", "2024", "--jobs", "2", root=root)
 

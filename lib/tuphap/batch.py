@@ -34,11 +34,12 @@ def plan(paths: ProjectPaths, units: tuple[str, ...] = (), years: tuple[int, ...
     return jobs
 
 
-def build_job(root: str, unit: str, year: int, previous: dict | None, force: bool, fresh_kernels: bool) -> ReportResult:
+def build_job(root: str, unit: str, year: int, previous: dict | None, force: bool, fresh_kernels: bool,
+              strict: bool = False) -> ReportResult:
     """One report, in whichever process or thread runs it. Never raises for a report's own problem."""
     try:
         return build_report(ProjectPaths(Path(root)), unit, year, previous=previous, force=force,
-                            fresh_kernels=fresh_kernels)
+                            fresh_kernels=fresh_kernels, strict=strict)
     except Exception as exc:  # a bug must not take the rest of the batch down; it is reported per report
         return ReportResult(unit, year, status="failed", error=f"internal error: {type(exc).__name__}: {exc}")
 
@@ -86,7 +87,7 @@ def _dask(arguments: list[tuple], scheduler: str) -> Iterator[ReportResult]:
 
 
 def run(paths: ProjectPaths, jobs: list[Job], *, workers: int, force: bool = False,
-        fresh_kernels: bool = False, scheduler: str | None = None,
+        fresh_kernels: bool = False, strict: bool = False, scheduler: str | None = None,
         on_result: Callable[[ReportResult], None] = lambda result: None) -> list[ReportResult]:
     """Build the jobs. The ledger is saved every few seconds and at the end, also when interrupted,
     so a stopped batch keeps its progress (a report missing from it is simply rebuilt next time)."""
@@ -107,9 +108,9 @@ def run(paths: ProjectPaths, jobs: list[Job], *, workers: int, force: bool = Fal
         # Decide here what is unchanged (or unbuildable), so that workers start only for real work.
         for job in jobs:
             previous = ledger.entry(job.unit, job.year)
-            planned = plan_report(paths, job.unit, job.year, previous=previous, force=force)
+            planned = plan_report(paths, job.unit, job.year, previous=previous, force=force, strict=strict)
             if planned.status == "planned":
-                arguments.append((str(paths.root), job.unit, job.year, previous, force, fresh_kernels))
+                arguments.append((str(paths.root), job.unit, job.year, previous, force, fresh_kernels, strict))
             else:
                 finish(planned)
         if arguments:

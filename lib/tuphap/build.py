@@ -11,7 +11,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from tuphap import fingerprint
+from tuphap import fingerprint, validation
 from tuphap.atomic import write_atomically
 from tuphap.config import ProjectPaths, check_slug, check_year
 from tuphap.errors import SectionFailed, TuphapError
@@ -40,6 +40,7 @@ class ReportResult:
     error: str | None = None
     missing_markers: int = 0  # figures or narrative blocks shown as missing in the report
     sections: dict[str, SectionRecord] = field(default_factory=dict)
+    findings: list[dict] = field(default_factory=list)  # validation.Finding.as_dict() of this report
 
     def as_ledger_entry(self) -> dict:
         return asdict(self)
@@ -99,15 +100,29 @@ def _reusable(previous: dict | None, name: str, input_hash: str, executed: Path)
     return bool(record) and record["input_hash"] == input_hash and record["status"] in DONE and executed.is_file()
 
 
+def _validation_error(findings: list[validation.Finding], strict: bool) -> str:
+    blocking = validation.blocking(findings, strict=strict)
+    kinds = "error(s) or warning(s) (--strict)" if strict else "error(s)"
+    lines = [f"data validation found {len(blocking)} {kinds}; fix them, or see `tuphap validate`:"]
+    lines += [f"  {validation.describe(finding)}" for finding in blocking]
+    return "\n".join(lines)
+
+
 def plan_report(paths: ProjectPaths, unit: str, year: int, *, previous: dict | None = None,
-                force: bool = False) -> ReportResult:
-    """Hash the report's inputs and mark what the ledger says can be reused. Cheap: no kernel runs.
-    Status 'reused' means nothing at all needs doing; 'failed' carries the user's mistake."""
+                force: bool = False, strict: bool = False) -> ReportResult:
+    """Validate the report's data, hash its inputs and mark what the ledger says can be reused. Cheap:
+    no kernel runs. Status 'reused' means nothing at all needs doing; 'failed' carries the user's
+    mistake, or the validation findings that block the report (warnings too when strict)."""
     result = ReportResult(unit, year)
     try:
         dataset = _check_inputs(paths, check_slug(unit), check_year(year))
     except TuphapError as exc:
         result.error = str(exc)
+        return result
+    findings = validation.report_findings(dataset, unit, year)
+    result.findings = [finding.as_dict() for finding in findings]
+    if validation.blocking(findings, strict=strict):
+        result.error = _validation_error(findings, strict)
         return result
     shared = fingerprint.report_inputs(paths, dataset, unit, year)
     sections_dir = paths.sections_dir(year, unit)
@@ -130,10 +145,11 @@ def plan_report(paths: ProjectPaths, unit: str, year: int, *, previous: dict | N
 
 
 def build_report(paths: ProjectPaths, unit: str, year: int, *, previous: dict | None = None,
-                 force: bool = False, fresh_kernels: bool = False) -> ReportResult:
-    """Build (or reuse) one report. User mistakes and failing sections come back in the result."""
+                 force: bool = False, fresh_kernels: bool = False, strict: bool = False) -> ReportResult:
+    """Build (or reuse) one report. User mistakes, blocking findings and failing sections come back
+    in the result."""
     started = time.monotonic()
-    result = plan_report(paths, unit, year, previous=previous, force=force)
+    result = plan_report(paths, unit, year, previous=previous, force=force, strict=strict)
     if result.status == "planned":
         try:
             for name, record in result.sections.items():

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from tuphap import __version__, batch, cli_forms, publish
+from tuphap import __version__, batch, cli_forms, publish, validation
 from tuphap.build import ReportResult
 from tuphap.config import ProjectPaths, check_slug, check_year
 from tuphap.errors import TuphapError
@@ -50,15 +50,20 @@ def _summary(results: list[ReportResult], seconds: float) -> str:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or per-report lines; only the summary and failures.")
 @click.option("--scheduler", metavar="tcp://HOST:PORT", help="Run the reports on this Dask cluster instead of local workers.")
 @click.option("--fresh-kernels", is_flag=True, help="Start a new kernel for every notebook, as plain papermill does (slow).")
+@click.option("--strict", is_flag=True, help="Validation warnings block a report too, not only errors.")
 @click.pass_obj
-def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh_kernels) -> None:
-    """Run the section notebooks and write report.html and report.pdf.
+def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh_kernels, strict) -> None:
+    """Validate the data, run the section notebooks and write report.html and report.pdf.
+
+    Each report's data is first checked against data/rules.csv (as `tuphap validate` does): a report
+    with errors (with --strict: also warnings) is not built and its previous output stays; a report
+    with warnings is built with a data-quality note listing them.
 
     Outputs go to outputs/<year>/<unit>/ (executed notebooks under sections/); outputs/manifest.json
     records every section's input hash, status, duration and error. A section runs again only when
     one of its inputs changed: its notebook, the unit's params, narrative or values (this year and
-    last), the indicator catalogue, the unit's registry row, or the tuphap package. At the end the
-    internal site, outputs/site/, is brought up to date (see `tuphap site`).
+    last), the indicator catalogue, the validation rules, the unit's registry row, or the tuphap
+    package. At the end the internal site, outputs/site/, is brought up to date (see `tuphap site`).
 
     \b
     Examples:
@@ -66,6 +71,7 @@ def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh
       tuphap build --year 2024            # every unit with params/2024/<unit>.yaml
       tuphap build --all --jobs 2 --quiet
       tuphap build --all --force          # ignore the ledger, re-run everything
+      tuphap build --year 2024 --strict   # warnings block a report too
       tuphap build --all --scheduler tcp://HOST:8786
     """
     try:
@@ -95,10 +101,12 @@ def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh
                 bar.write(f"FAILED {_failure_text(result)}", file=sys.stderr)
             elif not quiet:
                 missing = f"  ({result.missing_markers} missing figure(s) or text shown in red)" if result.missing_markers else ""
-                bar.write(f"{result.status:>7} {result.year} {result.unit}{missing}")
+                warnings = sum(f["severity"] == "warning" for f in result.findings)
+                noted = f"  ({warnings} data-quality warning(s) noted in the report)" if warnings else ""
+                bar.write(f"{result.status:>7} {result.year} {result.unit}{missing}{noted}")
 
         results = batch.run(paths, jobs, workers=workers, force=force, fresh_kernels=fresh_kernels,
-                            scheduler=scheduler, on_result=report)
+                            strict=strict, scheduler=scheduler, on_result=report)
     click.echo(_summary(results, time.monotonic() - started))
     click.echo(f"Reports in {paths.outputs_dir}; ledger in {paths.outputs_dir / 'manifest.json'}")
     site_written = _write_site(paths)
@@ -118,6 +126,49 @@ def _write_site(paths: ProjectPaths) -> bool:
     except (TuphapError, OSError) as exc:
         click.echo(f"error: the site in {publish.site_dir(paths)} was not updated: {exc}", err=True)
         return False
+
+
+@cli.command()
+@click.option("--unit", "units", multiple=True, metavar="SLUG", help="A unit to check (repeatable).")
+@click.option("--year", "years", multiple=True, type=int, metavar="YEAR", help="A year to check (repeatable).")
+@click.option("--strict", is_flag=True, help="Warnings count as errors for the exit code.")
+@click.pass_obj
+def validate(root, units, years, strict) -> None:
+    """Check the data against data/rules.csv and the narratives, and print every finding.
+
+    Without options every (unit, year) with figures or a params file is checked. Each finding names
+    its severity, file and row (or line), unit and year, indicator, rule, the expected and the found
+    value. Files that cannot be read at all (a bad row in a values file, an unknown indicator, a
+    duplicate row) are findings too.
+
+    Exit status: 0 when nothing blocks a report (warnings alone do not, unless --strict), 1 when
+    there are errors (or, with --strict, warnings), 2 when the command itself is wrong (an unknown
+    unit, a bad option, nothing to check).
+
+    \b
+    Examples:
+      tuphap validate
+      tuphap validate --unit tan-khai --year 2024
+      tuphap validate --year 2024 --unit an-phu-mau --unit hoa-binh-mau
+      tuphap validate --strict            # fail on warnings too (for CI)
+    """
+    try:
+        paths = ProjectPaths.discover(root)
+        for unit in units:
+            check_slug(unit)
+        for year in years:
+            check_year(year)
+        findings, reports = validation.validate_project(paths, units, years)
+    except TuphapError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    for finding in findings:
+        click.echo(validation.describe(finding))
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    click.echo(f"{errors} error(s), {warnings} warning(s) in {reports} report(s)")
+    if validation.blocking(findings, strict=strict):
+        sys.exit(1)
 
 
 @cli.command(name="list")

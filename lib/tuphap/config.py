@@ -74,6 +74,10 @@ class ProjectPaths:
         return self.data / "indicators.csv"
 
     @property
+    def rules_file(self) -> Path:
+        return self.data / "rules.csv"
+
+    @property
     def values_dir(self) -> Path:
         return self.data / "values"
 

@@ -1,7 +1,8 @@
 """What a section's output depends on, reduced to one hash, so unchanged sections are not re-run.
 
 A section depends on: its notebook; the unit's params and narrative for the year; the unit's row in
-the registry; the indicator catalogue; the unit's values for the year and the year before (for
+the registry; the indicator catalogue and the validation rules (the data-quality note and whether the
+report may be built at all depend on them); the unit's values for the year and the year before (for
 comparisons); and the package itself (its code, templates and stylesheet).
 """
 from __future__ import annotations
@@ -44,6 +45,7 @@ def report_inputs(paths: ProjectPaths, dataset: Dataset, unit: str, year: int) -
         package_digest().encode(),
         repr(dataset.unit(unit)).encode(),
         _file_bytes(paths.indicators_file),
+        _file_bytes(paths.rules_file),
         _file_bytes(paths.params_file(year, unit)),
         _file_bytes(paths.narrative_file(year, unit)),
         json.dumps(values).encode(),

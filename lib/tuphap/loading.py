@@ -232,7 +232,7 @@ _BLOCK_HEADING = re.compile(r"^##\s+([a-z0-9_.-]+)\s*$")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
-def _without_comments(text: str) -> str:
+def without_comments(text: str) -> str:
     """Drop <!-- notes --> but keep their line breaks, so line numbers in messages stay right."""
     return _COMMENT.sub(lambda match: "\n" * match.group(0).count("\n"), text)
 
@@ -248,7 +248,7 @@ def load_narrative(path: Path) -> dict[str, NarrativeBlock]:
         if key is not None:
             blocks[key] = NarrativeBlock(key, "\n".join(lines).strip(), path, start)
 
-    text = _without_comments(nfc(read_text(path)))
+    text = without_comments(unicodedata.normalize("NFC", read_text(path)))  # not stripped: line numbers
     for number, line in enumerate(text.splitlines(), start=1):
         match = _BLOCK_HEADING.match(line)
         if match:

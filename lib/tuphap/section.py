@@ -127,6 +127,23 @@ class Section:
         """'Nơi nhận:' and the recipients at left, the signer at right."""
         return Fragment(_TEMPLATES.get_template("signature.html.j2").render(params=self.params))
 
+    def data_quality_note(self) -> Fragment:
+        """A boxed note, set apart from the official text, listing what validation found in this
+        report's figures and narrative (label, expected, found); nothing when all rules pass."""
+        from tuphap.validation import report_findings  # validation builds on this module's words
+
+        findings = report_findings(self.dataset, self.unit.slug, self.year)
+        if not findings:
+            return Fragment("")
+        catalogue = self.dataset.catalogue
+        rows = [{
+            "severity": finding.severity,
+            "label": (catalogue[finding.indicator].label if finding.indicator in catalogue
+                      else f"Lời văn, dòng {finding.row}" if finding.file.endswith(".md") else "Tệp số liệu"),
+            "expected": finding.expected, "found": finding.found, "message": finding.message_vi,
+        } for finding in findings]
+        return Fragment(_TEMPLATES.get_template("data_quality.html.j2").render(findings=rows))
+
     # -- charts -----------------------------------------------------------------------------
     def _figure_html(self, png: bytes, caption: str) -> Fragment:
         data = base64.b64encode(png).decode("ascii")
