@@ -42,3 +42,12 @@ def built_tan_khai(tmp_path_factory) -> Path:
     result = run_tuphap("build", "--unit", "tan-khai", "--year", "2024", root=root)
     assert result.returncode == 0, result.stdout + result.stderr
     return root / "outputs" / "2024" / "tan-khai"
+
+
+@pytest.fixture(scope="session")
+def built_2024(tmp_path_factory) -> Path:
+    """Every 2024 report and the 2024 roll-ups, built once through the real command; the project root."""
+    root = copy_project(tmp_path_factory.mktemp("build-2024") / "project")
+    result = run_tuphap("build", "--year", "2024", "--jobs", "1", root=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root

@@ -8,7 +8,7 @@ import time
 import click
 from tqdm import tqdm
 
-from tuphap import __version__, batch
+from tuphap import __version__, batch, rollup_build
 from tuphap.build import ReportResult
 from tuphap.config import ProjectPaths, check_slug, check_year
 from tuphap.errors import TuphapError
@@ -51,12 +51,17 @@ def _summary(results: list[ReportResult], seconds: float) -> str:
 @click.option("--fresh-kernels", is_flag=True, help="Start a new kernel for every notebook, as plain papermill does (slow).")
 @click.pass_obj
 def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh_kernels) -> None:
-    """Run the section notebooks and write report.html and report.pdf.
+    """Run the section notebooks and write report.html, report.pdf and report.docx.
 
     Outputs go to outputs/<year>/<unit>/ (executed notebooks under sections/); outputs/manifest.json
     records every section's input hash, status, duration and error. A section runs again only when
     one of its inputs changed: its notebook, the unit's params, narrative or values (this year and
     last), the indicator catalogue, the unit's registry row, or the tuphap package.
+
+    With --all or --year (and no --unit), the district and province roll-ups of those years that
+    have params/<year>/rollup/<level>-<area>.yaml are built after the commune reports, into
+    outputs/<year>/_rollup/<level>-<area>/; with --unit they are left alone, since they add up
+    every commune of their area.
 
     \b
     Examples:
@@ -96,13 +101,37 @@ def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh
         results = batch.run(paths, jobs, workers=workers, force=force, fresh_kernels=fresh_kernels,
                             scheduler=scheduler, on_result=report)
     click.echo(_summary(results, time.monotonic() - started))
+    rollups = [] if units else _build_rollups(paths, sorted({job.year for job in jobs}), force, fresh_kernels, quiet)
     click.echo(f"Reports in {paths.outputs_dir}; ledger in {paths.outputs_dir / 'manifest.json'}")
-    failed = [r for r in results if r.status == "failed"]
+    failed = [_failure_text(r) for r in results if r.status == "failed"]
+    failed += [f"roll-up {r.label}, year {r.year}: {r.error}" for r in rollups if r.status == "failed"]
     if failed:
         click.echo(f"{len(failed)} report(s) failed:", err=True)
-        for result in failed:
-            click.echo(f"- {_failure_text(result)}", err=True)
+        for text in failed:
+            click.echo(f"- {text}", err=True)
         sys.exit(1)
+
+
+def _build_rollups(paths: ProjectPaths, years: list[int], force: bool, fresh_kernels: bool,
+                   quiet: bool) -> list[rollup_build.RollupResult]:
+    """The district and province roll-ups of the years just built, after their commune reports."""
+    jobs = rollup_build.plan(paths, years)
+    if not jobs:
+        return []
+    started = time.monotonic()
+
+    def report(result: rollup_build.RollupResult) -> None:
+        if result.status == "failed":
+            click.echo(f"FAILED roll-up {result.label}, year {result.year}: {result.error}", err=True)
+        elif not quiet:
+            sample = "  (includes sample communes)" if result.includes_sample else ""
+            click.echo(f"{result.status:>7} {result.year} roll-up {result.label}{sample}")
+
+    results = rollup_build.run(paths, jobs, force=force, fresh_kernels=fresh_kernels, on_result=report)
+    count = {status: sum(r.status == status for r in results) for status in ("built", "reused", "failed")}
+    click.echo(f"Roll-ups: {count['built']} built, {count['reused']} unchanged, {count['failed']} failed "
+               f"of {len(results)} in {time.monotonic() - started:.1f} s")
+    return results
 
 
 @cli.command(name="list")
