@@ -148,7 +148,8 @@ def province_html(province):
 
 
 def _table_rows(soup, caption_word: str) -> list[list[str]]:
-    table = next(t for t in soup.select("table.data") if caption_word in t.caption.get_text())
+    caption = next(p for p in soup.select("p.table-caption") if caption_word in p.get_text())
+    table = caption.find_next_sibling("table")
     return [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in table.select("tbody tr")]
 
 
@@ -159,7 +160,9 @@ def test_province_and_district_reports_are_built_with_sections(built_2024):
             assert (folder / name).stat().st_size > 1000, (key, name)
         sections = sorted((folder / "sections").glob("*.ipynb"))
         assert [s.stem[:2] for s in sections] == ["00", "01", "02", "03", "04"]
-        assert nbformat.read(sections[0], as_version=4).cells[2].source.startswith("level = ")  # injected
+        injected = nbformat.read(sections[0], as_version=4).cells[2]
+        assert "injected-parameters" in injected.metadata.tags
+        assert f'level = "{key.split("-")[0]}"' in injected.source and "year = 2024" in injected.source
 
 
 def test_rollup_totals_equal_the_sums_of_the_communes_figures(built_2024, province_html):

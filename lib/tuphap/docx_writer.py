@@ -188,6 +188,15 @@ class DocxWriter:
             paragraph = self.document.add_paragraph()
             paragraph.alignment = CENTER
             self._inline(tag, paragraph, size=11, color=RED)
+        elif "table-caption" in classes:
+            self.tables += 1
+            paragraph = self.document.add_paragraph()
+            paragraph.alignment = CENTER
+            paragraph.paragraph_format.keep_with_next = True
+            paragraph.paragraph_format.space_after = Pt(3)
+            run = paragraph.add_run(f"Bảng {self.tables}. ")  # the stylesheet's counter, written out
+            run.italic, run.font.size = True, Pt(12)
+            self._inline(tag, paragraph, italic=True, size=12)
         elif "doc-subject" in classes or "part-label" in classes:
             paragraph = self.document.add_paragraph()
             paragraph.alignment = CENTER
@@ -320,16 +329,6 @@ class DocxWriter:
         })
 
     def _data_table(self, tag: Tag) -> None:
-        caption = tag.find("caption")
-        if caption:
-            self.tables += 1
-            paragraph = self.document.add_paragraph()
-            paragraph.alignment = CENTER
-            paragraph.paragraph_format.keep_with_next = True
-            paragraph.paragraph_format.space_after = Pt(3)
-            run = paragraph.add_run(f"Bảng {self.tables}. ")
-            run.italic, run.font.size = True, Pt(12)
-            self._inline(caption, paragraph, italic=True, size=12)
         rows = tag.find_all("tr")
         if not rows:
             return
@@ -367,7 +366,7 @@ class DocxWriter:
             self.charts += 1
             paragraph = self.document.add_paragraph()
             paragraph.alignment = CENTER
-            run = paragraph.add_run(f"Biểu đồ {self.charts}. ")
+            run = paragraph.add_run(f"Biểu đồ {self.charts}. ")  # the stylesheet's counter, written out
             run.italic, run.font.size = True, Pt(12)
             self._inline(caption, paragraph, italic=True, size=12)
 
