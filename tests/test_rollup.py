@@ -116,13 +116,27 @@ def test_areas_come_from_the_registry_and_districts_end_in_2024():
     assert rollup.slugify("Đồng Xoài") == "dong-xoai"
 
 
+@pytest.mark.parametrize("path", sorted((REPO / "notebooks" / "rollup").glob("*.ipynb")), ids=lambda p: p.stem)
+def test_rollup_notebooks_are_clean_and_thin_with_runnable_defaults(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    assert all(not cell.outputs and cell.execution_count is None for cell in code)
+    defaults = {}
+    exec(code[0].source, {}, defaults)
+    assert "parameters" in code[0].metadata.tags and defaults == {"level": "province", "area": "Bình Phước", "year": 2024}
+    assert code[1].source == "import tuphap\n\nreport = tuphap.open_rollup(level, area, year)"
+    for cell in code[2:]:
+        assert cell.source.startswith("report.") and "\n" not in cell.source  # one call per cell
+
+
 def test_a_misnamed_rollup_is_reported_as_failed_and_recorded(project):
     params = project / "params" / "2024" / "rollup"
     shutil.copy(params / "district-hon-quan.yaml", params / "region-hon-quan.yaml")
     paths = ProjectPaths(project)
-    results = rollup_build.run(paths, rollup_build.plan(paths, [2024]))
-    failed = [r for r in results if r.status == "failed"]
-    assert [r.level for r in failed] == ["region"] and "<level>-<area>.yaml" in failed[0].error
+    jobs = rollup_build.plan(paths, [2024])
+    assert {job.key for job in jobs} == {"district-hon-quan", "province-binh-phuoc", "region-hon-quan"}
+    [failed] = rollup_build.run(paths, [job for job in jobs if job.level == "region"])
+    assert failed.status == "failed" and "<level>-<area>.yaml" in failed.error
     assert Ledger.load(paths).rollups["2024/region/hon-quan"]["status"] == "failed"
 
 

@@ -332,17 +332,25 @@ class DocxWriter:
         rows = tag.find_all("tr")
         if not rows:
             return
-        columns = max(len(r.find_all(["td", "th"])) for r in rows)
+        grid = [[c.get_text(" ", strip=True) for c in r.find_all(["td", "th"])] for r in rows]
+        columns = max(len(cells) for cells in grid)
         table = self.document.add_table(rows=0, cols=columns)
         table.style = self.document.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        # Word gives every column the same width; share the text width by each column's longest text instead.
+        longest = [min(max((len(cells[i]) for cells in grid if i < len(cells)), default=1), 40) + 4 for i in range(columns)]
+        widths = [Mm(TEXT_WIDTH_MM * n / sum(longest)) for n in longest]
+        for column, width in zip(table.columns, widths):
+            column.width = width
         for row in rows:
             cells = row.find_all(["td", "th"])
             word_row = table.add_row()
             if all(c.name == "th" for c in cells):
                 header = OxmlElement("w:tblHeader")  # repeat the head on every page the table spans
                 word_row._tr.get_or_add_trPr().append(header)
-            for word_cell, cell in zip(word_row.cells, cells):
+            for word_cell, cell, width in zip(word_row.cells, cells, widths):
+                word_cell.width = width
                 paragraph = word_cell.paragraphs[0]
                 paragraph.paragraph_format.space_after = Pt(0)
                 paragraph.paragraph_format.line_spacing = 1.0
