@@ -254,3 +254,20 @@ def test_a_second_build_reuses_the_rollups(built_2024):
     result = run_tuphap("build", "--year", "2024", "--jobs", "1", root=built_2024)
     assert result.returncode == 0, result.stderr
     assert "Roll-ups: 0 built, 2 unchanged, 0 failed of 2" in result.stdout
+
+
+def test_a_failing_rollup_fails_the_build_like_a_failing_report(project):
+    for unit in ("an-phu-mau", "hoa-binh-mau"):  # one commune report is enough here
+        (project / "params" / "2023" / f"{unit}.yaml").unlink()
+    rollups = project / "params" / "2023" / "rollup"
+    (rollups / "district-hon-quan.yaml").unlink()
+    province = rollups / "province-binh-phuoc.yaml"
+    province.write_text(province.read_text(encoding="utf-8") + "signer_phone: 0123\n", encoding="utf-8")
+
+    result = run_tuphap("build", "--year", "2023", "--jobs", "1", root=project)
+
+    assert result.returncode == 1
+    assert "roll-up province Bình Phước, year 2023:" in result.stderr and "signer_phone" in result.stderr
+    assert "Roll-ups: 0 built, 0 unchanged, 1 failed of 1" in result.stdout
+    assert "1 report(s) failed" in result.stderr and "Traceback" not in result.stderr
+    assert (project / "outputs" / "2023" / "tan-khai" / "report.docx").is_file()

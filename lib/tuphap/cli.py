@@ -137,15 +137,19 @@ def _build_rollups(paths: ProjectPaths, years: list[int], force: bool, fresh_ker
 @cli.command(name="list")
 @click.pass_obj
 def list_reports(root: str | None) -> None:
-    """List the (unit, year) reports that have params and can be built.
+    """List the (unit, year) reports and the roll-ups that have params and can be built.
 
     \b
     Example:
       tuphap list
     """
     try:
-        for job in batch.plan(ProjectPaths.discover(root)):
+        paths = ProjectPaths.discover(root)
+        jobs = batch.plan(paths)
+        for job in jobs:
             click.echo(f"{job.year}  {job.unit}")
+        for rollup_job in rollup_build.plan(paths, sorted({job.year for job in jobs})):
+            click.echo(f"{rollup_job.year}  roll-up {rollup_job.key}")
     except TuphapError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)

@@ -193,15 +193,16 @@ class RollupReport:
                                      [format_value(ind, r.value, pad=False) for r in ranked], ind.unit)
         return self._figure_html(png, self._fill_words(caption))
 
-    def year_comparison_chart(self, indicators: list[str], caption: str) -> Fragment:
+    def year_comparison_chart(self, indicators: list[str], caption: str, *, note: str = "", missing: str = "") -> Fragment:
         """The area's figures last year beside this year, each over the communes that reported it in
-        both years; nothing when no indicator has such communes."""
+        both years, after the paragraph `note`; only the paragraph `missing` when no indicator has such
+        communes."""
         for indicator_id in indicators:
             self._check(indicator_id, "year_comparison_chart")
         pairs = rollup.year_pairs(self.dataset.catalogue, indicators, self.values_by_unit(self.year - 1),
                                   self.values_by_unit(), self.rules)
         if not pairs:
-            return Fragment("")
+            return self.text(missing) if missing else Fragment("")
         from tuphap import charts
 
         png = charts.year_pairs(
@@ -210,7 +211,7 @@ class RollupReport:
             [format_value(p.indicator, p.before.value, pad=False) for p in pairs],
             [format_value(p.indicator, p.now.value, pad=False) for p in pairs], (self.year - 1, self.year),
         )
-        return self._figure_html(png, self._fill_words(caption))
+        return Fragment((self.text(note).html if note else "") + self._figure_html(png, self._fill_words(caption)).html)
 
 
 def open_rollup(level: str, area: str, year: int, root: str | None = None) -> RollupReport:
