@@ -128,6 +128,9 @@ class DocxWriter:
         normal = self.document.styles["Normal"]
         normal.font.name, normal.font.size = FONT, Pt(BODY_PT)
         _set_fonts(normal.element)
+        language = OxmlElement("w:lang")  # Vietnamese, for Word's spelling and hyphenation
+        language.set(qn("w:val"), "vi-VN")
+        normal.element.get_or_add_rPr().append(language)
         normal.paragraph_format.space_after = Pt(6)
         normal.paragraph_format.line_spacing = 1.15
         for name in ("Header", "Table Grid"):
