@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from tests.conftest import copy_project, run_tuphap
@@ -125,6 +126,22 @@ def test_a_failing_report_does_not_stop_the_batch(tmp_path):
     assert entry["status"] == "failed" and entry["sections"]["03-hoa-giai-co-so"]["status"] == "failed"
     assert "names no indicator" in entry["sections"]["03-hoa-giai-co-so"]["error"]
     assert ledger(root)["2024/tan-khai"]["status"] == "built"
+
+
+def test_a_kernel_that_dies_fails_its_report_and_the_next_report_gets_a_new_kernel(tmp_path):
+    root = copy_project(tmp_path / "project")
+    notebook = root / "notebooks" / "05-chuan-tiep-can-phap-luat.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("import os\nos._exit(1)"))
+    nbformat.write(nb, notebook)
+
+    result = run_tuphap("build", "--quiet", "--year", "2024", "--unit", "an-phu-mau", "--unit", "hoa-binh-mau",
+                        "--jobs", "1", root=root)
+
+    assert result.returncode == 1
+    for unit in ("an-phu-mau", "hoa-binh-mau"):  # the second report ran sections 00-04 on a new kernel
+        assert f"unit {unit}, year 2024, section 05-chuan-tiep-can-phap-luat: the kernel died" in result.stderr
+        assert ledger(root)[f"2024/{unit}"]["sections"]["04-tu-sach-phap-luat"]["status"] == "executed"
 
 
 def test_quiet_mode_prints_no_progress_bar(warm_serial):

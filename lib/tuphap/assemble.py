@@ -75,11 +75,12 @@ def _as_endnotes(sections: list[SectionHtml]) -> tuple[list[SectionHtml], list[M
 
 def render_page(sections: list[SectionHtml], title: str, *, for_print: bool) -> str:
     """The whole report. For the PDF footnotes stay inline (the page layout places them at the foot of
-    their page); for the browser they become numbered notes at the end."""
+    their page) and the stylesheet is left to the PDF renderer, which keeps it parsed; for the browser
+    the page embeds its styles and footnotes become numbered notes at the end."""
     notes: list[Markup] = []
     if not for_print:
         sections, notes = _as_endnotes(sections)
     return _PAGE.render(
-        title=title, css=Markup(stylesheet()), version=__version__, footnotes=notes,
+        title=title, css=None if for_print else Markup(stylesheet()), version=__version__, footnotes=notes,
         sections=[{"name": s.name, "html": Markup(s.html)} for s in sections],
     )

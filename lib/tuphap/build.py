@@ -58,7 +58,7 @@ def run_section(notebook: Path, executed: Path, unit: str, year: int, root: Path
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from tuphap.kernels import ENGINE as WARM_ENGINE, KERNEL_ARGUMENTS
+    from tuphap.kernels import ENGINE as WARM_ENGINE, KERNEL_ARGUMENTS, KernelFailed
 
     executed.parent.mkdir(parents=True, exist_ok=True)
     # Prefer this environment's kernel spec to a user-wide 'python3' that may lack tuphap.
@@ -77,6 +77,8 @@ def run_section(notebook: Path, executed: Path, unit: str, year: int, root: Path
         os.replace(partial, executed)  # the failing notebook, traceback included, for the analyst
         cell = exc.cell_index + 1 if exc.cell_index is not None else None
         raise SectionFailed(unit, year, notebook.stem, cell, f"{exc.ename}: {exc.evalue}", executed) from None
+    except KernelFailed as exc:  # nothing was written; after a death the next notebook starts a new kernel
+        raise SectionFailed(unit, year, notebook.stem, None, str(exc), None) from None
     os.replace(partial, executed)
 
 

@@ -9,15 +9,16 @@ import io
 import textwrap
 
 import matplotlib
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 STYLE = {
     "font.family": "serif",
     "font.serif": ["Times New Roman", "Liberation Serif", "Tinos", "DejaVu Serif"],
     "font.size": 11,
     "figure.facecolor": "white",
-    "savefig.facecolor": "white",
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.titlesize": 11,
@@ -40,9 +41,12 @@ def _figure(height_in: float, **margins: float) -> Figure:
 
 
 def _png(fig: Figure) -> bytes:
+    """The figure as an opaque PNG: without an alpha channel the PDF renderer can embed the PNG data
+    as it is instead of decoding and re-encoding it."""
+    fig.canvas.draw()
+    pixels = np.asarray(fig.canvas.buffer_rgba())[..., :3]
     buffer = io.BytesIO()
-    with matplotlib.rc_context(STYLE):
-        fig.savefig(buffer, format="png", dpi=DPI)
+    Image.fromarray(pixels).save(buffer, format="png", dpi=(DPI, DPI))
     return buffer.getvalue()
 
 
@@ -57,7 +61,7 @@ def horizontal_bars(labels: list[str], values: list[float], value_texts: list[st
         ax.set_xlabel(unit)
         ax.bar_label(ax.containers[0], labels=value_texts, padding=3)
         ax.set_xlim(0, max(values) * 1.18 if max(values) > 0 else 1)
-        ax.tick_params(axis="x", labelbottom=False, length=0)
+        ax.set_xticks([])  # every bar carries its value
         return _png(fig)
 
 
@@ -85,7 +89,7 @@ def year_pairs(labels: list[str], previous: list[float], current: list[float],
         span = max(len(labels), 3)  # keep bars slim when only one or two indicators are compared
         ax.set_xlim((len(labels) - 1 - span) / 2, (len(labels) - 1 + span) / 2)
         ax.tick_params(axis="x", length=0)
-        ax.tick_params(axis="y", left=False, labelleft=False)
+        ax.set_yticks([])
         ax.spines["left"].set_visible(False)
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False)
         return _png(fig)

@@ -24,11 +24,9 @@ class DataError(TuphapError):
 class SectionFailed(TuphapError):
     """A section notebook raised while it ran; its executed copy was kept for inspection."""
 
-    def __init__(self, unit: str, year: int, section: str, cell: int | None, error: str, notebook: Path):
+    def __init__(self, unit: str, year: int, section: str, cell: int | None, error: str, notebook: Path | None):
         self.unit, self.year, self.section, self.cell = unit, year, section, cell
         self.error, self.notebook = error, notebook
-        cell_text = f"cell {cell}" if cell is not None else "before any cell ran"
-        super().__init__(
-            f"unit {unit}, year {year}, section {section}, {cell_text}: {error}\n"
-            f"  executed notebook kept at {notebook}"
-        )
+        cell_text = f", cell {cell}" if cell is not None else ""
+        kept = f"\n  executed notebook kept at {notebook}" if notebook else ""
+        super().__init__(f"unit {unit}, year {year}, section {section}{cell_text}: {error}{kept}")

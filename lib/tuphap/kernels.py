@@ -1,58 +1,148 @@
 """Warm kernels: a papermill engine that runs many notebooks in one long-lived kernel.
 
 Starting a kernel costs far more than a section's real work, so each worker thread keeps one kernel
-(per project folder) and runs every section notebook it is given in it. Before each notebook the
-kernel's namespace is reset, so no variable survives from one notebook (or commune) to the next;
-imported modules stay loaded, which is the point. Notebooks therefore must not change global state
-(working folder, pyplot figures, environment) — the section notebooks only call into tuphap.
+(per project folder) and runs every section notebook it is given in it. A notebook goes to the kernel
+as one request (see kernel_driver.py), which empties the namespace and runs the cells in order; no
+variable survives from one notebook (or commune) to the next, while imported modules stay loaded,
+which is the point. Notebooks therefore must not change global state (working folder, pyplot
+figures, environment): the section notebooks only call into tuphap. Cells run synchronously, so a
+cell using top-level `await` needs --fresh-kernels.
 """
 from __future__ import annotations
 
 import atexit
+import json
+import queue
 import threading
+from datetime import datetime
 
 import nbformat
-from jupyter_core.utils import run_sync
-from nbclient import NotebookClient
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
-from papermill.utils import merge_kwargs, remove_args
+from jupyter_client.manager import KernelManager
+from papermill.engines import Engine, papermill_engines
+
+from tuphap.kernel_driver import CELL_MARKER
 
 ENGINE = "tuphap-warm"
 # Errors only (not the per-start "unencrypted TCP" warning); no sqlite history, which slows every reset.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
 STARTUP_TIMEOUT = 120
-# A new history session also restarts the execution counter, so warm and cold notebooks number alike.
-# reset() ends with a full garbage collection; freezing what survives (mostly imported modules) keeps
-# later collections to the objects of one notebook.
-RESET_CODE = "get_ipython().reset(new_session=True, aggressive=False); __import__('gc').freeze()"
+POLL_SECONDS = 1.0  # how often a silent kernel is checked for being alive
+# What a notebook keeps of each output message. nbformat's output_from_msg validates every output
+# against the schema, which costs more than running a section cell; papermill validates the whole
+# notebook when it saves it.
+OUTPUT_FIELDS = {
+    "stream": ("name", "text"),
+    "display_data": ("data", "metadata"),
+    "execute_result": ("data", "metadata", "execution_count"),
+    "error": ("ename", "evalue", "traceback"),
+}
 
 _local = threading.local()
 
 
+class KernelFailed(RuntimeError):
+    """The kernel died, or could not run the notebook at all."""
+
+
 class WarmKernel:
-    """A kernel and its client, started once through nbclient and reused for every notebook."""
+    """A kernel and a blocking client on it, started once and reused for every notebook."""
 
     def __init__(self, kernel_name: str, cwd: str):
-        self._starter = NotebookClient(nbformat.v4.new_notebook(), kernel_name=kernel_name,
-                                       startup_timeout=STARTUP_TIMEOUT, extra_arguments=KERNEL_ARGUMENTS)
-        self._starter.km = self._starter.create_kernel_manager()
-        self._starter.start_new_kernel(cwd=cwd)
-        self._starter.start_new_kernel_client()
-        self.manager, self.client = self._starter.km, self._starter.kc
+        self.manager = KernelManager(kernel_name=kernel_name)
+        self.manager.start_kernel(cwd=cwd, extra_arguments=KERNEL_ARGUMENTS)
+        self.client = self.manager.blocking_client()
+        self.client.start_channels()
+        self.client.wait_for_ready(timeout=STARTUP_TIMEOUT)
+        self.language_info = self._reply(self.client.kernel_info())["content"]["language_info"]
 
-    def reset(self, runner: NotebookClient) -> None:
-        """Empty the namespace (modules stay imported) before the runner's notebook."""
-        reply = runner.wait_for_reply(self.client.execute(RESET_CODE, silent=True, store_history=False))
-        if reply is None or reply["content"]["status"] != "ok":
-            raise RuntimeError(f"could not reset the kernel namespace: {reply and reply['content']}")
+    def run_notebook(self, nb_man) -> None:
+        """Run the notebook's code cells, recording outputs and timings through papermill's manager."""
+        nb = nb_man.nb
+        cells = [[index, cell.source, cell.get("id")] for index, cell in enumerate(nb.cells) if cell.cell_type == "code"]
+        request = self.client.execute(
+            f"__import__('tuphap.kernel_driver', fromlist=['run_cells']).run_cells({json.dumps(cells)!r})",
+            store_history=False)
+        cell, index, started, clear_before_next = None, None, None, False
+        for msg in self._iopub(request):
+            kind, content = msg["msg_type"], msg["content"]
+            if kind == "display_data" and CELL_MARKER in content["data"]:
+                if cell is not None:
+                    _cell_finished(nb_man, cell, started)
+                marker = content["data"][CELL_MARKER]
+                index = marker["index"]
+                cell = nb.cells[index]
+                started = _cell_started(nb_man, cell)
+                cell.execution_count = marker["execution_count"]
+            elif cell is None:
+                if kind == "error":  # the driver itself failed, e.g. tuphap missing from the kernel's Python
+                    raise KernelFailed(f"the warm kernel could not run the notebook: {content['ename']}: {content['evalue']}")
+            elif kind == "clear_output":
+                if content.get("wait"):
+                    clear_before_next = True
+                else:
+                    cell.outputs = []
+            elif kind in OUTPUT_FIELDS:
+                if clear_before_next:
+                    cell.outputs, clear_before_next = [], False
+                cell.outputs.append(nbformat.from_dict({"output_type": kind, **{f: content[f] for f in OUTPUT_FIELDS[kind]}}))
+                if kind == "error":
+                    nb_man.cell_exception(cell, cell_index=index)
+        if cell is not None:
+            _cell_finished(nb_man, cell, started)
+        self._reply(request)
+        nb.metadata["language_info"] = self.language_info
+
+    def _iopub(self, request: str):
+        """The request's output messages, until the kernel reports it idle."""
+        while True:
+            try:
+                msg = self.client.get_iopub_msg(timeout=POLL_SECONDS)
+            except queue.Empty:
+                self._check_alive()
+                continue
+            if msg["parent_header"].get("msg_id") != request:
+                continue
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                return
+            yield msg
+
+    def _reply(self, request: str) -> dict:
+        while True:
+            try:
+                msg = self.client.get_shell_msg(timeout=POLL_SECONDS)
+            except queue.Empty:
+                self._check_alive()
+                continue
+            if msg["parent_header"].get("msg_id") == request:
+                return msg
+
+    def _check_alive(self) -> None:
+        if not self.is_alive():
+            raise KernelFailed("the kernel died while running the notebook (out of memory?)")
 
     def is_alive(self) -> bool:
-        return bool(run_sync(self.manager.is_alive)())
+        return self.manager.is_alive()
 
     def shutdown(self) -> None:
+        self.client.stop_channels()
         if self.manager.has_kernel:
-            self._starter._cleanup_kernel()
+            self.manager.shutdown_kernel(now=True)
+
+
+# papermill's own cell_start/cell_complete would re-parse each start time with dateutil, which costs
+# more than a section cell, so the engine keeps papermill's cell metadata itself.
+def _cell_started(nb_man, cell) -> datetime:
+    started = nb_man.now()
+    cell.metadata.papermill.update(start_time=started.isoformat(), status=nb_man.RUNNING, exception=False)
+    return started
+
+
+def _cell_finished(nb_man, cell, started: datetime) -> None:
+    ended = nb_man.now()
+    record = cell.metadata.papermill
+    record.update(end_time=ended.isoformat(), duration=(ended - started).total_seconds())
+    if record["status"] != nb_man.FAILED:
+        record["status"] = nb_man.COMPLETED
 
 
 def warm_kernel(kernel_name: str, cwd: str) -> WarmKernel:
@@ -61,26 +151,20 @@ def warm_kernel(kernel_name: str, cwd: str) -> WarmKernel:
     if kernels is None:
         kernels = _local.kernels = {}
     key = (kernel_name, cwd)
-    if key not in kernels or not kernels[key].is_alive():
+    if key in kernels and not kernels[key].is_alive():
+        kernels.pop(key).shutdown()  # it died (e.g. out of memory); free its channels, start another
+    if key not in kernels:
         kernels[key] = WarmKernel(kernel_name, cwd)
         atexit.register(kernels[key].shutdown)
     return kernels[key]
 
 
-class WarmKernelEngine(NBClientEngine):
-    """papermill's nbclient engine, but on this thread's warm kernel instead of a new one."""
+class WarmKernelEngine(Engine):
+    """Runs the notebook papermill prepared on this thread's warm kernel instead of a new one."""
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                 stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
-        kernel = warm_kernel(kernel_name, kwargs.pop("kernel_cwd"))
-        kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
-        options = merge_kwargs(kwargs, timeout=execution_timeout, kernel_name=kernel_name,
-                               log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
-        client = PapermillNotebookClient(nb_man, km=kernel.manager, **options)
-        client.kc = kernel.client
-        kernel.reset(client)
-        return client.execute()
+    def execute_managed_notebook(cls, nb_man, kernel_name, kernel_cwd: str, **_ignored):
+        warm_kernel(kernel_name, kernel_cwd).run_notebook(nb_man)
 
 
 papermill_engines.register(ENGINE, WarmKernelEngine)
