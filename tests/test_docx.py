@@ -75,6 +75,9 @@ def test_docx_header_is_a_borderless_two_column_table(report):
     borders = header._tbl.tblPr.find(qn("w:tblBorders"))
     assert all(side.get(qn("w:val")) == "nil" for side in borders)
     assert header.rows[0].cells[0].width < header.rows[0].cells[1].width
+    first, second = header.rows[0].cells[0].paragraphs[:2]
+    assert all(run.bold for run in second.runs)  # the issuing body in bold; a body above it (UBND TỈNH) not
+    assert all(run.bold for run in first.runs) == (issuer == "ỦY BAN NHÂN DÂN")
 
 
 def test_docx_page_is_a4_with_official_margins_and_times_14(report):

@@ -284,7 +284,7 @@ class DocxWriter:
         """Each <div>/<p> of an HTML cell as one centred paragraph, styled by its class."""
         first = True
         for line in tag.find_all(["div", "p"], recursive=False):
-            style = next((styles[c] for c in _classes(line) if c in styles), {})
+            style = next((style for name, style in styles.items() if name in _classes(line)), {})
             paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
             first = False
             paragraph.alignment = style.get("align", CENTER)
@@ -305,10 +305,9 @@ class DocxWriter:
         issuer, nation = tag.find_all("td")[:2]
         left, right = table.rows[0].cells
         left.width, right.width = Mm(widths[0]), Mm(widths[1])
-        parent = {"bold": False, "size": 13} if "issuer-parent" in " ".join(
-            " ".join(_classes(d)) for d in issuer.find_all("div")) else {"bold": True, "size": 13}
-        self._cell_lines(left, issuer, {
-            "issuer-body": parent, "issuer-unit": {"bold": True, "size": 13}, "doc-number": {"size": 13},
+        self._cell_lines(left, issuer, {  # the first matching class wins: a parent body is not bold
+            "issuer-parent": {"size": 13}, "issuer-body": {"bold": True, "size": 13},
+            "issuer-unit": {"bold": True, "size": 13}, "doc-number": {"size": 13},
             "rule": {"width": 0.35},
         })
         self._cell_lines(right, nation, {
