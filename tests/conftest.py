@@ -113,3 +113,12 @@ def form_round_trip(tmp_path_factory) -> Path:
     result = run_tuphap("build", "--unit", "an-phu-mau", "--year", "2024", root=root)
     assert result.returncode == 0, result.stdout + result.stderr
     return root
+
+
+@pytest.fixture(scope="session")
+def built_2024(tmp_path_factory) -> Path:
+    """Every 2024 report and the 2024 roll-ups, built once through the real command; the project root."""
+    root = copy_project(tmp_path_factory.mktemp("build-2024") / "project")
+    result = run_tuphap("build", "--year", "2024", "--jobs", "1", root=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root

@@ -19,6 +19,7 @@ from tuphap.loading import Dataset, load_narrative, load_params
 
 KERNEL = "python3"
 DONE = ("executed", "reused")
+REPORT_FILES = ("report.html", "report.pdf", "report.docx")
 
 
 @dataclass
@@ -50,8 +51,10 @@ class ReportResult:
         return [name for name, record in self.sections.items() if record.status == "executed"]
 
 
-def run_section(notebook: Path, executed: Path, unit: str, year: int, root: Path, *, fresh_kernel: bool) -> None:
-    """Execute one section notebook for (unit, year); on failure the executed copy stays for inspection."""
+def run_section(notebook: Path, executed: Path, unit: str, year: int, root: Path, *, fresh_kernel: bool,
+                parameters: dict | None = None) -> None:
+    """Execute one section notebook for (unit, year), or with other parameters (a roll-up's level, area
+    and year; `unit` then names the report in errors); on failure the executed copy stays for inspection."""
     # Imported here: the command starts faster when nothing needs running.
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -69,7 +72,7 @@ def run_section(notebook: Path, executed: Path, unit: str, year: int, root: Path
     # name that a later build would reuse, so it writes beside it and the file is renamed once complete.
     partial = executed.with_name(f".{executed.stem}.partial.ipynb")
     try:
-        papermill.execute_notebook(str(notebook), str(partial), parameters={"unit": unit, "year": year},
+        papermill.execute_notebook(str(notebook), str(partial), parameters=parameters or {"unit": unit, "year": year},
                                    kernel_name=KERNEL, progress_bar=False, log_output=False, **engine)
     except PapermillExecutionError as exc:
         os.replace(partial, executed)  # the failing notebook, traceback included, for the analyst
@@ -134,7 +137,7 @@ def plan_report(paths: ProjectPaths, unit: str, year: int, *, previous: dict | N
         result.sections[notebook.stem] = record
     result.input_hash = fingerprint.combined([r.input_hash for r in result.sections.values()])
     report_dir = paths.report_dir(year, unit)
-    outputs_exist = (report_dir / "report.html").is_file() and (report_dir / "report.pdf").is_file()
+    outputs_exist = all((report_dir / name).is_file() for name in REPORT_FILES)
     previous = previous or {}
     if (all(r.status == "reused" for r in result.sections.values()) and outputs_exist
             and previous.get("input_hash") == result.input_hash and previous.get("status") in ("built", "reused")):
@@ -178,14 +181,21 @@ def _execute(paths: ProjectPaths, unit: str, year: int, name: str, record: Secti
 
 
 def _assemble(paths: ProjectPaths, unit: str, year: int, section_names: list[str]) -> int:
-    """Write report.html and report.pdf; returns how many missing-data markers the report shows."""
-    from tuphap.assemble import render_page, section_html  # nbconvert and WeasyPrint load slowly:
-    from tuphap.pdf import render_pdf  # only when a report is assembled
+    return write_report([paths.sections_dir(year, unit) / f"{name}.ipynb" for name in section_names],
+                        report_title(Dataset.load(paths), unit, year), paths.report_dir(year, unit))
 
-    sections = section_html([paths.sections_dir(year, unit) / f"{name}.ipynb" for name in section_names])
-    title = report_title(Dataset.load(paths), unit, year)
-    report_dir = paths.report_dir(year, unit)
+
+def write_report(notebooks: list[Path], title: str, report_dir: Path) -> int:
+    """Write report.html, report.pdf and report.docx from executed notebooks; returns how many
+    missing-data markers the report shows."""
+    from tuphap.assemble import render_page, section_html  # nbconvert and WeasyPrint load slowly:
+    from tuphap.docx_writer import render_docx  # only when a report is assembled
+    from tuphap.pdf import render_pdf
+
+    sections = section_html(notebooks)
     screen = render_page(sections, title, for_print=False)
+    printed = render_page(sections, title, for_print=True)
     write_atomically(report_dir / "report.html", screen.encode("utf-8"))
-    write_atomically(report_dir / "report.pdf", render_pdf(render_page(sections, title, for_print=True), report_dir))
+    write_atomically(report_dir / "report.pdf", render_pdf(printed, report_dir))
+    write_atomically(report_dir / "report.docx", render_docx(printed, title))
     return screen.count('class="missing"')

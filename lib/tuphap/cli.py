@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from tuphap import __version__, batch, cli_forms, publish, validation
+from tuphap import __version__, batch, cli_forms, publish, rollup_build, validation
 from tuphap.build import ReportResult
 from tuphap.config import ProjectPaths, check_slug, check_year
 from tuphap.errors import TuphapError
@@ -53,7 +53,7 @@ def _summary(results: list[ReportResult], seconds: float) -> str:
 @click.option("--strict", is_flag=True, help="Validation warnings block a report too, not only errors.")
 @click.pass_obj
 def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh_kernels, strict) -> None:
-    """Validate the data, run the section notebooks and write report.html and report.pdf.
+    """Validate the data, run the section notebooks and write report.html, report.pdf and report.docx.
 
     Each report's data is first checked against data/rules.csv (as `tuphap validate` does): a report
     with errors (with --strict: also warnings) is not built and its previous output stays; a report
@@ -64,6 +64,11 @@ def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh
     one of its inputs changed: its notebook, the unit's params, narrative or values (this year and
     last), the indicator catalogue, the validation rules, the unit's registry row, or the tuphap
     package. At the end the internal site, outputs/site/, is brought up to date (see `tuphap site`).
+
+    With --all or --year (and no --unit), the district and province roll-ups of those years that
+    have params/<year>/rollup/<level>-<area>.yaml are built after the commune reports, into
+    outputs/<year>/_rollup/<level>-<area>/; with --unit they are left alone, since they add up
+    every commune of their area.
 
     \b
     Examples:
@@ -108,13 +113,15 @@ def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh
         results = batch.run(paths, jobs, workers=workers, force=force, fresh_kernels=fresh_kernels,
                             strict=strict, scheduler=scheduler, on_result=report)
     click.echo(_summary(results, time.monotonic() - started))
+    rollups = [] if units else _build_rollups(paths, sorted({job.year for job in jobs}), force, fresh_kernels, quiet)
     click.echo(f"Reports in {paths.outputs_dir}; ledger in {paths.outputs_dir / 'manifest.json'}")
     site_written = _write_site(paths)
-    failed = [r for r in results if r.status == "failed"]
+    failed = [_failure_text(r) for r in results if r.status == "failed"]
+    failed += [f"roll-up {r.label}, year {r.year}: {r.error}" for r in rollups if r.status == "failed"]
     if failed:
         click.echo(f"{len(failed)} report(s) failed:", err=True)
-        for result in failed:
-            click.echo(f"- {_failure_text(result)}", err=True)
+        for text in failed:
+            click.echo(f"- {text}", err=True)
     if failed or not site_written:
         sys.exit(1)
 
@@ -171,18 +178,44 @@ def validate(root, units, years, strict) -> None:
         sys.exit(1)
 
 
+def _build_rollups(paths: ProjectPaths, years: list[int], force: bool, fresh_kernels: bool,
+                   quiet: bool) -> list[rollup_build.RollupResult]:
+    """The district and province roll-ups of the years just built, after their commune reports."""
+    jobs = rollup_build.plan(paths, years)
+    if not jobs:
+        return []
+    started = time.monotonic()
+
+    def report(result: rollup_build.RollupResult) -> None:
+        if result.status == "failed":
+            click.echo(f"FAILED roll-up {result.label}, year {result.year}: {result.error}", err=True)
+        elif not quiet:
+            sample = "  (includes sample communes)" if result.includes_sample else ""
+            click.echo(f"{result.status:>7} {result.year} roll-up {result.label}{sample}")
+
+    results = rollup_build.run(paths, jobs, force=force, fresh_kernels=fresh_kernels, on_result=report)
+    count = {status: sum(r.status == status for r in results) for status in ("built", "reused", "failed")}
+    click.echo(f"Roll-ups: {count['built']} built, {count['reused']} unchanged, {count['failed']} failed "
+               f"of {len(results)} in {time.monotonic() - started:.1f} s")
+    return results
+
+
 @cli.command(name="list")
 @click.pass_obj
 def list_reports(root: str | None) -> None:
-    """List the (unit, year) reports that have params and can be built.
+    """List the (unit, year) reports and the roll-ups that have params and can be built.
 
     \b
     Example:
       tuphap list
     """
     try:
-        for job in batch.plan(ProjectPaths.discover(root)):
+        paths = ProjectPaths.discover(root)
+        jobs = batch.plan(paths)
+        for job in jobs:
             click.echo(f"{job.year}  {job.unit}")
+        for rollup_job in rollup_build.plan(paths, sorted({job.year for job in jobs})):
+            click.echo(f"{rollup_job.year}  roll-up {rollup_job.key}")
     except TuphapError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)

@@ -105,6 +105,27 @@ class ProjectPaths:
     def sections_dir(self, year: int, unit: str) -> Path:
         return self.report_dir(year, unit) / "sections"
 
+    # Roll-ups (district and province reports) are keyed '<level>-<area slug>', e.g. 'district-hon-quan'.
+    @property
+    def rollup_rules_file(self) -> Path:
+        return self.data / "rollup.csv"
+
+    @property
+    def rollup_notebooks_dir(self) -> Path:
+        return self.notebooks_dir / "rollup"
+
+    def rollup_params_dir(self, year: int) -> Path:
+        return self.params_dir / str(check_year(year)) / "rollup"
+
+    def rollup_params_file(self, year: int, key: str) -> Path:
+        return self.rollup_params_dir(year) / f"{check_slug(key)}.yaml"
+
+    def rollup_dir(self, year: int, key: str) -> Path:
+        return self.outputs_dir / str(check_year(year)) / "_rollup" / check_slug(key)
+
+    def rollup_notebooks(self) -> list[Path]:
+        return sorted(self.rollup_notebooks_dir.glob("[0-9][0-9]-*.ipynb"))
+
     def section_notebooks(self) -> list[Path]:
         """The report's sections, in order: notebooks named NN-<section>.ipynb."""
         return sorted(p for p in self.notebooks_dir.glob("[0-9][0-9]-*.ipynb"))

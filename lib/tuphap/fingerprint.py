@@ -58,3 +58,17 @@ def section_input(report_digest: str, notebook: Path) -> str:
 
 def combined(section_digests: list[str]) -> str:
     return _sha(*(digest.encode() for digest in section_digests))
+
+
+def rollup_inputs(paths: ProjectPaths, dataset: Dataset, units: list[str], params_file: Path, year: int) -> str:
+    """The hash of every input a roll-up's notebooks share: its params, the roll-up rules, the
+    catalogue, and the registry rows and values (this year and last) of the area's communes."""
+    values = {unit: {str(y): sorted(dataset.values_for(unit, y).items()) for y in (year - 1, year)} for unit in sorted(units)}
+    return _sha(
+        package_digest().encode(),
+        repr(sorted(repr(dataset.unit(unit)) for unit in units)).encode(),
+        _file_bytes(paths.indicators_file),
+        _file_bytes(paths.rollup_rules_file),
+        _file_bytes(params_file),
+        json.dumps(values).encode(),
+    )

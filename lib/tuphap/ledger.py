@@ -1,5 +1,6 @@
 """The build ledger, outputs/manifest.json: per unit, year and section, the input hash, status,
-duration and error of the last build. It is what incremental builds compare against."""
+duration and error of the last build. It is what incremental builds compare against. Roll-up
+reports (district, province) are kept apart under "rollups", keyed "<year>/<level>/<area slug>"."""
 from __future__ import annotations
 
 import json
@@ -15,9 +16,13 @@ def report_key(unit: str, year: int) -> str:
     return f"{year}/{unit}"
 
 
+def rollup_key(level: str, slug: str, year: int) -> str:
+    return f"{year}/{level}/{slug}"
+
+
 class Ledger:
-    def __init__(self, path: Path, reports: dict[str, dict]):
-        self.path, self.reports = path, reports
+    def __init__(self, path: Path, reports: dict[str, dict], rollups: dict[str, dict] | None = None):
+        self.path, self.reports, self.rollups = path, reports, rollups or {}
 
     @classmethod
     def load(cls, paths: ProjectPaths) -> "Ledger":
@@ -25,9 +30,10 @@ class Ledger:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             reports = data["reports"] if data.get("version") == LEDGER_VERSION else {}
-        except (FileNotFoundError, ValueError, KeyError, TypeError):
-            reports = {}  # no usable ledger: everything is rebuilt, which is always safe
-        return cls(path, reports)
+            rollups = data.get("rollups", {}) if data.get("version") == LEDGER_VERSION else {}
+        except (FileNotFoundError, ValueError, KeyError, TypeError, AttributeError):
+            reports, rollups = {}, {}  # no usable ledger: everything is rebuilt, which is always safe
+        return cls(path, reports, rollups)
 
     def entry(self, unit: str, year: int) -> dict | None:
         return self.reports.get(report_key(unit, year))
@@ -35,6 +41,13 @@ class Ledger:
     def record(self, entry: dict) -> None:
         self.reports[report_key(entry["unit"], entry["year"])] = entry
 
+    def rollup_entry(self, level: str, slug: str, year: int) -> dict | None:
+        return self.rollups.get(rollup_key(level, slug, year))
+
+    def record_rollup(self, entry: dict) -> None:
+        self.rollups[rollup_key(entry["level"], entry["slug"], entry["year"])] = entry
+
     def save(self) -> None:
-        body = {"version": LEDGER_VERSION, "reports": dict(sorted(self.reports.items()))}
+        body = {"version": LEDGER_VERSION, "reports": dict(sorted(self.reports.items())),
+                "rollups": dict(sorted(self.rollups.items()))}
         write_atomically(self.path, json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8"))

@@ -203,7 +203,7 @@ class ReportParams(BaseModel):
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def load_params(path: Path) -> ReportParams:
+def load_params(path: Path, model: type[ReportParams] = ReportParams) -> ReportParams:
     if not path.is_file():
         raise TuphapError(f"params file not found: expected {path}")
     try:
@@ -213,7 +213,7 @@ def load_params(path: Path) -> ReportParams:
     if not isinstance(raw, dict):
         raise DataError(path, "expected a mapping of keys such as place, date, signer")
     try:
-        return ReportParams.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         key = ".".join(str(part) for part in first["loc"])

@@ -119,7 +119,7 @@ class Section:
         place and date, then 'BÁO CÁO' and the subject line."""
         params = self.params
         return Fragment(_TEMPLATES.get_template("header.html.j2").render(
-            unit=self.unit, params=params, date_line=f"{params.place}, {formatting.date_long(params.date)}",
+            issuer_unit=self.unit.full_name, issuer_parent=False, sample=self.unit.sample, params=params, date_line=f"{params.place}, {formatting.date_long(params.date)}",
             subject=self._fill_words(subject),
         ))
 

@@ -1,0 +1,219 @@
+"""What a roll-up notebook calls: one object per (level, area, year) whose methods return displayable HTML.
+
+The roll-up report of a district (before 2025) or a province has the commune report's official form
+(header, signature) and shows the area's totals, rates recomputed from totals, rankings of the
+communes and charts. Its document metadata is params/<year>/rollup/<level>-<area slug>.yaml.
+"""
+from __future__ import annotations
+
+import base64
+import html
+from functools import cached_property
+
+from tuphap import formatting, rollup
+from tuphap.config import ProjectPaths, check_year
+from tuphap.errors import TuphapError
+from tuphap.figures import Figures, format_value
+from tuphap.loading import Dataset, ReportParams, Unit, load_params
+from tuphap.prose import Source, fill, fill_words
+from tuphap.section import _TEMPLATES, Fragment
+
+
+class RollupParams(ReportParams):
+    """Document metadata of a roll-up: the commune report's keys, plus the issuing agency's names."""
+    issuer: str  # the body above the agency, first header line: "UBND tỉnh Bình Phước"
+    issuer_unit: str  # the agency that issues the report, in bold below it: "Sở Tư pháp"
+    area_full: str  # the area as it reads inside a sentence: "tỉnh Bình Phước", "huyện Hớn Quản"
+    document_symbol: str = "BC-STP"
+
+
+def unit_title(unit: Unit) -> str:
+    """'Thị trấn Tân Khai', as it heads a table row."""
+    return unit.full_name[:1].upper() + unit.full_name[1:]
+
+
+def _cell(text: str, css: str = "") -> dict:
+    return {"text": text, "css": css}
+
+
+class RollupReport:
+    def __init__(self, dataset: Dataset, level: str, area: str, year: int):
+        self.dataset = dataset
+        self.year = check_year(year)
+        self.area = rollup.find_area(dataset, level, area, self.year)
+        self.params: RollupParams = load_params(dataset.paths.rollup_params_file(self.year, self.area.key), RollupParams)
+        self.rules = rollup.load_rules(dataset.paths.rollup_rules_file, dataset.catalogue)
+
+    # -- data -------------------------------------------------------------------------------
+    def values_by_unit(self, year: int | None = None) -> dict[str, dict[str, float]]:
+        """The figures of every commune of the area that reported for the year."""
+        found = {u.slug: self.dataset.values_for(u.slug, year or self.year) for u in self.area.units}
+        return {slug: values for slug, values in found.items() if values}
+
+    @cached_property
+    def communes(self) -> list[Unit]:
+        """The communes whose figures the roll-up adds up."""
+        return [self.dataset.unit(slug) for slug in self.values_by_unit()]
+
+    @cached_property
+    def sample_communes(self) -> list[Unit]:
+        return [unit for unit in self.communes if unit.sample]
+
+    @cached_property
+    def totals(self) -> dict[str, rollup.Total]:
+        return rollup.totals(self.dataset.catalogue, self.values_by_unit(), self.rules)
+
+    @cached_property
+    def figures(self) -> Figures:
+        return rollup.area_figures(self.dataset.catalogue, self.totals)
+
+    @cached_property
+    def words(self) -> dict[str, str]:
+        period = self.params.data_period
+        return {
+            "year": str(self.year), "next_year": str(self.year + 1), "prev_year": str(self.year - 1),
+            "area": self.area.name, "area_full": self.params.area_full, "issuer_unit": self.params.issuer_unit,
+            "communes": formatting.count(len(self.communes)), "request": self.params.request,
+            "period_note": (f"(số liệu thực tế tính từ {formatting.date_short(period.start)} "
+                            f"đến {formatting.date_short(period.end)})") if period else "",
+        }
+
+    def _fill_words(self, text: str) -> str:
+        return fill_words(text, self.words, Source("heading or caption in a roll-up notebook"))
+
+    # -- prose and structure ----------------------------------------------------------------
+    def text(self, template: str) -> Fragment:
+        """Prose with the area's figures: {hoa_giai.tiep_nhan} is the area's total, a rate is
+        recomputed from the totals; footnotes ^[...] as in the commune reports."""
+        return Fragment(fill(template, self.figures, self.words, Source("text in a roll-up notebook")))
+
+    def heading(self, text: str, *, level: int = 3, style: str = "") -> Fragment:
+        css = f' class="{style}"' if style else ""
+        return Fragment(f"<h{level}{css}>{html.escape(self._fill_words(text))}</h{level}>")
+
+    def document_header(self, subject: str) -> Fragment:
+        """The Nghị định 30/2020 header: the body above and the issuing agency at left (e.g. UBND TỈNH
+        BÌNH PHƯỚC over SỞ TƯ PHÁP), national name and motto at right, then 'BÁO CÁO' and the subject."""
+        params = self.params
+        return Fragment(_TEMPLATES.get_template("header.html.j2").render(
+            issuer_unit=params.issuer_unit, issuer_parent=True, sample=False, params=params,
+            date_line=f"{params.place}, {formatting.date_long(params.date)}", subject=self._fill_words(subject),
+        ))
+
+    def sample_notice(self, template: str) -> Fragment:
+        """A red banner when sample (invented) communes are among those added up; {units} names them."""
+        if not self.sample_communes:
+            return Fragment("")
+        words = {**self.words, "units": ", ".join(unit_title(u) for u in self.sample_communes)}
+        text = fill_words(template, words, Source("sample notice in a roll-up notebook"))
+        return Fragment(f'<p class="sample-banner">{html.escape(text)}</p>')
+
+    def coverage(self, reported: str, missing: str) -> Fragment:
+        """Which communes are added up ({units}, {count}) and, if any, which have no figures yet."""
+        reported_slugs = {u.slug for u in self.communes}
+        absent = [u for u in self.area.units if u.slug not in reported_slugs]
+        parts = []
+        for template, units in ((reported, self.communes), (missing, absent)):
+            if units:
+                words = {**self.words, "units": ", ".join(unit_title(u) for u in units), "count": formatting.count(len(units))}
+                parts.append(f"<p>{html.escape(fill_words(template, words, Source('coverage in a roll-up notebook')))}</p>")
+        return Fragment("".join(parts))
+
+    def signature_block(self) -> Fragment:
+        return Fragment(_TEMPLATES.get_template("signature.html.j2").render(params=self.params))
+
+    # -- tables -----------------------------------------------------------------------------
+    def _check(self, indicator_id: str, caller: str) -> None:
+        if indicator_id not in self.dataset.catalogue:
+            raise TuphapError(f"{caller}: {indicator_id!r} names no indicator in data/indicators.csv")
+
+    def _total_text(self, total: rollup.Total) -> str:
+        ind = total.indicator
+        if total.rule == "range":
+            if total.low is None:
+                return "—"
+            low, high = format_value(ind, total.low, pad=False), format_value(ind, total.high, pad=False)
+            return low if low == high else f"{low} – {high}"
+        if total.value is None:
+            return "—"
+        text = format_value(ind, total.value, pad=False)
+        if total.rule == "ratio":
+            top = self.dataset.catalogue[ind.numerator]
+            text += f" ({format_value(top, total.numerator, pad=False)}/{format_value(top, total.denominator, pad=False)})"
+        return text
+
+    def totals_table(self, section: str, caption: str) -> Fragment:
+        """Every indicator of a catalogue section, rolled up: totals of counts, rates from totals (with
+        their numerator/denominator), ranges of other figures, and how many communes reported it."""
+        indicators = [ind for ind in self.dataset.catalogue if ind.section == section]
+        if not indicators:
+            raise TuphapError(f"totals_table: no indicator of section {section!r} in data/indicators.csv")
+        how = {"sum": "tổng", "ratio": "tính trên tổng", "min": "nhỏ nhất", "max": "lớn nhất", "range": "từ – đến"}
+        rows = []
+        for ind in indicators:
+            total = self.totals[ind.id]
+            rows.append([_cell(ind.label), _cell(ind.unit), _cell(self._total_text(total), "number"),
+                         _cell(how[total.rule]), _cell(f"{len(total.reporting)}/{len(self.communes)}", "number")])
+        return self._table(caption, ["Chỉ tiêu", "Đơn vị tính", f"Toàn {self.params.area_full}", "Cách tính",
+                                     "Số đơn vị có số liệu"], rows)
+
+    def ranking_table(self, indicator_id: str, caption: str) -> Fragment:
+        """The communes ranked on one indicator, highest first; ties share a rank; no figure, no rank."""
+        self._check(indicator_id, "ranking_table")
+        ind = self.dataset.catalogue[indicator_id]
+        rows = []
+        for entry in rollup.ranking(self.dataset.catalogue, indicator_id, self.values_by_unit()):
+            value = "—" if entry.value is None else format_value(ind, entry.value, pad=False)
+            rows.append([_cell("" if entry.rank is None else str(entry.rank), "rank"),
+                         _cell(unit_title(self.dataset.unit(entry.unit))), _cell(value, "number")])
+        return self._table(caption, ["Hạng", "Đơn vị", f"{ind.label} ({ind.unit})"], rows)
+
+    def _table(self, caption: str, heads: list[str], rows: list[list[dict]]) -> Fragment:
+        return Fragment(_TEMPLATES.get_template("data-table.html.j2").render(
+            caption=self._fill_words(caption), heads=heads, rows=rows))
+
+    # -- charts -----------------------------------------------------------------------------
+    def _figure_html(self, png: bytes, caption: str) -> Fragment:
+        data = base64.b64encode(png).decode("ascii")
+        return Fragment(
+            f'<figure class="chart"><img src="data:image/png;base64,{data}" alt="{html.escape(caption)}">'
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+        )
+
+    def communes_chart(self, indicator_id: str, caption: str) -> Fragment:
+        """One bar per commune for the indicator, in ranking order; nothing when no commune has it."""
+        self._check(indicator_id, "communes_chart")
+        ind = self.dataset.catalogue[indicator_id]
+        ranked = [r for r in rollup.ranking(self.dataset.catalogue, indicator_id, self.values_by_unit()) if r.value is not None]
+        if not ranked:
+            return Fragment("")
+        from tuphap import charts  # matplotlib loads slowly; only chart cells need it
+
+        png = charts.horizontal_bars([unit_title(self.dataset.unit(r.unit)) for r in ranked], [r.value for r in ranked],
+                                     [format_value(ind, r.value, pad=False) for r in ranked], ind.unit)
+        return self._figure_html(png, self._fill_words(caption))
+
+    def year_comparison_chart(self, indicators: list[str], caption: str, *, note: str = "", missing: str = "") -> Fragment:
+        """The area's figures last year beside this year, each over the communes that reported it in
+        both years, after the paragraph `note`; only the paragraph `missing` when no indicator has such
+        communes."""
+        for indicator_id in indicators:
+            self._check(indicator_id, "year_comparison_chart")
+        pairs = rollup.year_pairs(self.dataset.catalogue, indicators, self.values_by_unit(self.year - 1),
+                                  self.values_by_unit(), self.rules)
+        if not pairs:
+            return self.text(missing) if missing else Fragment("")
+        from tuphap import charts
+
+        png = charts.year_pairs(
+            [f"{p.indicator.label} ({p.indicator.unit})" for p in pairs],
+            [p.before.value for p in pairs], [p.now.value for p in pairs],
+            [format_value(p.indicator, p.before.value, pad=False) for p in pairs],
+            [format_value(p.indicator, p.now.value, pad=False) for p in pairs], (self.year - 1, self.year),
+        )
+        return Fragment((self.text(note).html if note else "") + self._figure_html(png, self._fill_words(caption)).html)
+
+
+def open_rollup(level: str, area: str, year: int, root: str | None = None) -> RollupReport:
+    """Load the data and params of one roll-up report, for a roll-up notebook to write from."""
+    return RollupReport(Dataset.load(ProjectPaths.discover(root)), level, area, year)
