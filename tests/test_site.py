@@ -95,7 +95,7 @@ def test_year_page_lists_every_commune_with_status_figures_and_links(site):
     for figure in ("66,7% (10/15)", "1.733", "100% (1.733/1.733)", "125"):
         assert figure in text
     links = {a.get_text(): a["href"] for a in tan_khai.select(".links a")}
-    assert links == {"Xem": "tan-khai/report.html", "PDF": "tan-khai/report.pdf"}  # no DOCX: none built
+    assert links == {"Xem": "tan-khai/report.html", "PDF": "tan-khai/report.pdf", "Word": "tan-khai/report.docx"}
 
 
 def test_failed_report_shows_as_failed_with_its_error(site):
@@ -157,8 +157,8 @@ def test_reports_are_copied_where_hard_links_fail_and_the_copy_is_kept(tmp_path,
 
 @pytest.fixture
 def decorated(root, tmp_path) -> Path:
-    """A copy of the built project whose ledger carries data findings and a roll-up, as the
-    validation and roll-up builds record them, plus a Word file for Tân Khai 2024."""
+    """A copy of the built project whose ledger carries made-up data findings and roll-up entries
+    (some unsafe or broken), with small stand-in files for a roll-up and Tân Khai's Word file."""
     project = tmp_path / "project"
     shutil.copytree(root, project, symlinks=True)
     shutil.rmtree(project / "outputs" / "site")
@@ -185,7 +185,8 @@ def decorated(root, tmp_path) -> Path:
     units.write_text(units.read_text(encoding="utf-8").replace("Hòa Bình (mẫu)", 'Hòa Bình <img src=x onerror="alert(1)">'),
                      encoding="utf-8")
     rollup = project / "outputs" / "2024" / "_rollup" / "province-binh-phuoc"
-    rollup.mkdir(parents=True)
+    shutil.rmtree(rollup)  # the built roll-up, replaced by an HTML and a Word file only
+    rollup.mkdir()
     (rollup / "report.html").write_text("<!DOCTYPE html><title>Tỉnh</title><p>Tỉnh Bình Phước</p>", encoding="utf-8")
     (rollup / "report.docx").write_bytes(b"PK fake docx")
     (project / "outputs" / "2024" / "tan-khai" / "report.docx").write_bytes(b"PK fake docx")
@@ -240,7 +241,7 @@ def test_site_drops_the_files_of_reports_that_are_gone(decorated):
     assert run_tuphap("site", root=project).returncode == 0
     assert not (decorated / "2024" / "_rollup").exists()
     assert not (decorated / "2024" / "tan-khai" / "report.docx").exists()
-    assert "report.docx" not in (decorated / "2024" / "index.html").read_text(encoding="utf-8")
+    assert "tan-khai/report.docx" not in (decorated / "2024" / "index.html").read_text(encoding="utf-8")
 
 
 def test_publish_writes_one_years_bundle_that_works_unzipped(root, tmp_path):

@@ -214,7 +214,7 @@ def test_validate_cli_exit_codes_for_errors_unreadable_files_and_mistakes(projec
     set_value(project, "hoa-binh-mau", 2024, "hoa_giai.so_to", "mười")
     unreadable = run_tuphap("validate", root=project)
     assert unreadable.returncode == 1 and "Traceback" not in unreadable.stdout + unreadable.stderr
-    assert re.search(r"error: data/values/2024\.csv, row \d+ \| rule load \| 'mười' is not a number", unreadable.stdout)
+    assert re.search(r"error: data/values/2024\.csv, row \d+ \| rule load \| hoa_giai\.so_to: 'mười' is not a number", unreadable.stdout)
     unknown = run_tuphap("validate", "--unit", "khong-co", root=REPO)
     assert unknown.returncode == 2 and "unknown unit 'khong-co'" in unknown.stderr
 
