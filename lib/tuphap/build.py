@@ -103,44 +103,53 @@ def _reusable(previous: dict | None, name: str, input_hash: str, executed: Path)
     return bool(record) and record["input_hash"] == input_hash and record["status"] in DONE and executed.is_file()
 
 
-def _validation_error(findings: list[validation.Finding], strict: bool) -> str:
-    blocking = validation.blocking(findings, strict=strict)
+def _validation_error(findings: list[dict], strict: bool) -> str:
+    blocking = [validation.Finding(**finding) for finding in findings if finding["severity"] == "error" or strict]
     kinds = "error(s) or warning(s) (--strict)" if strict else "error(s)"
     lines = [f"data validation found {len(blocking)} {kinds}; fix them, or see `tuphap validate`:"]
     lines += [f"  {validation.describe(finding)}" for finding in blocking]
     return "\n".join(lines)
 
 
+def _findings(dataset: Dataset, unit: str, year: int, input_hash: str, previous: dict) -> list[dict]:
+    """The report's validation findings. Its input hash covers everything they depend on (figures of
+    this year and the last, narrative, params, catalogue, rules), so unchanged inputs reuse the ledger's."""
+    if previous.get("input_hash") == input_hash and "findings" in previous:
+        return previous["findings"]
+    return [finding.as_dict() for finding in validation.report_findings(dataset, unit, year)]
+
+
 def plan_report(paths: ProjectPaths, unit: str, year: int, *, previous: dict | None = None,
                 force: bool = False, strict: bool = False) -> ReportResult:
-    """Validate the report's data, hash its inputs and mark what the ledger says can be reused. Cheap:
-    no kernel runs. Status 'reused' means nothing at all needs doing; 'failed' carries the user's
-    mistake, or the validation findings that block the report (warnings too when strict)."""
+    """Hash the report's inputs, validate its data and mark what the ledger says can be reused.
+    Cheap: no kernel runs. Status 'reused' means nothing at all needs doing; 'failed' carries the
+    user's mistake, or the validation findings that block the report (warnings too when strict)."""
     result = ReportResult(unit, year)
+    previous = previous or {}
     try:
         dataset = _check_inputs(paths, check_slug(unit), check_year(year))
     except TuphapError as exc:
         result.error = str(exc)
         return result
-    findings = validation.report_findings(dataset, unit, year)
-    result.findings = [finding.as_dict() for finding in findings]
-    if validation.blocking(findings, strict=strict):
-        result.error = _validation_error(findings, strict)
-        return result
     shared = fingerprint.report_inputs(paths, dataset, unit, year)
     sections_dir = paths.sections_dir(year, unit)
+    sections = {}
     for notebook in paths.section_notebooks():
         record = SectionRecord(fingerprint.section_input(shared, notebook))
         executed = sections_dir / notebook.name
         if not force and _reusable(previous, notebook.stem, record.input_hash, executed):
             record.status = "reused"
-        result.sections[notebook.stem] = record
-    result.input_hash = fingerprint.combined([r.input_hash for r in result.sections.values()])
+        sections[notebook.stem] = record
+    input_hash = fingerprint.combined([r.input_hash for r in sections.values()])
+    result.findings = _findings(dataset, unit, year, input_hash, previous)
+    if any(finding["severity"] == "error" or strict for finding in result.findings):
+        result.error = _validation_error(result.findings, strict)
+        return result  # nothing ran, so no section is recorded
+    result.sections, result.input_hash = sections, input_hash
     report_dir = paths.report_dir(year, unit)
     outputs_exist = all((report_dir / name).is_file() for name in REPORT_FILES)
-    previous = previous or {}
-    if (all(r.status == "reused" for r in result.sections.values()) and outputs_exist
-            and previous.get("input_hash") == result.input_hash and previous.get("status") in ("built", "reused")):
+    if (all(r.status == "reused" for r in sections.values()) and outputs_exist
+            and previous.get("input_hash") == input_hash and previous.get("status") in ("built", "reused")):
         result.status, result.missing_markers = "reused", previous.get("missing_markers", 0)
     else:
         result.status = "planned"
