@@ -219,6 +219,16 @@ def test_validate_cli_exit_codes_for_errors_unreadable_files_and_mistakes(projec
     assert unknown.returncode == 2 and "unknown unit 'khong-co'" in unknown.stderr
 
 
+def test_validate_lists_every_unreadable_row_of_every_values_file(project):
+    set_value(project, "hoa-binh-mau", 2024, "hoa_giai.so_to", "mười")
+    set_value(project, "an-phu-mau", 2023, "hoa_giai.so_to", "x1")
+    result = run_tuphap("validate", root=project)
+    assert result.returncode == 1
+    assert re.search(r"error: data/values/2023\.csv, row \d+ \| rule load \| hoa_giai\.so_to: 'x1'", result.stdout)
+    assert re.search(r"error: data/values/2024\.csv, row \d+ \| rule load \| hoa_giai\.so_to: 'mười'", result.stdout)
+    assert "2 error(s), 0 warning(s)" in result.stdout
+
+
 def test_validate_everything_counts_each_report_with_figures_or_params():
     findings_, reports = validate_project(ProjectPaths(REPO))
     assert reports == 6

@@ -21,6 +21,14 @@ class DataError(TuphapError):
         super().__init__(f"{where}: {message}")
 
 
+class DataErrors(TuphapError):
+    """Every problem found in a set of data files, one DataError each, so all can be fixed at once."""
+
+    def __init__(self, errors: list[DataError]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} problem(s) in the data files:\n" + "\n".join(f"  {e}" for e in errors))
+
+
 class SectionFailed(TuphapError):
     """A section notebook raised while it ran; its executed copy was kept for inspection."""
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from tuphap import formatting
 from tuphap.catalogue import Catalogue, Indicator
 from tuphap.config import ProjectPaths
-from tuphap.errors import DataError, TuphapError
+from tuphap.errors import DataError, DataErrors, TuphapError
 from tuphap.figures import Figures, format_value
 from tuphap.loading import Dataset, read_table, without_comments
 from tuphap.textfiles import read_text
@@ -57,8 +57,12 @@ def blocking(findings: list[Finding], *, strict: bool = False) -> list[Finding]:
     return [f for f in findings if f.severity == "error" or strict]
 
 
-def load_error_finding(exc: TuphapError, unit: str = "", year: int | None = None) -> Finding:
-    """A file that cannot even be loaded, as a finding (validate prints it, build blocks on it)."""
+def load_error_findings(exc: TuphapError, unit: str = "", year: int | None = None) -> list[Finding]:
+    """Files that cannot even be loaded, a finding per problem (validate prints them, build blocks on them)."""
+    return [_load_error_finding(error, unit, year) for error in (exc.errors if isinstance(exc, DataErrors) else [exc])]
+
+
+def _load_error_finding(exc: TuphapError, unit: str, year: int | None) -> Finding:
     file, row = (exc.file, exc.row) if isinstance(exc, DataError) else ("", None)
     field = f" (field '{exc.field}')" if isinstance(exc, DataError) and exc.field else ""
     text = exc.message + field if isinstance(exc, DataError) else str(exc)
@@ -432,7 +436,7 @@ def report_findings(dataset: Dataset, unit: str, year: int, *, rules: list[Rule]
     try:
         rules = load_rules(paths.rules_file, dataset.catalogue) if rules is None else rules
     except TuphapError as exc:
-        return [_relative(load_error_finding(exc, unit, year), paths.root)]
+        return [_relative(finding, paths.root) for finding in load_error_findings(exc, unit, year)]
     findings = check_values(dataset, rules, unit, year)
     narrative = paths.narrative_file(year, unit)
     if narrative.is_file():
@@ -443,7 +447,7 @@ def report_findings(dataset: Dataset, unit: str, year: int, *, rules: list[Rule]
             figures = Figures(dataset.catalogue, dataset.values_for(unit, year))
             findings += check_narrative(narrative, figures, words, rules, unit, year)
         except TuphapError as exc:  # a params or narrative file that cannot be read
-            findings.append(load_error_finding(exc, unit, year))
+            findings += load_error_findings(exc, unit, year)
     return [_relative(finding, paths.root) for finding in findings]
 
 
@@ -466,7 +470,7 @@ def validate_project(paths: ProjectPaths, units: tuple[str, ...] = (), years: tu
         dataset = Dataset.load(paths)
         rules = load_rules(paths.rules_file, dataset.catalogue)
     except TuphapError as exc:
-        return [_relative(load_error_finding(exc), paths.root)], 0
+        return [_relative(finding, paths.root) for finding in load_error_findings(exc)], 0
     for unit in units:
         dataset.unit(unit)
     pairs = report_pairs(paths, dataset, units, years)
