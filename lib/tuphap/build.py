@@ -98,7 +98,7 @@ def report_title(dataset: Dataset, unit: str, year: int) -> str:
     return f"Báo cáo tổng kết công tác Tư pháp năm {year} — {dataset.unit(unit).full_name}"
 
 
-def _reusable(previous: dict | None, name: str, input_hash: str, executed: Path) -> bool:
+def section_reusable(previous: dict | None, name: str, input_hash: str, executed: Path) -> bool:
     record = (previous or {}).get("sections", {}).get(name)
     return bool(record) and record["input_hash"] == input_hash and record["status"] in DONE and executed.is_file()
 
@@ -137,7 +137,7 @@ def plan_report(paths: ProjectPaths, unit: str, year: int, *, previous: dict | N
     for notebook in paths.section_notebooks():
         record = SectionRecord(fingerprint.section_input(shared, notebook))
         executed = sections_dir / notebook.name
-        if not force and _reusable(previous, notebook.stem, record.input_hash, executed):
+        if not force and section_reusable(previous, notebook.stem, record.input_hash, executed):
             record.status = "reused"
         sections[notebook.stem] = record
     input_hash = fingerprint.combined([r.input_hash for r in sections.values()])
@@ -166,7 +166,9 @@ def build_report(paths: ProjectPaths, unit: str, year: int, *, previous: dict | 
         try:
             for name, record in result.sections.items():
                 if record.status != "reused":
-                    _execute(paths, unit, year, name, record, fresh_kernels)
+                    execute_section(record, paths.notebooks_dir / f"{name}.ipynb",
+                                    paths.sections_dir(year, unit) / f"{name}.ipynb", unit, year, paths.root,
+                                    fresh_kernel=fresh_kernels)
             result.missing_markers = _assemble(paths, unit, year, list(result.sections))
             result.status = "built"
         except TuphapError as exc:
@@ -175,12 +177,12 @@ def build_report(paths: ProjectPaths, unit: str, year: int, *, previous: dict | 
     return result
 
 
-def _execute(paths: ProjectPaths, unit: str, year: int, name: str, record: SectionRecord, fresh_kernel: bool) -> None:
+def execute_section(record: SectionRecord, notebook: Path, executed: Path, unit: str, year: int, root: Path, *,
+                    fresh_kernel: bool, parameters: dict | None = None) -> None:
+    """run_section, with its status, duration and failure kept in the section's ledger record."""
     started = time.monotonic()
-    notebook = paths.notebooks_dir / f"{name}.ipynb"
     try:
-        run_section(notebook, paths.sections_dir(year, unit) / notebook.name, unit, year, paths.root,
-                    fresh_kernel=fresh_kernel)
+        run_section(notebook, executed, unit, year, root, fresh_kernel=fresh_kernel, parameters=parameters)
         record.status = "executed"
     except SectionFailed as failure:
         record.status, record.cell, record.error = "failed", failure.cell, failure.error

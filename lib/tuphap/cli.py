@@ -40,6 +40,14 @@ def _summary(results: list[ReportResult], seconds: float) -> str:
             f"(sections executed: {executed}, reused: {reused})")
 
 
+def _check_selection(units: tuple[str, ...], years: tuple[int, ...]) -> None:
+    """Reject unsafe unit slugs and impossible years before anything is read."""
+    for unit in units:
+        check_slug(unit)
+    for year in years:
+        check_year(year)
+
+
 @cli.command()
 @click.option("--unit", "units", multiple=True, metavar="SLUG", help="A unit to build (repeatable).")
 @click.option("--year", "years", multiple=True, type=int, metavar="YEAR", help="A year to build (repeatable).")
@@ -81,10 +89,7 @@ def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh
     """
     try:
         paths = ProjectPaths.discover(root)
-        for unit in units:
-            check_slug(unit)
-        for year in years:
-            check_year(year)
+        _check_selection(units, years)
         if not (units or years or build_all):
             raise click.UsageError("say what to build: --unit SLUG --year YEAR, --year YEAR, or --all")
         jobs = batch.plan(paths, units, years)
@@ -161,10 +166,7 @@ def validate(root, units, years, strict) -> None:
     """
     try:
         paths = ProjectPaths.discover(root)
-        for unit in units:
-            check_slug(unit)
-        for year in years:
-            check_year(year)
+        _check_selection(units, years)
         findings, reports = validation.validate_project(paths, units, years)
     except TuphapError as exc:
         click.echo(f"error: {exc}", err=True)

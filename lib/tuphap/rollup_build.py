@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from tuphap import fingerprint, rollup
-from tuphap.build import DONE, REPORT_FILES, SectionRecord, _reusable, run_section, write_report
+from tuphap.build import DONE, REPORT_FILES, SectionRecord, section_reusable, execute_section, write_report
 from tuphap.config import ProjectPaths
-from tuphap.errors import SectionFailed, TuphapError
+from tuphap.errors import TuphapError
 from tuphap.ledger import Ledger
 from tuphap.loading import Dataset, load_params
 from tuphap.rollup_section import RollupParams
@@ -99,7 +99,7 @@ def plan_rollup(paths: ProjectPaths, job: RollupJob, *, previous: dict | None = 
     sections_dir = paths.rollup_dir(job.year, job.key) / "sections"
     for notebook in notebooks:
         record = SectionRecord(fingerprint.section_input(shared, notebook))
-        if not force and _reusable(previous, notebook.stem, record.input_hash, sections_dir / notebook.name):
+        if not force and section_reusable(previous, notebook.stem, record.input_hash, sections_dir / notebook.name):
             record.status = "reused"
         result.sections[notebook.stem] = record
     result.input_hash = fingerprint.combined([r.input_hash for r in result.sections.values()])
@@ -126,17 +126,9 @@ def build_rollup(paths: ProjectPaths, job: RollupJob, *, previous: dict | None =
             for name, record in result.sections.items():
                 if record.status == "reused":
                     continue
-                section_started = time.monotonic()
-                notebook = paths.rollup_notebooks_dir / f"{name}.ipynb"
-                try:
-                    run_section(notebook, report_dir / "sections" / notebook.name, job.key, job.year, paths.root,
+                execute_section(record, paths.rollup_notebooks_dir / f"{name}.ipynb",
+                                report_dir / "sections" / f"{name}.ipynb", job.key, job.year, paths.root,
                                 fresh_kernel=fresh_kernels, parameters=parameters)
-                    record.status = "executed"
-                except SectionFailed as failure:
-                    record.status, record.cell, record.error = "failed", failure.cell, failure.error
-                    raise
-                finally:
-                    record.duration = round(time.monotonic() - section_started, 3)
             params = load_params(paths.rollup_params_file(job.year, job.key), RollupParams)
             result.missing_markers = write_report([report_dir / "sections" / f"{name}.ipynb" for name in result.sections],
                                                   report_title(params, job.year), report_dir)

@@ -6,7 +6,6 @@ communes and charts. Its document metadata is params/<year>/rollup/<level>-<area
 """
 from __future__ import annotations
 
-import base64
 import html
 from functools import cached_property
 
@@ -16,7 +15,7 @@ from tuphap.errors import TuphapError
 from tuphap.figures import Figures, format_value
 from tuphap.loading import Dataset, ReportParams, Unit, load_params
 from tuphap.prose import Source, fill, fill_words
-from tuphap.section import _TEMPLATES, Fragment
+from tuphap.section import TEMPLATES, Fragment, figure_html
 
 
 class RollupParams(ReportParams):
@@ -95,7 +94,7 @@ class RollupReport:
         """The Nghị định 30/2020 header: the body above and the issuing agency at left (e.g. UBND TỈNH
         BÌNH PHƯỚC over SỞ TƯ PHÁP), national name and motto at right, then 'BÁO CÁO' and the subject."""
         params = self.params
-        return Fragment(_TEMPLATES.get_template("header.html.j2").render(
+        return Fragment(TEMPLATES.get_template("header.html.j2").render(
             issuer_unit=params.issuer_unit, issuer_parent=True, sample=False, params=params,
             date_line=f"{params.place}, {formatting.date_long(params.date)}", subject=self._fill_words(subject),
         ))
@@ -120,7 +119,7 @@ class RollupReport:
         return Fragment("".join(parts))
 
     def signature_block(self) -> Fragment:
-        return Fragment(_TEMPLATES.get_template("signature.html.j2").render(params=self.params))
+        return Fragment(TEMPLATES.get_template("signature.html.j2").render(params=self.params))
 
     # -- tables -----------------------------------------------------------------------------
     def _check(self, indicator_id: str, caller: str) -> None:
@@ -169,17 +168,10 @@ class RollupReport:
         return self._table(caption, ["Hạng", "Đơn vị", f"{ind.label} ({ind.unit})"], rows)
 
     def _table(self, caption: str, heads: list[str], rows: list[list[dict]]) -> Fragment:
-        return Fragment(_TEMPLATES.get_template("data-table.html.j2").render(
+        return Fragment(TEMPLATES.get_template("data-table.html.j2").render(
             caption=self._fill_words(caption), heads=heads, rows=rows))
 
     # -- charts -----------------------------------------------------------------------------
-    def _figure_html(self, png: bytes, caption: str) -> Fragment:
-        data = base64.b64encode(png).decode("ascii")
-        return Fragment(
-            f'<figure class="chart"><img src="data:image/png;base64,{data}" alt="{html.escape(caption)}">'
-            f"<figcaption>{html.escape(caption)}</figcaption></figure>"
-        )
-
     def communes_chart(self, indicator_id: str, caption: str) -> Fragment:
         """One bar per commune for the indicator, in ranking order; nothing when no commune has it."""
         self._check(indicator_id, "communes_chart")
@@ -191,7 +183,7 @@ class RollupReport:
 
         png = charts.horizontal_bars([unit_title(self.dataset.unit(r.unit)) for r in ranked], [r.value for r in ranked],
                                      [format_value(ind, r.value, pad=False) for r in ranked], ind.unit)
-        return self._figure_html(png, self._fill_words(caption))
+        return figure_html(png, self._fill_words(caption))
 
     def year_comparison_chart(self, indicators: list[str], caption: str, *, note: str = "", missing: str = "") -> Fragment:
         """The area's figures last year beside this year, each over the communes that reported it in
@@ -211,7 +203,7 @@ class RollupReport:
             [format_value(p.indicator, p.before.value, pad=False) for p in pairs],
             [format_value(p.indicator, p.now.value, pad=False) for p in pairs], (self.year - 1, self.year),
         )
-        return Fragment((self.text(note).html if note else "") + self._figure_html(png, self._fill_words(caption)).html)
+        return Fragment((self.text(note).html if note else "") + figure_html(png, self._fill_words(caption)).html)
 
 
 def open_rollup(level: str, area: str, year: int, root: str | None = None) -> RollupReport:

@@ -15,7 +15,7 @@ from tuphap.figures import Figures
 from tuphap.loading import Dataset, NarrativeBlock, ReportParams, load_narrative, load_params
 from tuphap.prose import Source, fill, fill_words, missing_indicators
 
-_TEMPLATES = Environment(loader=PackageLoader("tuphap", "templates"), autoescape=True, undefined=StrictUndefined)
+TEMPLATES = Environment(loader=PackageLoader("tuphap", "templates"), autoescape=True, undefined=StrictUndefined)
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,15 @@ class Fragment:
 
 def _year_words(year: int) -> dict[str, str]:
     return {"year": str(year), "next_year": str(year + 1), "prev_year": str(year - 1)}
+
+
+def figure_html(png: bytes, caption: str) -> Fragment:
+    """A chart as an embedded PNG with its numbered caption (the stylesheet numbers charts)."""
+    data = base64.b64encode(png).decode("ascii")
+    return Fragment(
+        f'<figure class="chart"><img src="data:image/png;base64,{data}" alt="{html.escape(caption)}">'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+    )
 
 
 class Section:
@@ -108,7 +117,7 @@ class Section:
 
     def part(self, label: str, title: str) -> Fragment:
         """'Phần thứ nhất:' over a bold centred title."""
-        return Fragment(_TEMPLATES.get_template("part.html.j2").render(
+        return Fragment(TEMPLATES.get_template("part.html.j2").render(
             label=self._fill_words(label), title=self._fill_words(title)))
 
     def _fill_words(self, text: str) -> str:
@@ -118,14 +127,14 @@ class Section:
         """The Nghị định 30/2020 header: issuing body and number left, national name and motto right,
         place and date, then 'BÁO CÁO' and the subject line."""
         params = self.params
-        return Fragment(_TEMPLATES.get_template("header.html.j2").render(
+        return Fragment(TEMPLATES.get_template("header.html.j2").render(
             issuer_unit=self.unit.full_name, issuer_parent=False, sample=self.unit.sample, params=params, date_line=f"{params.place}, {formatting.date_long(params.date)}",
             subject=self._fill_words(subject),
         ))
 
     def signature_block(self) -> Fragment:
         """'Nơi nhận:' and the recipients at left, the signer at right."""
-        return Fragment(_TEMPLATES.get_template("signature.html.j2").render(params=self.params))
+        return Fragment(TEMPLATES.get_template("signature.html.j2").render(params=self.params))
 
     def data_quality_note(self) -> Fragment:
         """A boxed note, set apart from the official text, listing what validation found in this
@@ -142,16 +151,9 @@ class Section:
                       else f"Lời văn, dòng {finding.row}" if finding.file.endswith(".md") else "Tệp số liệu"),
             "expected": finding.expected, "found": finding.found, "message": finding.message_vi,
         } for finding in findings]
-        return Fragment(_TEMPLATES.get_template("data_quality.html.j2").render(findings=rows))
+        return Fragment(TEMPLATES.get_template("data_quality.html.j2").render(findings=rows))
 
     # -- charts -----------------------------------------------------------------------------
-    def _figure_html(self, png: bytes, caption: str) -> Fragment:
-        data = base64.b64encode(png).decode("ascii")
-        return Fragment(
-            f'<figure class="chart"><img src="data:image/png;base64,{data}" alt="{html.escape(caption)}">'
-            f"<figcaption>{html.escape(caption)}</figcaption></figure>"
-        )
-
     def parts_chart(self, total_id: str, caption: str) -> Fragment:
         """Bars for the parts of a total (the catalogue's 'part_of'); nothing when no part has data."""
         if total_id not in self.dataset.catalogue:
@@ -165,7 +167,7 @@ class Section:
         values = [figures.value(p.id) for p in parts]
         png = charts.horizontal_bars([p.label for p in parts], values, [figures.format(p.id, pad=False) for p in parts],
                                      self.dataset.catalogue[total_id].unit)
-        return self._figure_html(png, self._fill_words(caption))
+        return figure_html(png, self._fill_words(caption))
 
     def year_comparison_chart(self, indicators: list[str], caption: str) -> Fragment:
         """Last year beside this year for each listed indicator known in both years; nothing when none is."""
@@ -184,7 +186,7 @@ class Section:
             [before.format(i.id, pad=False) for i in shared], [now.format(i.id, pad=False) for i in shared],
             (self.year - 1, self.year),
         )
-        return self._figure_html(png, self._fill_words(caption))
+        return figure_html(png, self._fill_words(caption))
 
 
 def open_section(unit: str, year: int, root: str | None = None) -> Section:
