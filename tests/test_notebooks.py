@@ -1,4 +1,5 @@
-"""Every section notebook is thin, committed clean, and runs in a fresh kernel as papermill runs it."""
+"""Every section notebook is thin, committed clean, and runs through papermill: in a fresh kernel, and
+on the builds' warm engine for every sample unit."""
 from __future__ import annotations
 
 import ast
@@ -11,7 +12,7 @@ import papermill
 import pytest
 
 from tests.conftest import REPO
-from tuphap.kernels import KERNEL_ARGUMENTS  # the kernel options builds use
+from tuphap.kernels import ENGINE as WARM_ENGINE, KERNEL_ARGUMENTS  # the kernel options builds use
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 SAMPLE_UNITS = ["tan-khai", "an-phu-mau", "hoa-binh-mau"]
@@ -52,10 +53,12 @@ def test_notebook_runs_with_its_defaults_in_a_fresh_kernel(path: Path, tmp_path:
 
 @pytest.mark.parametrize("unit", SAMPLE_UNITS)
 def test_every_notebook_runs_for_each_sample_unit_in_2023(unit: str, tmp_path: Path):
+    # Through papermill on the builds' warm engine (one kernel for all units, as a worker runs them);
+    # the fresh-kernel path is the test above and tests/test_batch.py.
     for path in NOTEBOOKS:
         papermill.execute_notebook(str(path), str(tmp_path / path.name), parameters={"unit": unit, "year": 2023},
-                                   kernel_name="python3", cwd=str(REPO), progress_bar=False,
-                                   extra_arguments=KERNEL_ARGUMENTS)
+                                   kernel_name="python3", engine_name=WARM_ENGINE, kernel_cwd=str(REPO),
+                                   request_save_on_cell_execute=False, progress_bar=False)
 
 
 def test_papermill_command_line_with_parameters(tmp_path: Path):
