@@ -92,29 +92,26 @@ class WarmKernel:
         self._reply(request)
         nb.metadata["language_info"] = self.language_info
 
-    def _iopub(self, request: str):
-        """The request's output messages, until the kernel reports it idle."""
+    def _answers(self, receive, request: str):
+        """The messages of one channel that answer the request; a silent kernel is checked for life."""
         while True:
             try:
-                msg = self.client.get_iopub_msg(timeout=POLL_SECONDS)
+                msg = receive(timeout=POLL_SECONDS)
             except queue.Empty:
                 self._check_alive()
                 continue
-            if msg["parent_header"].get("msg_id") != request:
-                continue
+            if msg["parent_header"].get("msg_id") == request:
+                yield msg
+
+    def _iopub(self, request: str):
+        """The request's output messages, until the kernel reports it idle."""
+        for msg in self._answers(self.client.get_iopub_msg, request):
             if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
                 return
             yield msg
 
     def _reply(self, request: str) -> dict:
-        while True:
-            try:
-                msg = self.client.get_shell_msg(timeout=POLL_SECONDS)
-            except queue.Empty:
-                self._check_alive()
-                continue
-            if msg["parent_header"].get("msg_id") == request:
-                return msg
+        return next(self._answers(self.client.get_shell_msg, request))
 
     def _check_alive(self) -> None:
         if not self.is_alive():
