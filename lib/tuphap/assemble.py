@@ -9,7 +9,8 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
-from nbconvert import HTMLExporter
+import nbformat
+from nbconvert import TemplateExporter
 from traitlets.config import Config
 
 from tuphap import __version__
@@ -25,18 +26,20 @@ class SectionHtml:
 
 
 @lru_cache(maxsize=1)
-def _exporter() -> HTMLExporter:
-    # Only the tag filter runs: nbconvert validates the notebook after every preprocessor, and the
-    # default ones (syntax highlighting, CSS, attachments) do nothing for outputs-only HTML.
+def _exporter() -> TemplateExporter:
+    # The template writes HTML itself, so the plain template exporter is enough: the HTML exporter
+    # re-parses its result to add accessibility attributes to code cells, which the report has none of.
+    # Only the tag filter runs: nbconvert validates the notebook after every preprocessor.
     config = Config({
-        "HTMLExporter": {"default_preprocessors": ["nbconvert.preprocessors.TagRemovePreprocessor"]},
+        "TemplateExporter": {"default_preprocessors": ["nbconvert.preprocessors.TagRemovePreprocessor"]},
         "TagRemovePreprocessor": {"enabled": True, "remove_cell_tags": ["remove-cell"],
                                   "remove_all_outputs_tags": ["remove-output"]},
     })
-    return HTMLExporter(
+    return TemplateExporter(
         config=config,
         extra_template_basedirs=[str(_TEMPLATE_ROOT / "nbconvert")],
         template_name="report_section",
+        template_file="index.html.j2",
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
@@ -47,7 +50,13 @@ def section_html(notebooks: list[Path]) -> list[SectionHtml]:
     """Each executed notebook's rich outputs as an HTML fragment (code, prompts and streams dropped;
     cells tagged remove-cell or remove-output left out)."""
     exporter = _exporter()
-    return [SectionHtml(nb.stem, exporter.from_filename(str(nb))[0]) for nb in notebooks]
+    return [SectionHtml(nb.stem, exporter.from_notebook_node(_read(nb))[0]) for nb in notebooks]
+
+
+def _read(notebook: Path) -> nbformat.NotebookNode:
+    """An executed section notebook, without nbformat's schema validation on reading: papermill
+    validated it when saving, and the exporter validates it again after its preprocessor."""
+    return nbformat.v4.reads(notebook.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)

@@ -14,13 +14,13 @@ import atexit
 import json
 import queue
 import threading
-from datetime import datetime
+from datetime import datetime, timezone
 
 import nbformat
 from jupyter_client.manager import KernelManager
 from papermill.engines import Engine, papermill_engines
 
-from tuphap.kernel_driver import CELL_MARKER
+from tuphap.kernel_driver import CELLS_MIME
 
 ENGINE = "tuphap-warm"
 # Errors only (not the per-start "unencrypted TCP" warning); no sqlite history, which slows every reset.
@@ -62,34 +62,18 @@ class WarmKernel:
         request = self.client.execute(
             f"__import__('tuphap.kernel_driver', fromlist=['run_cells']).run_cells({json.dumps(cells)!r})",
             store_history=False)
-        cell, index, started, clear_before_next = None, None, None, False
+        ran = None
         for msg in self._iopub(request):
             kind, content = msg["msg_type"], msg["content"]
-            if kind == "display_data" and CELL_MARKER in content["data"]:
-                if cell is not None:
-                    _cell_finished(nb_man, cell, started)
-                marker = content["data"][CELL_MARKER]
-                index = marker["index"]
-                cell = nb.cells[index]
-                started = _cell_started(nb_man, cell)
-                cell.execution_count = marker["execution_count"]
-            elif cell is None:
-                if kind == "error":  # the driver itself failed, e.g. tuphap missing from the kernel's Python
-                    raise KernelFailed(f"the warm kernel could not run the notebook: {content['ename']}: {content['evalue']}")
-            elif kind == "clear_output":
-                if content.get("wait"):
-                    clear_before_next = True
-                else:
-                    cell.outputs = []
-            elif kind in OUTPUT_FIELDS:
-                if clear_before_next:
-                    cell.outputs, clear_before_next = [], False
-                cell.outputs.append(nbformat.from_dict({"output_type": kind, **{f: content[f] for f in OUTPUT_FIELDS[kind]}}))
-                if kind == "error":
-                    nb_man.cell_exception(cell, cell_index=index)
-        if cell is not None:
-            _cell_finished(nb_man, cell, started)
+            if kind == "display_data" and CELLS_MIME in content["data"]:
+                ran = content["data"][CELLS_MIME]
+            elif kind == "error":  # the driver itself failed, e.g. tuphap missing from the kernel's Python
+                raise KernelFailed(f"the warm kernel could not run the notebook: {content['ename']}: {content['evalue']}")
         self._reply(request)
+        if ran is None:
+            raise KernelFailed("the warm kernel returned no cell outputs")
+        for record in ran:
+            _record_cell(nb_man, nb.cells[record["index"]], record)
         nb.metadata["language_info"] = self.language_info
 
     def _answers(self, receive, request: str):
@@ -126,20 +110,28 @@ class WarmKernel:
             self.manager.shutdown_kernel(now=True)
 
 
-# papermill's own cell_start/cell_complete would re-parse each start time with dateutil, which costs
-# more than a section cell, so the engine keeps papermill's cell metadata itself.
-def _cell_started(nb_man, cell) -> datetime:
-    started = nb_man.now()
-    cell.metadata.papermill.update(start_time=started.isoformat(), status=nb_man.RUNNING, exception=False)
-    return started
-
-
-def _cell_finished(nb_man, cell, started: datetime) -> None:
-    ended = nb_man.now()
-    record = cell.metadata.papermill
-    record.update(end_time=ended.isoformat(), duration=(ended - started).total_seconds())
-    if record["status"] != nb_man.FAILED:
-        record["status"] = nb_man.COMPLETED
+def _record_cell(nb_man, cell, record: dict) -> None:
+    """A cell's outputs as nbclient would have recorded them from the messages, and papermill's cell
+    metadata (kept here: papermill's cell_start/cell_complete re-parse each time with dateutil, which
+    costs more than a section cell)."""
+    cell.execution_count = record["execution_count"]
+    started, ended = (datetime.fromtimestamp(record[key], timezone.utc) for key in ("start", "end"))
+    cell.metadata.papermill.update(start_time=started.isoformat(), end_time=ended.isoformat(),
+                                   duration=(ended - started).total_seconds(), exception=False,
+                                   status=nb_man.COMPLETED)
+    clear_before_next = False
+    for kind, content in record["outputs"]:
+        if kind == "clear_output":
+            if content.get("wait"):
+                clear_before_next = True
+            else:
+                cell.outputs = []
+        elif kind in OUTPUT_FIELDS:
+            if clear_before_next:
+                cell.outputs, clear_before_next = [], False
+            cell.outputs.append(nbformat.from_dict({"output_type": kind, **{f: content[f] for f in OUTPUT_FIELDS[kind]}}))
+            if kind == "error":
+                nb_man.cell_exception(cell, cell_index=record["index"])
 
 
 def warm_kernel(kernel_name: str, cwd: str) -> WarmKernel:
