@@ -139,7 +139,7 @@ class DocxWriter:
 
     # -- walking the page -------------------------------------------------------------------
     def write(self, page_html: str) -> bytes:
-        soup = BeautifulSoup(page_html, "html.parser")
+        soup = BeautifulSoup(page_html, "lxml")
         main = soup.select_one("main.document") or soup.body
         self._blocks(main)
         buffer = io.BytesIO()
