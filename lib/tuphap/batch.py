@@ -14,6 +14,7 @@ from pathlib import Path
 from tuphap.build import ReportResult, build_report, plan_report
 from tuphap.config import ProjectPaths
 from tuphap.ledger import Ledger
+from tuphap.startup import skip_unused_imports
 
 LEDGER_SAVE_SECONDS = 2.0  # the ledger holds every report; rewriting it after each one grows quadratically
 
@@ -48,8 +49,10 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _exit_with_parent(parent: int) -> None:
+def _start_worker(parent: int) -> None:
     """Worker initializer: end this worker (and so its kernel) if the build process goes away."""
+    skip_unused_imports()
+
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(1)
@@ -65,7 +68,7 @@ def _local(arguments: list[tuple], workers: int) -> Iterator[ReportResult]:
         return
     # spawn: workers must not inherit the parent's event loops or sockets.
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
+                             initializer=_start_worker, initargs=(os.getpid(),)) as pool:
         futures = [pool.submit(build_job, *args) for args in arguments]
         try:
             for future in as_completed(futures):

@@ -13,6 +13,7 @@ from tuphap import __version__, batch, cli_forms, publish, rollup_build, validat
 from tuphap.build import ReportResult
 from tuphap.config import ProjectPaths, check_slug, check_year
 from tuphap.errors import TuphapError
+from tuphap.startup import skip_unused_imports
 
 
 @click.group()
@@ -309,4 +310,5 @@ cli.add_command(cli_forms.ingest)
 
 
 def main() -> None:
+    skip_unused_imports()
     cli()
