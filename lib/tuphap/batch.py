@@ -2,6 +2,7 @@
 cluster, keep the ledger current after every report, and isolate failures."""
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -11,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from tuphap.build import ReportResult, build_report, plan_report
+from tuphap.build import ReportResult, build_report, import_report_modules, plan_report
 from tuphap.config import ProjectPaths
 from tuphap.ledger import Ledger
 from tuphap.startup import skip_unused_imports
@@ -50,8 +51,13 @@ def default_jobs() -> int:
 
 
 def _start_worker(parent: int) -> None:
-    """Worker initializer: end this worker (and so its kernel) if the build process goes away."""
+    """Worker initializer: load the report modules once and for all, and end this worker (and so its
+    kernel) if the build process goes away."""
     skip_unused_imports()
+    import_report_modules()
+    # What is loaded now lives as long as the worker; frozen, it is left out of every collection
+    # (otherwise about 5 % of a report's time goes to re-scanning it).
+    gc.freeze()
 
     def watch() -> None:
         while os.getppid() == parent:

@@ -51,6 +51,14 @@ class ReportResult:
         return [name for name, record in self.sections.items() if record.status == "executed"]
 
 
+def import_report_modules() -> None:
+    """Import now what executing and assembling reports needs (normally imported on first use), for a
+    process that will build many."""
+    import papermill  # noqa: F401
+
+    from tuphap import assemble, docx_writer, kernels, pdf  # noqa: F401
+
+
 def run_section(notebook: Path, executed: Path, unit: str, year: int, root: Path, *, fresh_kernel: bool,
                 parameters: dict | None = None) -> None:
     """Execute one section notebook for (unit, year), or with other parameters (a roll-up's level, area

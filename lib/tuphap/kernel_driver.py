@@ -111,8 +111,6 @@ def _kept_outputs(session):
         return msg
 
     kernel_streams = sys.stdout, sys.stderr
-    kernel_streams[0].flush()
-    kernel_streams[1].flush()
     session.send = keep
     sys.stdout, sys.stderr = _KeptStream("stdout", outputs), _KeptStream("stderr", outputs)
     try:
