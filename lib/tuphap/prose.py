@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
@@ -89,6 +90,7 @@ def _footnote_bodies(tokens, env: dict) -> dict[int, str]:
     return bodies
 
 
+@lru_cache(maxsize=1024)  # a section's own templates are the same for every commune a kernel builds
 def render_markdown(text: str) -> str:
     """Markdown to HTML; footnotes stay inline as <span class="footnote"> for assembly to place."""
     env: dict = {}
