@@ -157,6 +157,22 @@ def test_quiet_mode_prints_no_progress_bar(warm_serial):
     assert "0 built, 3 unchanged, 0 failed of 3 report(s)" in result.stdout
 
 
+def test_a_build_that_changes_nothing_leaves_the_site_alone(warm_serial):
+    site = warm_serial / "outputs" / "site"
+
+    def times() -> dict:
+        return {path: path.stat().st_mtime_ns for path in site.rglob("*") if path.is_file()}
+
+    before = times()
+    result = run_tuphap("build", *COMMUNES_2024, "--quiet", root=warm_serial)
+    assert result.returncode == 0 and "(nothing changed)" in result.stdout
+    assert times() == before
+    (site / "index.html").unlink()  # a site that is not complete is always rewritten
+    result = run_tuphap("build", *COMMUNES_2024, "--quiet", root=warm_serial)
+    assert result.returncode == 0 and "(nothing changed)" not in result.stdout
+    assert (site / "index.html").is_file()
+
+
 def test_progress_bar_reports_done_and_total(warm_serial):
     result = run_tuphap("build", *COMMUNES_2024, root=warm_serial)
     assert "3/3" in result.stderr

@@ -121,7 +121,11 @@ def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh
     click.echo(_summary(results, time.monotonic() - started))
     rollups = [] if units else _build_rollups(paths, sorted({job.year for job in jobs}), force, fresh_kernels, quiet)
     click.echo(f"Reports in {paths.outputs_dir}; ledger in {paths.outputs_dir / 'manifest.json'}")
-    site_written = _write_site(paths)
+    if all(r.status == "reused" for r in [*results, *rollups]) and publish.site_is_current(paths):
+        click.echo(f"Site: {publish.site_dir(paths) / 'index.html'} (nothing changed)")
+        site_written = True
+    else:
+        site_written = _write_site(paths)
     failed = [_failure_text(r) for r in results if r.status == "failed"]
     failed += [f"roll-up {r.label}, year {r.year}: {r.error}" for r in rollups if r.status == "failed"]
     if failed:

@@ -72,11 +72,15 @@ class _Outputs:
 
 class _KeptStream(io.TextIOBase):
     """sys.stdout or sys.stderr while cells run: text goes straight to the cell's outputs, so no
-    cross-thread flush of the kernel's streams is needed at each cell's end."""
+    cross-thread flush of the kernel's streams is needed at each cell's end. Its file descriptor is
+    the kernel stream's, whose output (of C code, child processes) the kernel forwards as before."""
 
-    def __init__(self, name: str, outputs: _Outputs):
+    def __init__(self, name: str, outputs: _Outputs, kernel_stream):
         super().__init__()
-        self.name, self._outputs = name, outputs
+        self.name, self._outputs, self._kernel_stream = name, outputs, kernel_stream
+
+    def fileno(self) -> int:
+        return self._kernel_stream.fileno()
 
     @property
     def encoding(self) -> str:
@@ -112,7 +116,7 @@ def _kept_outputs(session):
 
     kernel_streams = sys.stdout, sys.stderr
     session.send = keep
-    sys.stdout, sys.stderr = _KeptStream("stdout", outputs), _KeptStream("stderr", outputs)
+    sys.stdout, sys.stderr = (_KeptStream(name, outputs, stream) for name, stream in zip(("stdout", "stderr"), kernel_streams))
     try:
         yield outputs
     finally:

@@ -48,6 +48,10 @@ class Ledger:
         self.rollups[rollup_key(entry["level"], entry["slug"], entry["year"])] = entry
 
     def save(self) -> None:
+        """Write the ledger, unless the file already says the same (its time then still tells when the
+        ledger last changed, which the site check in `tuphap build` relies on)."""
         body = {"version": LEDGER_VERSION, "reports": dict(sorted(self.reports.items())),
                 "rollups": dict(sorted(self.rollups.items()))}
-        write_atomically(self.path, json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8"))
+        content = json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8")
+        if not (self.path.is_file() and self.path.read_bytes() == content):
+            write_atomically(self.path, content)

@@ -55,7 +55,24 @@ def write_site(paths: ProjectPaths) -> Path:
                 path.rmdir()
         elif relative not in wanted:
             path.unlink()
+    # Unchanged pages keep their time (publishing copies only what changed), so the time the site was
+    # last brought up to date is kept beside it.
+    _site_stamp(paths).touch()
     return root / "index.html"
+
+
+def _site_stamp(paths: ProjectPaths) -> Path:
+    return paths.outputs_dir / ".site-written"
+
+
+def site_is_current(paths: ProjectPaths) -> bool:
+    """Whether the site was written after the ledger last changed. A build that re-ran nothing and
+    changed nothing in the ledger can then leave the site as it is (`tuphap site` rewrites it anyway)."""
+    try:
+        return (site_dir(paths) / "index.html").is_file() and \
+            _site_stamp(paths).stat().st_mtime_ns >= (paths.outputs_dir / "manifest.json").stat().st_mtime_ns
+    except FileNotFoundError:
+        return False
 
 
 def write_zip(paths: ProjectPaths, year: int, output: Path | None = None) -> tuple[Path, int]:
