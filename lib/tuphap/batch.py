@@ -17,7 +17,11 @@ from tuphap.config import ProjectPaths
 from tuphap.ledger import Ledger
 from tuphap.startup import skip_unused_imports
 
-LEDGER_SAVE_SECONDS = 2.0  # the ledger holds every report; rewriting it after each one grows quadratically
+# The ledger holds every report, so rewriting it after each one would grow quadratically: it is saved
+# every 2 s at most, and less often when a save takes long (megabytes for a thousand communes), so
+# that saving never takes more than a twentieth of the build process's time.
+LEDGER_SAVE_SECONDS = 2.0
+LEDGER_SAVE_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -102,16 +106,18 @@ def run(paths: ProjectPaths, jobs: list[Job], *, workers: int, force: bool = Fal
     so a stopped batch keeps its progress (a report missing from it is simply rebuilt next time)."""
     ledger = Ledger.load(paths)
     results, arguments = [], []
-    last_save = time.monotonic()
+    last_save, save_every = time.monotonic(), LEDGER_SAVE_SECONDS
 
     def finish(result: ReportResult) -> None:
-        nonlocal last_save
+        nonlocal last_save, save_every
         ledger.record(result.as_ledger_entry())
         results.append(result)
         on_result(result)
-        if time.monotonic() - last_save > LEDGER_SAVE_SECONDS:
+        if time.monotonic() - last_save > save_every:
+            started = time.monotonic()
             ledger.save()
             last_save = time.monotonic()
+            save_every = max(LEDGER_SAVE_SECONDS, (last_save - started) / LEDGER_SAVE_SHARE)
 
     try:
         # Decide here what is unchanged (or unbuildable), so that workers start only for real work.

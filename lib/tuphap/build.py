@@ -91,15 +91,21 @@ def run_section(notebook: Path, executed: Path, unit: str, year: int, root: Path
     os.replace(partial, executed)
 
 
-def _check_inputs(paths: ProjectPaths, unit: str, year: int) -> Dataset:
-    """Fail fast, before any kernel starts, on the mistakes a user can make in their files."""
+def _shared_inputs(paths: ProjectPaths, unit: str, year: int) -> tuple[Dataset, list[Path]]:
+    """The data and the section notebooks, failing fast on an unknown unit or year or no notebooks."""
+    unit, year = check_slug(unit), check_year(year)
     dataset = Dataset.load(paths)
     dataset.unit(unit)
+    notebooks = paths.section_notebooks()
+    if not notebooks:
+        raise TuphapError(f"no section notebooks (NN-name.ipynb) in {paths.notebooks_dir}")
+    return dataset, notebooks
+
+
+def _check_unit_files(paths: ProjectPaths, unit: str, year: int) -> None:
+    """Fail fast, before any kernel starts, on the mistakes a user can make in the report's own files."""
     load_params(paths.params_file(year, unit))
     load_narrative(paths.narrative_file(year, unit))
-    if not paths.section_notebooks():
-        raise TuphapError(f"no section notebooks (NN-name.ipynb) in {paths.notebooks_dir}")
-    return dataset
 
 
 def report_title(dataset: Dataset, unit: str, year: int) -> str:
@@ -135,20 +141,27 @@ def plan_report(paths: ProjectPaths, unit: str, year: int, *, previous: dict | N
     result = ReportResult(unit, year)
     previous = previous or {}
     try:
-        dataset = _check_inputs(paths, check_slug(unit), check_year(year))
+        dataset, notebooks = _shared_inputs(paths, unit, year)
     except TuphapError as exc:
         result.error = str(exc)
         return result
     shared = fingerprint.report_inputs(paths, dataset, unit, year)
     sections_dir = paths.sections_dir(year, unit)
     sections = {}
-    for notebook in paths.section_notebooks():
+    for notebook in notebooks:
         record = SectionRecord(fingerprint.section_input(shared, notebook))
         executed = sections_dir / notebook.name
         if not force and section_reusable(previous, notebook.stem, record.input_hash, executed):
             record.status = "reused"
         sections[notebook.stem] = record
     input_hash = fingerprint.combined([r.input_hash for r in sections.values()])
+    built_before = previous.get("input_hash") == input_hash and previous.get("status") in ("built", "reused")
+    if not built_before:  # the hash covers the params and narrative files, which then read as before
+        try:
+            _check_unit_files(paths, unit, year)
+        except TuphapError as exc:
+            result.error = str(exc)
+            return result
     result.findings = _findings(dataset, unit, year, input_hash, previous)
     if any(finding["severity"] == "error" or strict for finding in result.findings):
         result.error = _validation_error(result.findings, strict)
@@ -156,8 +169,7 @@ def plan_report(paths: ProjectPaths, unit: str, year: int, *, previous: dict | N
     result.sections, result.input_hash = sections, input_hash
     report_dir = paths.report_dir(year, unit)
     outputs_exist = all((report_dir / name).is_file() for name in REPORT_FILES)
-    if (all(r.status == "reused" for r in sections.values()) and outputs_exist
-            and previous.get("input_hash") == input_hash and previous.get("status") in ("built", "reused")):
+    if all(r.status == "reused" for r in sections.values()) and outputs_exist and built_before:
         result.status, result.missing_markers = "reused", previous.get("missing_markers", 0)
     else:
         result.status = "planned"

@@ -320,6 +320,15 @@ class Dataset:
     def values_for(self, unit: str, year: int) -> dict[str, float]:
         return dict(self._values_by_report.get((unit, year), {}))
 
+    @cached_property
+    def _sources_by_report(self) -> dict[tuple[str, int], dict[str, tuple[str, int]]]:
+        return {(unit, int(year)): {ind: (file, int(row)) for ind, file, row in zip(rows["indicator"], rows["file"], rows["row"])}
+                for (unit, year), rows in self.values.groupby(["unit", "year"])}
+
+    def sources_for(self, unit: str, year: int) -> dict[str, tuple[str, int]]:
+        """Where each of the unit's figures for the year was entered: {indicator: (file, row)}."""
+        return dict(self._sources_by_report.get((unit, year), {}))
+
 
 _LOADED: dict[tuple, Dataset] = {}
 

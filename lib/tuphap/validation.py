@@ -321,11 +321,10 @@ _DATA_CHECKS = {"parts_sum": _parts_sum, "subset": _subset, "non_negative_intege
 
 def check_values(dataset: Dataset, rules: list[Rule], unit: str, year: int) -> list[Finding]:
     """The data rules on one unit's figures for one year (and the year before, for changes)."""
-    rows = dataset.values[(dataset.values["unit"] == unit) & (dataset.values["year"] == year)]
     ctx = _Context(dataset, unit, year,
                    Figures(dataset.catalogue, dataset.values_for(unit, year)),
                    Figures(dataset.catalogue, dataset.values_for(unit, year - 1)),
-                   {ind: (file, int(row)) for ind, file, row in zip(rows["indicator"], rows["file"], rows["row"])})
+                   dataset.sources_for(unit, year))
     return [finding for rule in rules if rule.check in _DATA_CHECKS for finding in _DATA_CHECKS[rule.check](rule, ctx)]
 
 
