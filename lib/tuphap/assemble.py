@@ -6,10 +6,10 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
+import nbformat
 from bs4 import BeautifulSoup
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
-import nbformat
 from nbconvert import TemplateExporter
 from traitlets.config import Config
 
