@@ -40,8 +40,8 @@ def _figure(height_in: float, **margins: float) -> Figure:
 
 
 def _png(fig: Figure) -> bytes:
-    """The figure as an opaque PNG: without an alpha channel the PDF renderer can embed the PNG data
-    as it is instead of decoding and re-encoding it."""
+    """The figure as an opaque PNG: without an alpha channel the PDF renderer (which re-encodes every
+    PNG it embeds) encodes it once, not twice (image and alpha mask)."""
     fig.canvas.draw()
     rgba = fig.canvas.buffer_rgba()
     buffer = io.BytesIO()
