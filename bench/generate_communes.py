@@ -121,7 +121,7 @@ def person_name(rng: random.Random) -> str:
     return f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE_NAMES[sex])} {rng.choice(GIVEN_NAMES[sex])}"
 
 
-def make_units(count: int, rng: random.Random) -> list[dict]:
+def make_units(count: int, rng: random.Random, *, every_kind: bool = False) -> list[dict]:
     """`count` invented units with unique slugs, in the shape of a data/units.csv row plus the extras
     the params need (district kind, region) and a size factor (how busy the commune is)."""
     used: set[str] = set()
@@ -129,6 +129,8 @@ def make_units(count: int, rng: random.Random) -> list[dict]:
     units = []
     for _ in range(count):
         kind = rng.choices(kinds, weights)[0]
+        if every_kind and len(units) < len(kinds):  # the first communes are one of each kind
+            kind = kinds[len(units)]
         province = rng.choice(list(PROVINCES))
         region, rural, urban = PROVINCES[province]
         if kind == "phường":
@@ -173,6 +175,9 @@ SPECS = {
     "pbgdpl.so_buoi": {"kind": "range", "lo": 60, "hi": 110, "scale": 0.7},
     "pbgdpl.luot_nguoi": {"kind": "share", "of": "pbgdpl.so_buoi", "lo": 25, "hi": 40},
     "pbgdpl.gio_truyen_thanh": {"kind": "range", "lo": 1.5, "hi": 3.0, "scale": 0, "drift": 0.05, "step": 0.5},
+    "pbgdpl.cuoc_thi": {"kind": "range", "lo": 0.6, "hi": 2.6, "scale": 0.5, "drift": 0.2},
+    "pbgdpl.luot_du_thi": {"kind": "share", "of": "pbgdpl.cuoc_thi", "lo": 180, "hi": 320},
+    "pbgdpl.tai_lieu": {"kind": "share", "of": "pbgdpl.luot_nguoi", "lo": 0.5, "hi": 0.9},
     "hoa_giai.so_to": {"kind": "share", "of": "chung.khu_dan_cu", "lo": 1.0, "hi": 1.0},
     "hoa_giai.hoa_giai_vien": {"kind": "share", "of": "hoa_giai.so_to", "lo": 5.5, "hi": 8.0},
     "hoa_giai.hgv_it_nhat": {"kind": "range", "lo": 3.6, "hi": 6.0, "scale": 0, "drift": 0.03},
@@ -185,6 +190,7 @@ SPECS = {
     "tu_sach.cap_xa": {"kind": "const", "value": 1},
     "tu_sach.dau_sach": {"kind": "range", "lo": 350, "hi": 600, "scale": 0.6, "drift": 0.08},
     "tu_sach.khu_dan_cu": {"kind": "share", "of": "chung.khu_dan_cu", "lo": 0.7, "hi": 1.0},
+    "tu_sach.luot_doc": {"kind": "range", "lo": 400, "hi": 1000, "scale": 0.6},
     "tiep_can.diem": {"kind": "range", "lo": 80, "hi": 96, "scale": 0, "drift": 0.03, "step": 0.5},
     "tiep_can.tong_tieu_chi": {"kind": "const", "value": 5},
     "tiep_can.tieu_chi_dat": {"kind": "share", "lo": 0.8, "hi": 1.0},  # then made to agree with diem
@@ -264,10 +270,11 @@ def fallback_spec(ind: dict) -> dict:
 
 
 def resolve_specs(catalogue: dict[str, dict]) -> dict[str, dict]:
-    """The spec of every non-rate indicator, checked against the catalogue: a spec that names an
-    indicator the catalogue lacks (or a rate) is replaced by the generic one; a part of a total is
-    always generated as a weight in the split of that total."""
-    usable = {i for i, ind in catalogue.items() if ind["type"] != "rate"}
+    """The spec of every entered figure (not rates and averages, which are computed, nor flags and
+    texts, see add_results), checked against the catalogue: a spec that names an indicator the
+    catalogue lacks (or a computed one) is replaced by the generic one; a part of a total is always
+    generated as a weight in the split of that total."""
+    usable = {i for i, ind in catalogue.items() if ind["type"] in ("count", "number", "percent")}
     specs = {}
     for iid, ind in catalogue.items():
         if iid not in usable:
@@ -435,6 +442,31 @@ def rule_carried_over(v: dict, prev: dict | None) -> None:
 
 RULES = [rule_mediator_team_sizes, rule_access_criteria, rule_on_time_rate, rule_carried_over]
 
+FLAG_YES_CHANCE = 0.85  # of a flag the catalogue has but this script does not know
+
+
+def decision_text(unit: dict, year: int, rng: random.Random) -> str:
+    """An invented recognition decision, issued early in the year by the district chair (by the
+    province chair once districts are gone, from 2025)."""
+    issuer = (f"{unit['district_kind']} {unit['district']}" if year <= 2024 and unit["district"]
+              else f"tỉnh {unit['province']}")
+    day, month = rng.randint(2, 28), rng.randint(1, 4)
+    month_text = f"{month:02d}" if month <= 2 else str(month)  # Nghị định 30/2020: 05/02, 05/3
+    return f"Quyết định số {rng.randint(15, 980)}/QĐ-UBND ngày {day:02d}/{month_text}/{year} của Chủ tịch UBND {issuer}"
+
+
+def add_results(v: dict, catalogue: dict[str, dict], unit: dict, year: int, rng: random.Random) -> None:
+    """The flags and texts: the access-to-law result follows the criteria met (all met: đạt), and a
+    recognised commune cites its decision; other flags are mostly 1; other texts are left out."""
+    for iid, ind in catalogue.items():
+        if ind["type"] == "flag":
+            v[iid] = int(rng.random() < FLAG_YES_CHANCE)
+    criteria = ("tiep_can.tieu_chi_dat", "tiep_can.tong_tieu_chi")
+    if "tiep_can.dat_chuan" in catalogue and all(i in v for i in criteria):
+        v["tiep_can.dat_chuan"] = int(v["tiep_can.tieu_chi_dat"] == v["tiep_can.tong_tieu_chi"])
+    if "tiep_can.quyet_dinh" in catalogue and v.get("tiep_can.dat_chuan") == 1:
+        v["tiep_can.quyet_dinh"] = decision_text(unit, year, rng)
+
 
 def check_values(v: dict, catalogue: dict[str, dict], where: str) -> None:
     """Fail loudly if generated figures break a rule of the brief (a bug in this script)."""
@@ -458,9 +490,45 @@ def check_values(v: dict, catalogue: dict[str, dict], where: str) -> None:
                          f"({len(problems)} problem(s)); this is a bug in {Path(__file__).name}")
 
 
-def unit_values(unit: dict, years: list[int], catalogue: dict, specs: dict, seed: int) -> dict[int, dict]:
-    """{year: {indicator: value}} for one commune over consecutive `years`."""
+# --varied: communes that test the wording of the reports, one profile each in turn.
+PROFILES = ("plain", "zeros", "missing", "bookcases", "no previous year")
+# Figures set to 0 in a "zeros" commune; parts move their amount to a sibling so totals still add up.
+ZEROED = ("ho_tich.tre_han", "chung_thuc.sao_y_dien_tu", "tcd.doan_dong_nguoi", "tcd.don_ky_truoc",
+          "pbgdpl.cuoc_thi", "pbgdpl.luot_du_thi", "pbgdpl.tai_lieu", "tu_sach.khu_dan_cu", "tu_sach.luot_doc",
+          "chung_thuc.hop_dong")
+ZEROED_PARTS = {"hoa_giai.dang_giai_quyet": "hoa_giai.khong_thanh", "ho_tich.giam_ho": "ho_tich.khai_sinh",
+                "tcd.don_khieu_nai_to_cao": "tcd.don_kien_nghi"}
+# Figures left out of a "missing" commune: some leave an optional sentence out, others show as missing.
+DROPPED = ("pbgdpl.gio_truyen_thanh", "hoa_giai.hgv_it_nhat", "hoa_giai.hgv_nhieu_nhat", "tcd.vu_viec_lan_dau",
+           "tcd.ngay_tiep", "tu_sach.luot_doc", "pbgdpl.tai_lieu", "pctn.mot_cua", "tcd.don_kien_nghi_da_giai_quyet",
+           "tiep_can.diem", "tiep_can.quyet_dinh")
+
+
+def vary(values: dict, profile: str, rng: random.Random) -> None:
+    """Bend one year's figures of a commune to its --varied profile, keeping them consistent."""
+    if profile == "zeros":
+        for iid in ZEROED:
+            if iid in values:
+                values[iid] = 0
+        for part, sibling in ZEROED_PARTS.items():
+            if part in values and sibling in values:
+                values[sibling] += values[part]
+                values[part] = 0
+        rule_on_time_rate(values, None)
+    elif profile == "missing":
+        for iid in DROPPED:
+            values.pop(iid, None)
+    elif profile == "bookcases" and "tu_sach.cap_xa" in values:
+        bookcases = rng.randint(2, 3)
+        values["tu_sach.cap_xa"] = bookcases
+        values["tu_sach.dau_sach"] = values.get("tu_sach.dau_sach", 400) * bookcases + rng.randint(0, bookcases - 1)
+
+
+def unit_values(unit: dict, years: list[int], catalogue: dict, specs: dict, seed: int,
+                profile: str = "plain") -> dict[int, dict]:
+    """{year: {indicator: value}} for one commune over consecutive `years`, bent to its profile."""
     rng = random.Random(f"{seed}:values:{unit['slug']}")
+    results_rng = random.Random(f"{seed}:results:{unit['slug']}")  # apart, so the figures stay as they were
     latent = init_latent(specs, unit["size"], rng)
     result: dict[int, dict] = {}
     prev = None
@@ -470,14 +538,18 @@ def unit_values(unit: dict, years: list[int], catalogue: dict, specs: dict, seed
         values = materialize(catalogue, specs, latent)
         for rule in RULES:
             rule(values, prev)
+        add_results(values, catalogue, unit, year, results_rng)
+        vary(values, profile, results_rng)
         check_values(values, catalogue, f"{unit['slug']} {year}")
         result[year] = prev = values
+    if profile == "no previous year":
+        del result[years[0]]
     return result
 
 
-def format_value(value: int | float) -> str:
-    """A plain number as data/values files want it: 1733, 86.5 (never 1.733 or 1,733)."""
-    if isinstance(value, int):
+def format_value(value: int | float | str) -> str:
+    """A value as data/values files want it: 1733, 86.5 (never 1.733 or 1,733); a text as it is."""
+    if isinstance(value, (int, str)):
         return str(value)
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
@@ -827,8 +899,10 @@ def parse_years(items: list[str]) -> list[int]:
     return sorted(years)
 
 
-def generate(count: int, years: list[int], out: Path, seed: int) -> tuple[int, int]:
-    """Write the whole project into `out` (already prepared); returns (value rows, files written)."""
+def generate(count: int, years: list[int], out: Path, seed: int, *, varied: bool = False) -> tuple[int, int]:
+    """Write the whole project into `out` (already prepared); returns (value rows, files written).
+    varied: every kind of unit, and communes in turn plain, with zeros, with figures missing, with
+    several bookcases, and without figures for the year before (PROFILES)."""
     shutil.copytree(REPO / "notebooks", out / "notebooks",
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     (out / "data").mkdir()
@@ -844,7 +918,7 @@ def generate(count: int, years: list[int], out: Path, seed: int) -> tuple[int, i
         print("warning: the notebooks ask for no narrative block", file=sys.stderr)
     pools = usable_pools(keys, catalogue)
 
-    units = make_units(count, random.Random(f"{seed}:units"))
+    units = make_units(count, random.Random(f"{seed}:units"), every_kind=varied)
     columns = ["slug", "code", "kind", "name", "hamlet_kind", "district", "province", "sample"]
     write_csv(out / "data" / "units.csv", columns,
               [[unicodedata.normalize("NFC", str(u[c])) for c in columns] for u in units])
@@ -855,8 +929,9 @@ def generate(count: int, years: list[int], out: Path, seed: int) -> tuple[int, i
     value_years = list(range(years[0] - 1, years[-1] + 1))
     rows: dict[int, list[list]] = {year: [] for year in value_years}
     note = f"Số liệu tổng hợp ngẫu nhiên để đo hiệu năng (seed {seed})"
-    for unit in units:
-        for year, values in unit_values(unit, value_years, catalogue, specs, seed).items():
+    for index, unit in enumerate(units):
+        profile = PROFILES[index % len(PROFILES)] if varied else "plain"
+        for year, values in unit_values(unit, value_years, catalogue, specs, seed, profile).items():
             for n, (iid, value) in enumerate(values.items()):
                 rows[year].append([unit["slug"], year, iid, format_value(value), note if n == 0 else ""])
 
@@ -886,6 +961,7 @@ def main(argv: list[str] | None = None) -> None:
                     "consistent figures, params and narrative files.",
         epilog="example:\n"
                "  python bench/generate_communes.py --communes 100 --years 2024 --out /tmp/bench-project --seed 1\n"
+               "  python bench/generate_communes.py --communes 50 --varied --out /tmp/corpus   # edge cases\n"
                "  tuphap --root /tmp/bench-project build --all --jobs 4\n\n"
                "Figures are written for the requested years and the year before the first one (for the\n"
                "previous-year comparisons); params and narrative files only for the requested years.",
@@ -898,6 +974,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True, metavar="FOLDER",
                         help="project folder to create; must be empty or not exist")
     parser.add_argument("--seed", type=int, default=1, help="random seed; same seed, same output (default: 1)")
+    parser.add_argument("--varied", action="store_true",
+                        help="communes that test the reports' wording: every kind of unit, and in turn "
+                             "zeros, missing figures, several bookcases, no figures for the year before")
     parser.add_argument("--force", action="store_true",
                         help=f"replace FOLDER if it is a folder made by this script (holds {MARKER})")
     args = parser.parse_args(argv)
@@ -908,7 +987,7 @@ def main(argv: list[str] | None = None) -> None:
 
     started = time.perf_counter()
     prepare_output(out, args.force)
-    rows, files = generate(args.communes, years, out, args.seed)
+    rows, files = generate(args.communes, years, out, args.seed, varied=args.varied)
     print(f"{args.communes} communes, years {', '.join(map(str, years))} (figures from {years[0] - 1}), "
           f"{rows} value rows, {files} files written to {out} in {time.perf_counter() - started:.1f} s")
 

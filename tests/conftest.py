@@ -37,9 +37,9 @@ def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
 
 
-def run_tuphap(*args: str, root: Path | None = None) -> subprocess.CompletedProcess:
+def run_tuphap(*args: str, root: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     command = [str(TUPHAP)] + (["--root", str(root)] if root else []) + list(args)
-    return subprocess.run(command, capture_output=True, text=True, timeout=600)
+    return subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
 
 
 @pytest.fixture(scope="session")
@@ -92,8 +92,10 @@ def form_cells(sheet_book, indicator_id: str):
 @pytest.fixture(scope="session")
 def form_round_trip(tmp_path_factory) -> Path:
     """A project where An Phú's 2024 figures went through `tuphap form`, Excel (openpyxl), `tuphap
-    ingest` and `tuphap build`. Its unit name and narrative carry HTML, script and formula-injection
-    text from the bad input corpus, so the one build also shows what reaches a published page."""
+    ingest` and `tuphap build`. Its unit name and narrative first carry HTML, script and
+    formula-injection text from the bad input corpus: that build is refused by the document check
+    (hostile-build.txt, its executed sections in hostile-sections/); the one after, on the sample's
+    name and prose, makes the report."""
     from openpyxl import load_workbook
 
     root = copy_project(tmp_path_factory.mktemp("forms") / "project")
@@ -111,6 +113,14 @@ def form_round_trip(tmp_path_factory) -> Path:
     book.save(root / "filled.xlsx")
     result = run_tuphap("ingest", str(root / "filled.xlsx"), root=root)
     assert result.returncode == 0, result.stderr
+    # The document check refuses a report that shows markup as text; what the sections made of the
+    # hostile text is kept for the tests, then the build runs again on the sample's own name and prose.
+    result = run_tuphap("build", "--unit", "an-phu-mau", "--year", "2024", root=root)
+    assert result.returncode == 1, result.stdout + result.stderr
+    (root / "hostile-build.txt").write_text(result.stdout + result.stderr, encoding="utf-8")
+    shutil.copytree(root / "outputs" / "2024" / "an-phu-mau" / "sections", root / "hostile-sections")
+    shutil.copy(REPO / "data" / "units.csv", root / "data" / "units.csv")
+    shutil.copy(REPO / "data" / "narrative" / "2024" / "an-phu-mau.md", root / "data" / "narrative" / "2024" / "an-phu-mau.md")
     result = run_tuphap("build", "--unit", "an-phu-mau", "--year", "2024", root=root)
     assert result.returncode == 0, result.stdout + result.stderr
     return root

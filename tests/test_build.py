@@ -1,6 +1,7 @@
 """End to end: `tuphap build` for Tân Khai 2024, checked against the reference report."""
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -12,21 +13,29 @@ from pypdf import PdfReader
 
 from tests.conftest import run_tuphap
 
-# Every figure of the reference report, in the reference's order, formatted as DOMAIN.md says.
-# Each entry is (figure, words around it) so that a figure is found where it belongs.
+# Every figure of the reference report, in the report's order, formatted as DOMAIN.md says. Each entry
+# is (figure, words around it) so that a figure is found where it belongs. The citizen-reception part
+# (6.1) compares like with like: each 2023 figure beside the same indicator in 2024, where the
+# reference set 2023's "288 ngày" against 2024's 240 + 48 "lượt".
 MAIN_TEXT = [
     "ngày 25 tháng 10 năm 2024", "3043/UBND-NC ngày 24/10/2024",
     "12 thành viên", "07 nhà văn hóa", "125 buổi", "3.850 lượt người", "3 giờ/ngày",
     "07 tổ hòa giải/07 khu phố", "59 hòa giải viên", "từ 07 đến 09 người", "01 công chức",
     "01/01/2024 đến 16/10/2024", "tiếp nhận 15 vụ việc", "hòa giải thành 10 vụ việc", "66,7%",
-    "không thành 05 vụ", "01 tủ sách", "650 đầu sách", "07 khu phố có 07 tủ sách",
-    "1.733 hồ sơ", "1.733 hồ sơ, đạt tỷ lệ 100%", "07 hồ sơ trễ hạn",
-    "1.850 trường hợp", "1.997 trường hợp", "03 trường hợp chứng thực điện tử",
-    "288 ngày", "30 lượt", "16 vụ việc", "đông người: không", "00 trường hợp", "16 trường hợp", "14/16",
+    "không thành 05 vụ", "01 tủ sách pháp luật với 650 đầu sách", "07 khu phố có 07 tủ sách",
+    "1.733 hồ sơ", "trong đó có 07 hồ sơ trễ hạn", "1.733 hồ sơ, đạt tỷ lệ 100%",
+    "1.850 trường hợp", "1.997 trường hợp", "có 03 trường hợp chứng thực điện tử",
     "240 lượt", "48 lượt", "15 đơn", "đất đai 06 đơn", "đã giải quyết 05 đơn", "05 đơn hòa giải thành",
-    "01 đơn đang giải quyết", "khác 09 đơn", "đã giải quyết 07 đơn", "02 đơn đang xác minh",
-    "16 đơn", "1.803 hồ sơ", "ngân sách nhà nước: 100%", "100% hồ sơ được tiếp nhận",
+    "có 01 đơn đang giải quyết", "khác 09 đơn", "đã giải quyết 07 đơn", "có 02 đơn đang xác minh",
+    "không có đơn khiếu nại, tố cáo", "16 đơn",
+    "So sánh với năm 2023", "Lượt tiếp công dân: 288 lượt (năm 2023: 30 lượt)", "(năm 2023: 288 ngày)",
+    "(năm 2023: 16 vụ việc)", "(năm 2023: 0 đoàn)", "(năm 2023: 0 đơn)", "15 đơn (năm 2023: 16 đơn)",
+    "(năm 2023: 14 đơn)", "1.803 hồ sơ (năm 2023:",
+    "1.803 hồ sơ", "ngân sách nhà nước: 100%", "100% hồ sơ được tiếp nhận",
 ]
+# What the reference report lacks for a comparison with 2023: shown as missing, not left out.
+NOT_IN_THE_REFERENCE = {"Ngày tiếp công dân", "Vụ việc tiếp lần đầu", "Đoàn đông người", "Đơn kỳ trước chuyển sang",
+                        "Đơn thư đã xử lý", "Hồ sơ thủ tục hành chính tiếp nhận tại Bộ phận Một cửa"}
 FOOTNOTES = [
     ["Đăng ký khai sinh: 286 trường hợp", "Đăng ký kết hôn: 142 trường hợp",
      "xác nhận tình trạng hôn nhân: 559 trường hợp", "trích lục hộ tịch: 681 trường hợp",
@@ -70,7 +79,7 @@ def test_html_holds_every_reference_figure_in_order(html):
 
 def test_html_footnote_calls_sit_where_the_reference_puts_them(html):
     text = squash(BeautifulSoup(html, "html.parser").get_text())
-    assert "năm 2024: 1.733 hồ sơ1." in text  # the call right after the total, as in the reference
+    assert "năm 2024: 1.733 hồ sơ1, trong đó" in text  # the call right after the total, as in the reference
     assert 'href="#fn-1"' in html and 'id="fn-1"' in html
 
 
@@ -79,7 +88,46 @@ def test_html_is_self_contained_with_no_code_or_prompts(html):
         assert leftover not in html
     assert not re.search(r'(src|href)="(https?:)?//', html)
     assert html.count('src="data:image/png;base64,') == 3  # mediation, civil status, year comparison
-    assert 'class="missing"' not in html
+    soup = BeautifulSoup(html, "html.parser")
+    missing = {span.get_text().removeprefix("[thiếu số liệu: ").removesuffix("]") for span in soup.select(".missing")}
+    assert missing == NOT_IN_THE_REFERENCE
+    assert all(span.find_parent("li") for span in soup.select(".missing"))  # all in the comparison list
+
+
+def test_every_charted_figure_is_text_too(html):
+    soup = BeautifulSoup(html, "html.parser")
+    charts = soup.select("figure.chart")
+    assert len(charts) == 3
+    civil_status = next(chart for chart in charts if "hộ tịch" in chart.figcaption.get_text())
+    alt = civil_status.img["alt"]
+    table = squash(civil_status.select_one("details table").get_text(" "))
+    for label, figure in [("Đăng ký khai sinh", "286"), ("Đăng ký kết hôn", "142"),
+                          ("Cấp giấy xác nhận tình trạng hôn nhân", "559"), ("Cấp bản sao trích lục hộ tịch", "681"),
+                          ("Đăng ký khai tử", "50"), ("Đăng ký giám hộ", "1"), ("Cải chính, thay đổi, bổ sung hộ tịch", "13")]:
+        assert f"{label}: {figure} trường hợp" in alt and f"{label} trường hợp {figure}" in table
+    mediation = next(chart for chart in charts if "hòa giải" in chart.figcaption.get_text())
+    assert "Hòa giải thành: 10 vụ việc; Hòa giải không thành: 5 vụ việc." in mediation.img["alt"]
+    years = squash(charts[-1].select_one("details table").get_text(" "))
+    assert "Năm 2023 Năm 2024" in years and "Lượt tiếp công dân lượt 30 288" in years
+
+
+def test_the_page_says_draft_or_final_when_built_and_from_which_data(html, built_tan_khai):
+    ledger = json.loads((built_tan_khai.parents[2] / "outputs" / "manifest.json").read_text(encoding="utf-8"))
+    entry = ledger["reports"]["2024/tan-khai"]
+    footer = squash(BeautifulSoup(html, "html.parser").select_one("footer.build-info").get_text())
+    assert re.fullmatch(rf"Bản dự thảo · tạo lúc \d\d:\d\d ngày \d\d/\d\d/\d{{4}} từ dữ liệu #{entry['data_hash']} · tuphap .+", footer)
+    assert entry["mode"] == "draft" and len(entry["data_hash"]) == 12
+
+
+def test_pdf_and_word_carry_title_author_and_language(pdf, built_tan_khai):
+    from docx import Document
+
+    title = "Báo cáo tổng kết công tác Tư pháp năm 2024 — thị trấn Tân Khai"
+    assert pdf.metadata.title == title and pdf.metadata.author == "UBND thị trấn Tân Khai"
+    assert pdf.trailer["/Root"]["/Lang"] == "vi"
+    properties = Document(built_tan_khai / "report.docx").core_properties
+    assert (properties.title, properties.author, properties.language) == (title, "UBND thị trấn Tân Khai", "vi-VN")
+    assert properties.subject == "Bản dự thảo"
 
 
 def test_pdf_text_holds_every_reference_figure_in_order(pdf):

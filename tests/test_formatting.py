@@ -5,9 +5,9 @@ import pytest
 from tuphap import formatting
 
 
-@pytest.mark.parametrize("value, text", [(1733, "1.733"), (3850, "3.850"), (7, "07"), (0, "00"),
+@pytest.mark.parametrize("value, text", [(1733, "1.733"), (3850, "3.850"), (7, "07"), (1, "01"), (0, "0"),
                                          (10, "10"), (1234567, "1.234.567")])
-def test_counts_use_dots_for_thousands_and_pad_below_ten(value, text):
+def test_counts_use_dots_for_thousands_and_pad_one_to_nine(value, text):
     assert formatting.count(value) == text
 
 

@@ -40,7 +40,7 @@ def test_every_cli_command_is_documented_with_examples(repo):
 
 
 def _normalise(name: str) -> str:
-    return {"matplotlib-base": "matplotlib"}.get(name, name).lower().replace("_", "-")
+    return {"matplotlib-base": "matplotlib", "brotli-python": "brotli"}.get(name, name).lower().replace("_", "-")
 
 
 def test_conda_environment_pins_the_same_versions_as_pyproject(repo):

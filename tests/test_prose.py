@@ -3,7 +3,7 @@ import pytest
 from tuphap.catalogue import Catalogue, Indicator
 from tuphap.errors import TuphapError
 from tuphap.figures import Figures
-from tuphap.prose import Source, fill, fill_words, missing_indicators
+from tuphap.prose import Source, figure_phrase, fill, fill_words, knows_none
 
 CATALOGUE = Catalogue([
     Indicator("hg.tong", "II.2", "Vụ việc tiếp nhận", "vụ việc", "count"),
@@ -37,7 +37,9 @@ def test_modifiers():
 def test_missing_figure_is_shown_not_hidden():
     html = render("Đang giải quyết {hg.dang} vụ.")
     assert 'class="missing"' in html and "thiếu số liệu: Đang giải quyết" in html
-    assert missing_indicators("{hg.dang} {hg.tong}", FIGURES) == ["hg.dang"]
+    assert not knows_none("{hg.dang} {hg.tong}", FIGURES)  # one known: the sentence stays, marked
+    assert knows_none("Đang giải quyết {hg.dang} vụ.", FIGURES)  # none known: an optional one goes
+    assert not knows_none("Năm {year}.", FIGURES)  # no figure at all: nothing to miss
 
 
 def test_rate_with_zero_denominator_is_missing():
@@ -76,3 +78,21 @@ def test_reference_style_footnotes_also_stay_in_place():
     html = render("Tổng {hg.tong} vụ[^a].\n\n[^a]: Gồm {hg.thanh} vụ thành.\n")
     assert '15 vụ<span class="footnote">Gồm 10 vụ thành.</span>.' in html
     assert "footnotes" not in html
+
+
+def test_co_reads_khong_co_for_zero_and_co_with_the_figure_otherwise():
+    zero = Figures(CATALOGUE, {"hg.dang": 0})
+    assert "trong đó không có vụ việc đang giải quyết" in fill("trong đó {hg.dang|co} vụ việc đang giải quyết", zero, WORDS, SOURCE)
+    assert "trong đó có 05 vụ không thành" in render("trong đó {hg.khong|co} vụ không thành")
+    assert "thiếu số liệu: Đang giải quyết" in render("trong đó {hg.dang|co} vụ")  # missing stays visible
+
+
+def test_a_zero_count_is_never_written_00():
+    zero = Figures(CATALOGUE, {"hg.khong": 0})
+    assert fill("không thành {hg.khong} vụ", zero, WORDS, SOURCE) == "<p>không thành 0 vụ</p>\n"
+
+
+def test_a_figure_phrase_carries_its_unit_except_for_shares():
+    assert figure_phrase(FIGURES, "hg.tong") == "15 vụ việc"
+    assert figure_phrase(FIGURES, "hg.ty_le") == "66,7%"
+    assert "thiếu số liệu: Đang giải quyết" in figure_phrase(FIGURES, "hg.dang")

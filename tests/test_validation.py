@@ -15,6 +15,7 @@ from tests.conftest import REPO, run_tuphap
 from tuphap import fingerprint
 from tuphap.config import ProjectPaths
 from tuphap.errors import DataError
+from tuphap.figures import Figures
 from tuphap.loading import Dataset
 from tuphap.validation import Expression, load_rules, report_findings, typed_figures, validate_project
 
@@ -58,7 +59,11 @@ def test_reference_oddities_are_warned_about():
     assert (on_time.found, on_time.expected) == ("100%", "≤ 99,6%")
     eligible = by_rule["don_du_dieu_kien"]  # "16 đơn đủ điều kiện" of 15 received
     assert (eligible.found, eligible.expected) == ("16", "≤ 15")
-    assert set(by_rule) == {"tong_thanh_phan", "dung_han_va_tre_han", "don_du_dieu_kien"}
+    # 240 visits by officers and 48 by leaders are 288 visits, against 30 in 2023 (whose report put
+    # "288" beside the word "ngày", days): the comparison is like for like, and flagged.
+    visits = by_rule["thay_doi_so_voi_nam_truoc"]
+    assert (visits.indicator, visits.found) == ("tcd.luot_tiep", "288") and "30 năm 2023" in visits.message_vi
+    assert set(by_rule) == {"tong_thanh_phan", "dung_han_va_tre_han", "don_du_dieu_kien", "thay_doi_so_voi_nam_truoc"}
     assert all(f.severity == "warning" for f in by_rule.values())
 
 
@@ -113,9 +118,20 @@ def test_shares_outside_0_100_are_errors_for_stated_and_computed_shares(project)
 
 def test_required_indicators_missing_are_reported(project):
     assert not findings(project, "an-phu-mau", 2024, "bat_buoc_ho_tich")
-    set_value(project, "an-phu-mau", 2024, "ho_tich.tong", None)
+    set_value(project, "an-phu-mau", 2024, "ho_tich.khai_sinh", None)
     [finding] = findings(project, "an-phu-mau", 2024, "bat_buoc_ho_tich")
-    assert finding.indicator == "ho_tich.tong" and "II.5" in finding.message_vi
+    assert finding.indicator == "ho_tich.khai_sinh" and "II.5" in finding.message_vi
+
+
+def test_a_total_not_entered_is_the_sum_of_its_parts_when_every_part_is(project):
+    set_value(project, "an-phu-mau", 2024, "ho_tich.tong", None)  # its eight parts are all entered
+    assert not findings(project, "an-phu-mau", 2024, "bat_buoc_ho_tich")
+    dataset = Dataset.load(ProjectPaths(project))
+    figures = Figures(dataset.catalogue, dataset.values_for("an-phu-mau", 2024))
+    assert figures.value("ho_tich.tong") == 901
+    set_value(project, "an-phu-mau", 2024, "ho_tich.giam_ho", None)  # a part missing: the total is unknown
+    [finding] = findings(project, "an-phu-mau", 2024, "bat_buoc_ho_tich")
+    assert finding.indicator == "ho_tich.tong"
 
 
 def test_year_over_year_change_beyond_the_factor_is_flagged(project):
@@ -201,7 +217,7 @@ def test_validate_cli_reports_the_mismatch_and_exits_0_on_warnings():
     for part in ("warning", "data/values/2024.csv, row 18", "tan-khai 2024", "ho_tich.tong",
                  "expected 1.733, found 1.732"):
         assert part in line
-    assert "0 error(s), 3 warning(s) in 1 report(s)" in result.stdout
+    assert "0 error(s), 4 warning(s) in 1 report(s)" in result.stdout
     strict = run_tuphap("validate", "--unit", "tan-khai", "--year", "2024", "--strict", root=REPO)
     assert strict.returncode == 1
 
@@ -264,7 +280,7 @@ def test_build_strict_is_blocked_by_warnings(project):
     files = _last_good_report(project)
     result = run_tuphap("build", "--unit", "tan-khai", "--year", "2024", "--strict", root=project)
     assert result.returncode == 1
-    assert "3 error(s) or warning(s) (--strict)" in result.stderr and "expected 1.733, found 1.732" in result.stderr
+    assert "4 error(s) or unacknowledged warning(s)" in result.stderr and "expected 1.733, found 1.732" in result.stderr
     assert all(path.read_bytes() == body for path, body in files.items())
 
 
@@ -291,14 +307,15 @@ def test_built_report_carries_the_data_quality_note_in_html_pdf_and_ledger(built
     text = " ".join(note.get_text(" ").split())
     assert text.startswith("Ghi chú về chất lượng số liệu")
     assert "Hồ sơ đăng ký hộ tịch 1.733 1.732" in text
-    assert len(note.select("tbody tr")) == 3
+    assert len(note.select("tbody tr")) == 4
     first_page = " ".join(PdfReader(built_tan_khai / "report.pdf").pages[0].extract_text().split())
     assert "Ghi chú về chất lượng số liệu" in first_page
     assert "1.733" in first_page and "1.732" in first_page
     ledger = json.loads((built_tan_khai.parents[2] / "outputs" / "manifest.json").read_text(encoding="utf-8"))
     entry = ledger["reports"]["2024/tan-khai"]
     assert entry["status"] == "built"
-    assert {f["rule"] for f in entry["findings"]} == {"tong_thanh_phan", "dung_han_va_tre_han", "don_du_dieu_kien"}
+    assert {f["rule"] for f in entry["findings"]} == {"tong_thanh_phan", "dung_han_va_tre_han", "don_du_dieu_kien",
+                                                      "thay_doi_so_voi_nam_truoc"}
 
 
 def test_an_unreadable_params_file_is_an_error_beside_the_data_findings(project):

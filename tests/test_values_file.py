@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import unicodedata
 from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
@@ -17,12 +18,16 @@ FIGURES = {
     "count": st.integers(min_value=0, max_value=10**9).map(float),
     "number": st.integers(min_value=0, max_value=10**9).map(lambda n: n / 1000),  # three decimals: '1.1250'
     "percent": st.integers(min_value=0, max_value=1000).map(lambda n: n / 10),
+    "flag": st.sampled_from([0.0, 1.0]),
+    # One line of any text, commas and quotes included, as loading keeps it (NFC, trimmed).
+    "text": st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=80)
+             .map(lambda text: unicodedata.normalize("NFC", text).strip()).filter(bool),
 }
 FORMS = st.fixed_dictionaries({}, optional={ind.id: st.none() | FIGURES[ind.type]
                                             for ind in DATASET.catalogue if not ind.derived})
 
 
-def _table(folder: Path) -> dict[tuple, float]:
+def _table(folder: Path) -> dict[tuple, float | str]:
     table = load_values(folder, DATASET.units, DATASET.catalogue)
     return {(row.unit, row.year, row.indicator): row.value for row in table.itertuples()}
 

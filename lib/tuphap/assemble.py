@@ -13,7 +13,7 @@ from markupsafe import Markup
 from nbconvert import TemplateExporter
 from traitlets.config import Config
 
-from tuphap import __version__
+from tuphap import __version__, fonts, formatting, outline
 
 _TEMPLATE_ROOT = files("tuphap") / "templates"
 _PAGE = Environment(loader=PackageLoader("tuphap", "templates"), autoescape=True).get_template("page.html.j2")
@@ -46,11 +46,23 @@ def _exporter() -> TemplateExporter:
     )
 
 
-def section_html(notebooks: list[Path]) -> list[SectionHtml]:
+def section_html(notebooks: list[Path], *, final: bool = False) -> list[SectionHtml]:
     """Each executed notebook's rich outputs as an HTML fragment (code, prompts and streams dropped;
-    cells tagged remove-cell or remove-output left out)."""
+    cells tagged remove-cell or remove-output left out), headings marked as outline.py says. The final
+    copy, the one to be signed, has no data-quality note: that note is for drafts."""
     exporter = _exporter()
-    return [SectionHtml(nb.stem, exporter.from_notebook_node(_read(nb))[0]) for nb in notebooks]
+    return _outlined([SectionHtml(nb.stem, exporter.from_notebook_node(_read(nb))[0]) for nb in notebooks], final)
+
+
+def _outlined(sections: list[SectionHtml], final: bool) -> list[SectionHtml]:
+    """The sections with "(không có)" after each heading that owns nothing in the whole report."""
+    soups = [BeautifulSoup(section.html, "html.parser") for section in sections]
+    if final:
+        for soup in soups:
+            for note in soup.select("aside.data-quality"):
+                note.decompose()
+    outline.mark_empty_headings(soups)
+    return [SectionHtml(section.name, str(soup)) for section, soup in zip(sections, soups)]
 
 
 def _read(notebook: Path) -> nbformat.NotebookNode:
@@ -62,6 +74,13 @@ def _read(notebook: Path) -> nbformat.NotebookNode:
 @lru_cache(maxsize=1)
 def stylesheet() -> str:
     return (files("tuphap") / "static" / "report.css").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def screen_stylesheet() -> str:
+    """The report's styles for a browser, with the chosen fonts embedded: the page looks the same on a
+    machine whose 'Times New Roman' lacks Vietnamese letters, or has no such font at all."""
+    return fonts.font_face_css(embed=True) + "\n" + stylesheet()
 
 
 def _as_endnotes(sections: list[SectionHtml]) -> tuple[list[SectionHtml], list[Markup]]:
@@ -82,14 +101,17 @@ def _as_endnotes(sections: list[SectionHtml]) -> tuple[list[SectionHtml], list[M
     return converted, notes
 
 
-def render_page(sections: list[SectionHtml], title: str, *, for_print: bool) -> str:
-    """The whole report. For the PDF footnotes stay inline (the page layout places them at the foot of
-    their page) and the stylesheet is left to the PDF renderer, which keeps it parsed; for the browser
-    the page embeds its styles and footnotes become numbered notes at the end."""
+def render_page(sections: list[SectionHtml], document, *, for_print: bool) -> str:
+    """The whole report (`document` is a build.Document: title, author, mode, provenance). For the PDF
+    footnotes stay inline (the page layout places them at the foot of their page) and the stylesheet
+    is left to the PDF renderer, which keeps it parsed; for the browser the page embeds its styles,
+    footnotes become numbered notes at the end, and a line under the document says when it was built
+    and from which data."""
     notes: list[Markup] = []
     if not for_print:
         sections, notes = _as_endnotes(sections)
     return _PAGE.render(
-        title=title, css=None if for_print else Markup(stylesheet()), version=__version__, footnotes=notes,
-        sections=[{"name": s.name, "html": Markup(s.html)} for s in sections],
+        document=document, built=formatting.timestamp(document.built_at),
+        css=None if for_print else Markup(screen_stylesheet()), version=__version__, footnotes=notes,
+        for_print=for_print, sections=[{"name": s.name, "html": Markup(s.html)} for s in sections],
     )

@@ -41,11 +41,11 @@ def plan(paths: ProjectPaths, units: tuple[str, ...] = (), years: tuple[int, ...
 
 
 def build_job(root: str, unit: str, year: int, previous: dict | None, force: bool, fresh_kernels: bool,
-              strict: bool = False) -> ReportResult:
+              strict: bool = False, final: bool = False) -> ReportResult:
     """One report, in whichever process or thread runs it. Never raises for a report's own problem."""
     try:
         return build_report(ProjectPaths(Path(root)), unit, year, previous=previous, force=force,
-                            fresh_kernels=fresh_kernels, strict=strict)
+                            fresh_kernels=fresh_kernels, strict=strict, final=final)
     except Exception as exc:  # a bug must not take the rest of the batch down; it is reported per report
         return ReportResult(unit, year, status="failed", error=f"internal error: {type(exc).__name__}: {exc}")
 
@@ -100,7 +100,7 @@ def _dask(arguments: list[tuple], scheduler: str) -> Iterator[ReportResult]:
 
 
 def run(paths: ProjectPaths, jobs: list[Job], *, workers: int, force: bool = False,
-        fresh_kernels: bool = False, strict: bool = False, scheduler: str | None = None,
+        fresh_kernels: bool = False, strict: bool = False, final: bool = False, scheduler: str | None = None,
         on_result: Callable[[ReportResult], None] = lambda result: None) -> list[ReportResult]:
     """Build the jobs. The ledger is saved every few seconds and at the end, also when interrupted,
     so a stopped batch keeps its progress (a report missing from it is simply rebuilt next time)."""
@@ -123,9 +123,9 @@ def run(paths: ProjectPaths, jobs: list[Job], *, workers: int, force: bool = Fal
         # Decide here what is unchanged (or unbuildable), so that workers start only for real work.
         for job in jobs:
             previous = ledger.entry(job.unit, job.year)
-            planned = plan_report(paths, job.unit, job.year, previous=previous, force=force, strict=strict)
+            planned = plan_report(paths, job.unit, job.year, previous=previous, force=force, strict=strict, final=final)
             if planned.status == "planned":
-                arguments.append((str(paths.root), job.unit, job.year, previous, force, fresh_kernels, strict))
+                arguments.append((str(paths.root), job.unit, job.year, previous, force, fresh_kernels, strict, final))
             else:
                 finish(planned)
         if arguments:

@@ -1,9 +1,24 @@
-"""The indicator catalogue: what each figure means and how figures relate (part of, subset of, rate)."""
+"""The indicator catalogue: what each figure means and how figures relate (part of, subset of, rate).
+
+Types: `count`, `number` and `percent` are figures as entered; `rate` (100 × numerator / denominator)
+and `average` (numerator / denominator) are computed, never entered; a `flag` is a yes/no result
+entered as 1/0 and shown with the words of its `unit` column ("đạt/chưa đạt"); a `text` is a short
+line of free text (the reference of a decision), shown as written.
+"""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
-INDICATOR_TYPES = ("count", "number", "percent", "rate")
+from tuphap.numbers import NumberError, parse_number
+
+INDICATOR_TYPES = ("count", "number", "percent", "rate", "average", "flag", "text")
+DERIVED_TYPES = ("rate", "average")
+TEXT_MAX_LENGTH = 300  # a decision's reference fits in about 100 characters; a paragraph does not belong here
+
+
+class EntryError(ValueError):
+    """A value as written that does not suit its indicator; the message says what to write instead."""
 
 
 @dataclass(frozen=True)
@@ -20,8 +35,59 @@ class Indicator:
 
     @property
     def derived(self) -> bool:
-        """Rates are computed from their numerator and denominator, never stored."""
-        return self.type == "rate"
+        """Rates and averages are computed from their numerator and denominator, never stored."""
+        return self.type in DERIVED_TYPES
+
+    @property
+    def quantity(self) -> bool:
+        """Whether the value is an amount that can be added, compared or charted (not a flag or text)."""
+        return self.type not in ("flag", "text")
+
+    @property
+    def flag_words(self) -> tuple[str, str]:
+        """A flag's words for 1 and 0, from its unit column: 'đạt/chưa đạt' -> ('đạt', 'chưa đạt')."""
+        yes, _, no = self.unit.partition("/")
+        return yes.strip(), no.strip()
+
+    def ratio(self, top: float | None, bottom: float | None) -> float | None:
+        """A rate (in percent) or an average from its numerator and denominator; None if either is
+        unknown or the denominator is 0."""
+        if top is None or not bottom:
+            return None
+        return (100 if self.type == "rate" else 1) * top / bottom
+
+
+def parse_entry(ind: Indicator, text: str) -> float | str:
+    """The value written in `text` for this indicator (not empty: empty means "not reported"): a
+    float for figures and flags (1.0 or 0.0), the NFC text for a text; EntryError otherwise."""
+    if ind.type == "text":
+        return _text_entry(text)
+    if ind.type == "flag":
+        return _flag_entry(ind, text)
+    try:
+        return parse_number(text, ind.type)
+    except NumberError as exc:
+        raise EntryError(str(exc)) from None
+
+
+def _flag_entry(ind: Indicator, text: str) -> float:
+    written = unicodedata.normalize("NFC", text).strip()
+    yes, no = ind.flag_words
+    if written == "1" or written.casefold() == yes.casefold():
+        return 1.0
+    if written == "0" or written.casefold() == no.casefold():
+        return 0.0
+    raise EntryError(f"{text.strip()!r} is not a result: write 1 or '{yes}', 0 or '{no}'")
+
+
+def _text_entry(text: str) -> str:
+    written = unicodedata.normalize("NFC", text).strip()
+    if len(written.splitlines()) > 1:
+        raise EntryError("runs over several lines: write it on one line")
+    if len(written) > TEXT_MAX_LENGTH:
+        raise EntryError(f"has {len(written)} characters: write at most {TEXT_MAX_LENGTH} "
+                         "(the number, date and issuer of the document)")
+    return written
 
 
 class Catalogue:

@@ -10,6 +10,7 @@ import click
 from tqdm import tqdm
 
 from tuphap import __version__, batch, cli_forms, publish, rollup_build, validation
+from tuphap import cli_check
 from tuphap.build import ReportResult
 from tuphap.config import ProjectPaths, check_slug, check_year
 from tuphap.errors import TuphapError
@@ -60,13 +61,28 @@ def _check_selection(units: tuple[str, ...], years: tuple[int, ...]) -> None:
 @click.option("--scheduler", metavar="tcp://HOST:PORT", help="Run the reports on this Dask cluster instead of local workers.")
 @click.option("--fresh-kernels", is_flag=True, help="Start a new kernel for every notebook, as plain papermill does (slow).")
 @click.option("--strict", is_flag=True, help="Validation warnings block a report too, not only errors.")
+@click.option("--final", is_flag=True,
+              help="Make the copy to be signed: no data-quality note; every warning must be acknowledged in the params.")
 @click.pass_obj
-def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh_kernels, strict) -> None:
+def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh_kernels, strict, final) -> None:
     """Validate the data, run the section notebooks and write report.html, report.pdf and report.docx.
 
     Each report's data is first checked against data/rules.csv (as `tuphap validate` does): a report
     with errors (with --strict: also warnings) is not built and its previous output stays; a report
-    with warnings is built with a data-quality note listing them.
+    with warnings is built with a data-quality note listing them: that is a draft.
+
+    With --final the reports are the copies to be signed: no data-quality note, and a report is built
+    only when each of its warnings is fixed or acknowledged in its params file, e.g.
+
+    \b
+      acknowledged:
+        - rule: tong_thanh_phan
+          indicator: ho_tich.tong
+          reason: Số tổng giữ như báo cáo đã ký; phần chênh lệch đang được rà soát.
+
+    Acknowledgements are recorded in the ledger and listed on the site's findings page, never in the
+    document. Every report's HTML says whether it is a draft or final, when it was built and from
+    which data (a short hash); the PDF and Word files carry title, author and language.
 
     Outputs go to outputs/<year>/<unit>/ (executed notebooks under sections/); outputs/manifest.json
     records every section's input hash, status, duration and error. A section runs again only when
@@ -86,6 +102,7 @@ def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh
       tuphap build --all --jobs 2 --quiet
       tuphap build --all --force          # ignore the ledger, re-run everything
       tuphap build --year 2024 --strict   # warnings block a report too
+      tuphap build --unit tan-khai --year 2024 --final   # the copy to be signed
       tuphap build --all --scheduler tcp://HOST:8786
     """
     try:
@@ -113,13 +130,15 @@ def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh
             elif not quiet:
                 missing = f"  ({result.missing_markers} missing figure(s) or text shown in red)" if result.missing_markers else ""
                 warnings = sum(f["severity"] == "warning" for f in result.findings)
-                noted = f"  ({warnings} data-quality warning(s) noted in the report)" if warnings else ""
-                bar.write(f"{result.status:>7} {result.year} {result.unit}{missing}{noted}")
+                acknowledged = sum(a.get("matched", False) for a in result.acknowledged)
+                noted = (f"  ({acknowledged} acknowledged warning(s))" if final and acknowledged
+                         else f"  ({warnings} data-quality warning(s) noted in the report)" if warnings and not final else "")
+                bar.write(f"{result.status:>7} {result.year} {result.unit}{' (final)' if final else ''}{missing}{noted}")
 
         results = batch.run(paths, jobs, workers=workers, force=force, fresh_kernels=fresh_kernels,
-                            strict=strict, scheduler=scheduler, on_result=report)
+                            strict=strict, final=final, scheduler=scheduler, on_result=report)
     click.echo(_summary(results, time.monotonic() - started))
-    rollups = [] if units else _build_rollups(paths, sorted({job.year for job in jobs}), force, fresh_kernels, quiet)
+    rollups = [] if units else _build_rollups(paths, sorted({job.year for job in jobs}), force, fresh_kernels, final, quiet)
     click.echo(f"Reports in {paths.outputs_dir}; ledger in {paths.outputs_dir / 'manifest.json'}")
     if all(r.status == "reused" for r in [*results, *rollups]) and publish.site_is_current(paths):
         click.echo(f"Site: {publish.site_dir(paths) / 'index.html'} (nothing changed)")
@@ -185,7 +204,7 @@ def validate(root, units, years, strict) -> None:
         sys.exit(1)
 
 
-def _build_rollups(paths: ProjectPaths, years: list[int], force: bool, fresh_kernels: bool,
+def _build_rollups(paths: ProjectPaths, years: list[int], force: bool, fresh_kernels: bool, final: bool,
                    quiet: bool) -> list[rollup_build.RollupResult]:
     """The district and province roll-ups of the years just built, after their commune reports."""
     jobs = rollup_build.plan(paths, years)
@@ -200,7 +219,7 @@ def _build_rollups(paths: ProjectPaths, years: list[int], force: bool, fresh_ker
             sample = "  (includes sample communes)" if result.includes_sample else ""
             click.echo(f"{result.status:>7} {result.year} roll-up {result.label}{sample}")
 
-    results = rollup_build.run(paths, jobs, force=force, fresh_kernels=fresh_kernels, on_result=report)
+    results = rollup_build.run(paths, jobs, force=force, fresh_kernels=fresh_kernels, final=final, on_result=report)
     count = {status: sum(r.status == status for r in results) for status in ("built", "reused", "failed")}
     click.echo(f"Roll-ups: {count['built']} built, {count['reused']} unchanged, {count['failed']} failed "
                f"of {len(results)} in {time.monotonic() - started:.1f} s")
@@ -311,6 +330,7 @@ def publish_command(root: str | None, year: int, as_zip: bool, output: str | Non
         click.echo(f"warning: {failed} report(s) of {year} failed; the bundle lists them as failed", err=True)
 cli.add_command(cli_forms.form)
 cli.add_command(cli_forms.ingest)
+cli.add_command(cli_check.check)
 
 
 def main() -> None:

@@ -23,8 +23,9 @@ def form(root, year, units, output_dir) -> None:
     One workbook per unit, at outputs/forms/<year>/<unit>.xlsx: an instructions sheet, then a sheet
     per section of the indicator catalogue with each indicator's Vietnamese label and unit, last
     year's figure for reference and this year's figure (pre-filled when on file) in a yellow cell
-    that Excel checks (whole numbers of at least 0 for counts, 0-100 for percents). Only the yellow
-    cells can be edited. Send the files out, then read them back with `tuphap ingest`.
+    that Excel checks (whole numbers of at least 0 for counts, 0-100 for percents, a drop-down of the
+    two words such as đạt/chưa đạt for a result, one short line for a text such as a decision). Only
+    the yellow cells can be edited. Send the files out, then read them back with `tuphap ingest`.
 
     \b
     Examples:
@@ -57,8 +58,8 @@ def ingest(root, files, dry_run) -> None:
     """Read filled Excel forms into data/values/<year>.csv.
 
     Every cell of every form is checked first and every problem is listed with file, sheet and cell
-    (text or a formula where a figure belongs, "1,733" for a count, a share above 100, ...). If there
-    is any problem, nothing is written. Otherwise the figures of each form's unit and year replace
+    (text or a formula where a figure belongs, "1,733" for a count, a share above 100, a result other
+    than its two words or 1/0, ...). If there is any problem, nothing is written. Otherwise the figures of each form's unit and year replace
     those on file: an empty cell means "not reported", 0 means zero. Other units' rows stay exactly as
     they were. Formulas are rejected: type the figures themselves.
 

@@ -10,6 +10,7 @@ part is added through its OPC layer).
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 import re
 
@@ -85,9 +86,9 @@ class _Footnotes:
 
 
 class DocxWriter:
-    def __init__(self, title: str):
+    def __init__(self, report):
         self.document = Document()
-        self.document.core_properties.title = title
+        self._properties(report)
         self._page_setup()
         self._styles()
         self.footnotes = _Footnotes(self.document)
@@ -95,6 +96,15 @@ class DocxWriter:
         self.tables = 0
 
     # -- page and styles --------------------------------------------------------------------
+    def _properties(self, report) -> None:
+        """Title, author (the issuing body), language, draft or final, and the data it was built from."""
+        properties = self.document.core_properties
+        properties.title, properties.author, properties.language = report.title, report.author, "vi-VN"
+        properties.subject = report.mode_label
+        properties.comments = f"Dữ liệu #{report.data_hash}"
+        properties.created = properties.modified = dt.datetime.fromisoformat(report.built_at)
+        properties.last_modified_by = report.author
+
     def _page_setup(self) -> None:
         section = self.document.sections[0]
         section.orientation = WD_ORIENT.PORTRAIT
@@ -379,8 +389,13 @@ class DocxWriter:
             run = paragraph.add_run(f"Biểu đồ {self.charts}. ")  # the stylesheet's counter, written out
             run.italic, run.font.size = True, Pt(12)
             self._inline(caption, paragraph, italic=True, size=12)
+        data = tag.select_one("table.chart-table")
+        if data:  # the charted figures, so that none exists only as pixels
+            paragraph.paragraph_format.keep_with_next = True
+            self._data_table(data)
 
 
-def render_docx(page_html: str, title: str) -> bytes:
-    """The Word file of a report, from its print HTML (footnotes inline as span.footnote)."""
-    return DocxWriter(title).write(page_html)
+def render_docx(page_html: str, report) -> bytes:
+    """The Word file of a report (`report` is a build.Document), from its print HTML (footnotes inline
+    as span.footnote)."""
+    return DocxWriter(report).write(page_html)

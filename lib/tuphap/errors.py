@@ -38,3 +38,13 @@ class SectionFailed(TuphapError):
         cell_text = f", cell {cell}" if cell is not None else ""
         kept = f"\n  executed notebook kept at {notebook}" if notebook else ""
         super().__init__(f"unit {unit}, year {year}, section {section}{cell_text}: {error}{kept}")
+
+
+class DocumentDefects(TuphapError):
+    """The rendered report says something it must not (doccheck.py): a missing glyph, a raw
+    placeholder, a heading without content... Its files were not written."""
+
+    def __init__(self, findings: list, descriptions: list[str]):
+        self.findings = findings
+        super().__init__(f"the document check found {len(findings)} defect(s) in the rendered report; "
+                         "its files were not replaced:\n" + "\n".join(f"  {line}" for line in descriptions))

@@ -3,17 +3,18 @@
 A section depends on: its notebook; the unit's params and narrative for the year; the unit's row in
 the registry; the indicator catalogue and the validation rules (the data-quality note and whether the
 report may be built at all depend on them); the unit's values for the year and the year before (for
-comparisons); and the package itself (its code, templates and stylesheet).
+comparisons); the package itself (its code, templates and stylesheet); and a forced font folder.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-from tuphap import __version__
+from tuphap import __version__, fonts
 from tuphap.config import ProjectPaths
 from tuphap.loading import Dataset
 
@@ -40,9 +41,20 @@ def package_digest() -> str:
 
 def report_inputs(paths: ProjectPaths, dataset: Dataset, unit: str, year: int) -> str:
     """The hash of every input a report's sections share (everything but the notebooks)."""
+    return _sha(package_digest().encode(), fonts_identity().encode(), report_data(paths, dataset, unit, year).encode())
+
+
+def fonts_identity() -> str:
+    """Which font files the reports are set in: only a forced choice (TUPHAP_FONT_DIR) is known without
+    reading every installed font, and a build must stay quick when nothing changed."""
+    return os.environ.get(fonts.FONT_DIR_ENV, "")
+
+
+def report_data(paths: ProjectPaths, dataset: Dataset, unit: str, year: int) -> str:
+    """The hash of the data a report says: its registry row, figures (this year and last), params,
+    narrative, the catalogue and the rules. The report's files name its first characters."""
     values = {str(y): sorted(dataset.values_for(unit, y).items()) for y in (year - 1, year)}
     return _sha(
-        package_digest().encode(),
         repr(dataset.unit(unit)).encode(),
         _file_bytes(paths.indicators_file),
         _file_bytes(paths.rules_file),
@@ -61,11 +73,16 @@ def combined(section_digests: list[str]) -> str:
 
 
 def rollup_inputs(paths: ProjectPaths, dataset: Dataset, units: list[str], params_file: Path, year: int) -> str:
-    """The hash of every input a roll-up's notebooks share: its params, the roll-up rules, the
-    catalogue, and the registry rows and values (this year and last) of the area's communes."""
+    """The hash of every input a roll-up's notebooks share: the package, the fonts and its data."""
+    return _sha(package_digest().encode(), fonts_identity().encode(),
+                rollup_data(paths, dataset, units, params_file, year).encode())
+
+
+def rollup_data(paths: ProjectPaths, dataset: Dataset, units: list[str], params_file: Path, year: int) -> str:
+    """The hash of a roll-up's data: its params, the roll-up rules, the catalogue, and the registry
+    rows and values (this year and last) of the area's communes."""
     values = {unit: {str(y): sorted(dataset.values_for(unit, y).items()) for y in (year - 1, year)} for unit in sorted(units)}
     return _sha(
-        package_digest().encode(),
         repr(sorted(repr(dataset.unit(unit)) for unit in units)).encode(),
         _file_bytes(paths.indicators_file),
         _file_bytes(paths.rollup_rules_file),

@@ -10,8 +10,10 @@ LOCALE = "vi"
 
 
 def count(value: float, *, pad: bool = True) -> str:
-    """A count: 1.733; below ten with the customary leading zero (07) unless pad is False."""
-    return format_decimal(round(value), "#,#00" if pad else "#,##0", locale=LOCALE)
+    """A count: 1.733; from one to nine with the customary leading zero (07) unless pad is False.
+    Zero is 0, never 00; prose says "không có" instead where it reads better (prose.py's |co)."""
+    whole = round(value)
+    return format_decimal(whole, "#,#00" if pad and 0 < whole < 10 else "#,##0", locale=LOCALE)
 
 
 def number(value: float) -> str:
@@ -38,3 +40,14 @@ def date_long(day: dt.date) -> str:
     """A date in the place-date line: 'ngày 05 tháng 3 năm 2020'."""
     month = "MM" if day.month <= 2 else "M"
     return format_date(day, f"'ngày' dd 'tháng' {month} 'năm' yyyy", locale=LOCALE)
+
+
+def flag(value: float, yes: str, no: str) -> str:
+    """A yes/no result in words: 1 -> 'đạt', 0 -> 'chưa đạt' (the words of the indicator)."""
+    return yes if value else no
+
+
+def timestamp(iso: str) -> str:
+    """When something was made, from an ISO 8601 time: '10:32 ngày 01/12/2026'."""
+    moment = dt.datetime.fromisoformat(iso)
+    return f"{moment:%H:%M} ngày {moment:%d/%m/%Y}"

@@ -24,11 +24,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tuphap.atomic import write_atomically
-from tuphap.catalogue import Indicator
+from tuphap.catalogue import TEXT_MAX_LENGTH, EntryError, Indicator, parse_entry
 from tuphap.config import ProjectPaths, check_slug, check_year
 from tuphap.errors import TuphapError
 from tuphap.loading import Dataset, Unit
-from tuphap.numbers import NumberError, parse_number
+from tuphap.numbers import plain
 from tuphap.values_file import ValuesUpdate, updated_values_files
 
 FORM_VERSION = "1"
@@ -50,8 +50,19 @@ _RULES = {
                    error="Nhập số không âm (ví dụ 3,5); để trống nếu không có số liệu."),
     "percent": dict(type="decimal", operator="between", formula1="0", formula2="100",
                     error="Nhập tỷ lệ phần trăm từ 0 đến 100 (ví dụ 66,7 cho 66,7%)."),
+    "text": dict(type="textLength", operator="lessThanOrEqual", formula1=str(TEXT_MAX_LENGTH),
+                 error=f"Ghi trên một dòng, tối đa {TEXT_MAX_LENGTH} ký tự (số, ngày và cơ quan ban hành văn bản)."),
 }
-_NUMBER_FORMATS = {"count": "#,##0", "number": "General", "percent": "General"}
+# '@' keeps what is typed into a text cell as text ('35/QĐ-UBND' is not a date or a number).
+_NUMBER_FORMATS = {"count": "#,##0", "number": "General", "percent": "General", "flag": "General", "text": "@"}
+
+
+def _rule(ind: Indicator) -> dict:
+    """A flag's cell offers its two words in a drop-down list; other types take their type's rule."""
+    if ind.type != "flag":
+        return _RULES[ind.type]
+    yes, no = ind.flag_words  # the catalogue keeps commas and quotes out of them
+    return dict(type="list", formula1=f'"{yes},{no}"', error=f"Chọn “{yes}” hoặc “{no}” trong danh sách.")
 
 
 def form_path(paths: ProjectPaths, year: int, unit: str) -> Path:
@@ -78,10 +89,17 @@ def _sheet_title(section: str, taken: set[str]) -> str:
     return unique
 
 
-def _figure(value: float | None, ind: Indicator) -> float | int | None:
+def _put(cell: Cell, value: float | str | None, ind: Indicator) -> Cell:
+    """A value as the form shows it: a figure as a number, a flag as its word, a text as text."""
     if value is None:
-        return None
-    return int(value) if ind.type == "count" or float(value).is_integer() else value
+        cell.value = None
+    elif ind.type == "text":
+        _text(cell, value)
+    elif ind.type == "flag":
+        _text(cell, ind.flag_words[0 if value else 1])
+    else:
+        cell.value = int(value) if ind.type == "count" or float(value).is_integer() else value
+    return cell
 
 
 def _fit_to_page_width(sheet: Worksheet) -> None:
@@ -100,9 +118,11 @@ def _guide(sheet: Worksheet, unit: Unit, year: int) -> None:
         "2. Để trống ô nếu không có số liệu (không báo cáo); ghi 0 nếu số liệu bằng không.",
         "3. Số đếm là số nguyên (ví dụ 1733); tỷ lệ phần trăm từ 0 đến 100 (ví dụ 66,7); "
         "dấu phẩy là dấu thập phân.",
-        "4. Nhập trực tiếp con số, không dùng công thức.",
-        f"5. Cột C là số liệu năm {year - 1}, chỉ để tham khảo.",
-        "6. Không đổi tên trang, không chèn hoặc xóa dòng.",
+        "4. Kết quả đánh giá (ví dụ đạt/chưa đạt): chọn trong danh sách của ô. Văn bản (ví dụ quyết định "
+        "công nhận): ghi số, ngày và cơ quan ban hành trên một dòng.",
+        "5. Nhập trực tiếp con số, không dùng công thức.",
+        f"6. Cột C là số liệu năm {year - 1}, chỉ để tham khảo.",
+        "7. Không đổi tên trang, không chèn hoặc xóa dòng.",
     ]
     for row, line in enumerate(lines, start=1):
         _text(sheet.cell(row, 1), line).font = Font(bold=row == 1)
@@ -112,7 +132,7 @@ def _guide(sheet: Worksheet, unit: Unit, year: int) -> None:
 
 
 def _section_sheet(sheet: Worksheet, unit: Unit, year: int, section: str, indicators: list[Indicator],
-                   now: dict[str, float], before: dict[str, float]) -> None:
+                   now: dict[str, float | str], before: dict[str, float | str]) -> None:
     _text(sheet["A1"], f"BIỂU NHẬP SỐ LIỆU CÔNG TÁC TƯ PHÁP NĂM {year}").font = Font(bold=True, size=13)
     _text(sheet["A2"], unit.full_name[:1].upper() + unit.full_name[1:])
     _text(sheet["A3"], f"Mục {section}").font = Font(bold=True)
@@ -123,27 +143,33 @@ def _section_sheet(sheet: Worksheet, unit: Unit, year: int, section: str, indica
         cell.font, cell.border = Font(bold=True), _BOX
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     sheet.row_dimensions[HEADER_ROW].height = 32
-    validations = {}
-    for kind, rule in _RULES.items():
-        validations[kind] = DataValidation(**rule, allow_blank=True, showErrorMessage=True,
-                                           errorTitle="Số liệu không hợp lệ", errorStyle="stop")
-        sheet.add_data_validation(validations[kind])
+    validations: dict[str, DataValidation] = {}
+
+    def validation(ind: Indicator) -> DataValidation:
+        rule = _rule(ind)
+        key = f"{rule['type']}:{rule['formula1']}"
+        if key not in validations:
+            validations[key] = DataValidation(**rule, allow_blank=True, showErrorMessage=True,
+                                              errorTitle="Số liệu không hợp lệ", errorStyle="stop")
+            sheet.add_data_validation(validations[key])
+        return validations[key]
+
     for row, ind in enumerate(indicators, start=FIRST_ROW):
         label = _text(sheet[f"{LABEL}{row}"], ind.label)
         label.alignment = Alignment(wrap_text=True, vertical="center")
         _text(sheet[f"{UNIT}{row}"], ind.unit)
-        reference = sheet[f"{LAST_YEAR}{row}"]
-        reference.value = _figure(before.get(ind.id), ind)
+        reference = _put(sheet[f"{LAST_YEAR}{row}"], before.get(ind.id), ind)
         reference.fill, reference.font = _REFERENCE_FILL, Font(italic=True, color="595959")
-        entry = sheet[f"{THIS_YEAR}{row}"]
-        entry.value = _figure(now.get(ind.id), ind)
+        entry = _put(sheet[f"{THIS_YEAR}{row}"], now.get(ind.id), ind)
         entry.fill, entry.protection = _INPUT_FILL, Protection(locked=False)
-        validations[ind.type].add(entry)
+        validation(ind).add(entry)
         _text(sheet[f"{ID}{row}"], ind.id)
         for column in (LABEL, UNIT, LAST_YEAR, THIS_YEAR):
             sheet[f"{column}{row}"].border = _BOX
         for column in (LAST_YEAR, THIS_YEAR):
             sheet[f"{column}{row}"].number_format = _NUMBER_FORMATS[ind.type]
+            if ind.type == "text":
+                sheet[f"{column}{row}"].alignment = Alignment(wrap_text=True, vertical="center")
     for column, width in ((LABEL, 62), (UNIT, 14), (LAST_YEAR, 16), (THIS_YEAR, 16)):
         sheet.column_dimensions[column].width = width
     sheet.column_dimensions[ID].hidden = True
@@ -209,42 +235,50 @@ class FilledForm:
     file: Path
     unit: str = ""
     year: int = 0
-    values: dict[str, float | None] = field(default_factory=dict)  # None: left empty, "not reported"
+    values: dict[str, float | str | None] = field(default_factory=dict)  # None: left empty, "not reported"
 
 
-def _cell_value(cell: Cell, ind: Indicator) -> float | None:
-    """The figure in one input cell, or None when it is empty; NumberError saying what is wrong."""
+def _cell_value(cell: Cell, ind: Indicator) -> float | str | None:
+    """The value in one input cell (a float, or a str for a text indicator), or None when it is empty;
+    EntryError saying what is wrong."""
     value = cell.value
     if cell.data_type == "f":
-        raise NumberError(f"holds a formula ({str(value)[:40]}); type the figure itself "
-                          "(copy the cell, then Paste Special → Values)")
+        raise EntryError(f"holds a formula ({str(value)[:40]}); type the figure itself "
+                         "(copy the cell, then Paste Special → Values)")
     if cell.data_type == "e":
-        raise NumberError(f"shows the error {value}")
+        raise EntryError(f"shows the error {value}")
     if value is None:
         return None
     if isinstance(value, bool):
-        raise NumberError(f"holds {str(value).upper()}, not a number")
+        raise EntryError(f"holds {str(value).upper()}, not a number")
     if isinstance(value, (dt.date, dt.time, dt.timedelta)):
-        raise NumberError(f"holds a date or time ({value}): Excel turned the entry into one; format the cell "
-                          "as Number and type the figure again")
+        raise EntryError(f"holds a date or time ({value}): Excel turned the entry into one; format the cell "
+                         "as Number and type the figure again")
     if isinstance(value, str):
         if not value.strip():
             return None
-        number = parse_number(value, ind.type)
+        number = parse_entry(ind, value)
+        if not ind.quantity:
+            return number  # a flag's word or 1/0, or a text
     else:
         number = float(value)
         if not math.isfinite(number):
-            raise NumberError(f"{value!r} is not a number")
+            raise EntryError(f"{value!r} is not a number")
+        if ind.type == "text":
+            return parse_entry(ind, plain(number))  # a number typed where the cell lost its text format
+        if ind.type == "flag" and number not in (0, 1):
+            yes, no = ind.flag_words
+            raise EntryError(f"{value!r} is not a result: choose '{yes}' or '{no}' (or write 1 or 0)")
         if ind.type == "count" and not number.is_integer():
-            raise NumberError(f"{value!r} is not a whole number, and this indicator counts things")
+            raise EntryError(f"{value!r} is not a whole number, and this indicator counts things")
         if ind.type == "percent" and "%" in cell.number_format:
             # A cell formatted as % stores 66,7% as 0.667: the analyst saw 66,7. Rounding to 12 digits
             # drops the binary noise of the product (66.69999999999999), far below Excel's 15 digits.
             number = float(f"{number * 100:.12g}")
     if number < 0:
-        raise NumberError(f"{value!r} is negative; figures here are zero or more")
+        raise EntryError(f"{value!r} is negative; figures here are zero or more")
     if ind.type == "percent" and number > 100:
-        raise NumberError(f"{value!r} is above 100; write a percentage from 0 to 100 (66,7 for 66,7%)")
+        raise EntryError(f"{value!r} is above 100; write a percentage from 0 to 100 (66,7 for 66,7%)")
     return number
 
 
@@ -308,7 +342,7 @@ def read_form(path: Path, dataset: Dataset) -> tuple[FilledForm, list[str]]:
             rows_of[ind_id] = f"sheet '{sheet.title}', cell {cell}"
             try:
                 form.values[ind_id] = _cell_value(sheet[cell], catalogue[ind_id])
-            except NumberError as exc:
+            except EntryError as exc:
                 problem(str(exc), sheet.title, cell, ind_id)
     if not rows_of:
         problem("no indicator rows found (were sheets or rows deleted?); make a new form with `tuphap form`")

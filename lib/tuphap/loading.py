@@ -13,12 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from tuphap.catalogue import INDICATOR_TYPES, Catalogue, Indicator
+from tuphap.catalogue import INDICATOR_TYPES, Catalogue, EntryError, Indicator, parse_entry
 from tuphap.config import ProjectPaths, check_slug
 from tuphap.errors import DataError, DataErrors, TuphapError
-from tuphap.numbers import NumberError, parse_number
 from tuphap.textfiles import read_text
 
 UNIT_KINDS = ("xã", "phường", "thị trấn")
@@ -121,24 +120,47 @@ def load_catalogue(path: Path) -> Catalogue:
         seen.add(ind_id)
         if row["type"] not in INDICATOR_TYPES:
             raise DataError(path, f"type {row['type']!r} is not one of {', '.join(INDICATOR_TYPES)}", row=row["_row"], field="type")
-        if row["type"] == "rate" and not (row.get("numerator") and row.get("denominator")):
-            raise DataError(path, "a rate needs both numerator and denominator", row=row["_row"], field="numerator")
         indicators.append(Indicator(
             id=ind_id, section=_require(path, row, "section"), label=_require(path, row, "label"),
             unit=row["unit"], type=row["type"], **{name: row.get(name, "") for name in relations},
         ))
+        _check_type(path, row, indicators[-1])
+    by_id = {ind.id: ind for ind in indicators}
     for ind, row in zip(indicators, rows):
         for name in relations:
             target = getattr(ind, name)
             if target and target not in seen:
                 raise DataError(path, f"refers to unknown indicator {target!r}", row=row["_row"], field=name)
+            if target and not by_id[target].quantity:
+                raise DataError(path, f"refers to {target!r}, a {by_id[target].type}: only figures add up or divide",
+                                row=row["_row"], field=name)
     return Catalogue(indicators)
 
 
-def _parse_number(path: Path, row: dict, indicator: Indicator) -> float:
+def _check_type(path: Path, row: dict, ind: Indicator) -> None:
+    """What each type needs from its catalogue row: rates and averages a numerator and denominator,
+    flags their two words, flags and texts no relation (they do not add up)."""
+    if ind.derived and not (ind.numerator and ind.denominator):
+        raise DataError(path, f"{ind.type} {ind.id!r} needs both numerator and denominator", row=row["_row"],
+                        field="numerator")
+    if ind.type == "flag":
+        yes, no = ind.flag_words
+        two_words = ind.unit.count("/") == 1 and yes and no and yes.casefold() != no.casefold()
+        if not two_words or "," in ind.unit or '"' in ind.unit:  # the words become an Excel drop-down list
+            raise DataError(path, f"a flag's unit gives its two words as 'yes word/no word' (đạt/chưa đạt), "
+                                  f"different and without commas or quotes; found {ind.unit!r}",
+                            row=row["_row"], field="unit")
+    if not ind.quantity:
+        for name in ("part_of", "subset_of", "numerator", "denominator"):
+            if getattr(ind, name):
+                raise DataError(path, f"a {ind.type} takes no {name}: only figures add up or divide",
+                                row=row["_row"], field=name)
+
+
+def _parse_value(path: Path, row: dict, indicator: Indicator) -> float | str:
     try:
-        return parse_number(row["value"], indicator.type)
-    except NumberError as exc:
+        return parse_entry(indicator, row["value"])
+    except EntryError as exc:
         raise DataError(path, f"{indicator.id}: {exc}", row=row["_row"], field="value") from None
 
 
@@ -157,12 +179,13 @@ def _value_record(path: Path, row: dict, units: dict[str, Unit], catalogue: Cata
     if not row["value"]:
         return None  # an empty cell means "not reported"; a zero must be written as 0
     return {"unit": unit, "year": int(row["year"]), "indicator": indicator,
-            "value": _parse_number(path, row, catalogue[indicator]), "file": str(path), "row": row["_row"]}
+            "value": _parse_value(path, row, catalogue[indicator]), "file": str(path), "row": row["_row"]}
 
 
 def load_values(folder: Path, units: dict[str, Unit], catalogue: Catalogue) -> pd.DataFrame:
-    """Every values file, as one long table: unit, year, indicator, value, plus the source file and row.
-    Every bad row of every file is reported (DataErrors), not just the first."""
+    """Every values file, as one long table: unit, year, indicator, value (a float, or a str for a
+    text indicator), plus the source file and row. Every bad row of every file is reported
+    (DataErrors), not just the first."""
     files = sorted(folder.glob("*.csv"))
     if not files:
         raise DataError(folder, "no values files (*.csv) found")
@@ -206,6 +229,18 @@ class Period(BaseModel):
     end: dt.date
 
 
+class Acknowledgement(BaseModel):
+    """A validation warning the unit has looked at and stands by, with why: it lets `tuphap build
+    --final` make the copy to be signed. It never appears in that copy; the site lists it."""
+    model_config = ConfigDict(extra="forbid")
+    rule: str = Field(min_length=1)
+    indicator: str = ""
+    reason: str = Field(min_length=1)
+
+    def covers(self, finding: dict) -> bool:
+        return finding.get("rule") == self.rule and (finding.get("indicator") or "") == self.indicator
+
+
 class ReportParams(BaseModel):
     """Document metadata of one report: params/<year>/<unit>.yaml."""
     model_config = ConfigDict(extra="forbid")
@@ -218,6 +253,7 @@ class ReportParams(BaseModel):
     data_period: Period | None = None
     signer: Signer
     recipients: list[str]
+    acknowledged: list[Acknowledgement] = []
 
 
 # libyaml's safe loader when PyYAML was built with it: the same rules (no tags), many times faster.
@@ -313,11 +349,13 @@ class Dataset:
         return self.units[slug]
 
     @cached_property
-    def _values_by_report(self) -> dict[tuple[str, int], dict[str, float]]:
+    def _values_by_report(self) -> dict[tuple[str, int], dict[str, float | str]]:
         return {(unit, int(year)): dict(zip(rows["indicator"], rows["value"]))
                 for (unit, year), rows in self.values.groupby(["unit", "year"])}
 
-    def values_for(self, unit: str, year: int) -> dict[str, float]:
+    def values_for(self, unit: str, year: int) -> dict[str, float | str]:
+        """The unit's values for the year: floats, and strings for text indicators (read them
+        through Figures, whose value() is numeric only)."""
         return dict(self._values_by_report.get((unit, year), {}))
 
     @cached_property

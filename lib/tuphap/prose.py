@@ -4,6 +4,8 @@ Templates are Markdown (paragraphs, lists, *emphasis*, inline footnotes ^[...]);
 shown as text, never executed. Placeholders are replaced after Markdown is rendered, by escaped text.
 Indicator placeholders contain a dot; the words of the document (year, unit name, ...) do not.
 Modifiers: {id|nopad} drops the leading zero (7 not 07); {id|zero_word} writes 'không' for zero;
+{id|co} writes 'có 07' or, for zero, 'không có', so that 'trong đó {ho_tich.tre_han|co} hồ sơ trễ hạn'
+reads 'trong đó có 07 hồ sơ trễ hạn' or 'trong đó không có hồ sơ trễ hạn';
 {id|parts} lists the parts of a total with their labels ('Đăng ký khai sinh: 286 trường hợp; ...').
 """
 from __future__ import annotations
@@ -20,7 +22,7 @@ from tuphap.errors import TuphapError
 from tuphap.figures import Figures
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)(?:\|([a-z_]+))?\}")
-MODIFIERS = ("nopad", "zero_word", "parts")
+MODIFIERS = ("nopad", "zero_word", "co", "parts")
 
 
 @dataclass(frozen=True)
@@ -47,15 +49,12 @@ def check_template(template: str, figures: Figures, words: dict[str, str], sourc
             raise source.error(f"placeholder {{{name}}} is unknown; known words: {', '.join(sorted(words))}")
 
 
-def missing_indicators(template: str, figures: Figures) -> list[str]:
-    missing = []
-    for name, modifier in placeholders(template):
-        if "." not in name:
-            continue
-        absent = not figures.present_parts(name) if modifier == "parts" else not figures.has(name)
-        if absent:
-            missing.append(name)
-    return missing
+def knows_none(template: str, figures: Figures) -> bool:
+    """Whether a template names figures and none of them is known (a |parts placeholder counts by
+    its parts): an optional sentence about something the unit does not report."""
+    names = [(name, modifier) for name, modifier in placeholders(template) if "." in name]
+    known = [figures.present_parts(name) if modifier == "parts" else figures.has(name) for name, modifier in names]
+    return bool(names) and not any(known)
 
 
 def _markdown() -> MarkdownIt:
@@ -104,6 +103,15 @@ def _missing_html(label: str) -> str:
     return f'<span class="missing" title="thiếu số liệu">[thiếu số liệu: {html.escape(label)}]</span>'
 
 
+def figure_phrase(figures: Figures, name: str) -> str:
+    """A figure with its unit as HTML ('1.733 hồ sơ', '66,7%'), or the missing-figure marker."""
+    ind = figures.catalogue[name]
+    if not figures.has(name):
+        return _missing_html(ind.label)
+    text = figures.format(name)
+    return html.escape(text if ind.unit in ("", "%") else f"{text} {ind.unit}")
+
+
 def _replacement(name: str, modifier: str, figures: Figures, words: dict[str, str]) -> str:
     if "." not in name:
         return html.escape(words[name])
@@ -119,6 +127,8 @@ def _replacement(name: str, modifier: str, figures: Figures, words: dict[str, st
         return _missing_html(ind.label)
     if modifier == "zero_word" and figures.value(name) == 0:
         return "không"
+    if modifier == "co":
+        return "không có" if figures.value(name) == 0 else f"có {html.escape(figures.format(name))}"
     return html.escape(figures.format(name, pad=modifier != "nopad"))
 
 

@@ -1,9 +1,10 @@
 """Roll-up of commune figures to a district or a province: totals, rates from totals, rankings.
 
 Logic over the catalogue and {unit: {indicator: value}} maps; no HTML. How an indicator rolls up
-depends on its type: counts add up, rates are recomputed as the sum of numerators over the sum of
-denominators (never an average of rates), other numbers and stored percentages show their range across
-communes. data/rollup.csv overrides that for counts that do not add up (the smallest team: min).
+depends on its type: counts add up, rates and averages are recomputed from the sum of numerators and
+the sum of denominators (never averaged over communes), other numbers and stored percentages show their
+range across communes, a flag becomes the number of communes whose flag is 1, and a text is not rolled
+up. data/rollup.csv overrides that for counts that do not add up (the smallest team: min).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 from pathlib import Path
 
+from tuphap import formatting
 from tuphap.catalogue import Catalogue, Indicator
 from tuphap.errors import DataError, TuphapError
 from tuphap.figures import Figures
@@ -76,18 +78,22 @@ def load_rules(path: Path, catalogue: Catalogue) -> dict[str, str]:
         if indicator not in catalogue:
             raise DataError(path, f"unknown indicator {indicator!r} (not in data/indicators.csv)", row=row["_row"], field="indicator")
         ind = catalogue[indicator]
-        if how not in RULES or ind.derived or (how == "sum" and ind.type != "count"):
+        if how not in RULES or ind.derived or not ind.quantity or (how == "sum" and ind.type != "count"):
             raise DataError(path, f"rule {how!r} for a {ind.type}: use one of {', '.join(RULES)} ('sum' for counts only; "
-                                  "rates are always recomputed from their numerator and denominator)",
+                                  "rates and averages are always recomputed from their numerator and denominator, "
+                                  "flags counted, texts not rolled up: they take no rule)",
                             row=row["_row"], field="rule")
         rules[indicator] = how
     return rules
 
 
 def rule(ind: Indicator, rules: dict[str, str] | None = None) -> str:
-    """How the indicator rolls up: 'ratio' for rates, else data/rollup.csv's rule or the type's default."""
+    """How the indicator rolls up: 'ratio' for rates and averages, 'yes_count' for flags, 'none' for
+    texts (a list of decisions adds up to nothing), else data/rollup.csv's rule or the type's default."""
     if ind.derived:
         return "ratio"
+    if not ind.quantity:
+        return "yes_count" if ind.type == "flag" else "none"
     return (rules or {}).get(ind.id) or ("sum" if ind.type == "count" else "range")
 
 
@@ -100,11 +106,11 @@ def inputs(ind: Indicator) -> tuple[str, ...]:
 class Total:
     indicator: Indicator
     rule: str
-    value: float | None  # the total, minimum, maximum or recomputed rate; None for a range
+    value: float | None  # the total, minimum, maximum, recomputed ratio or communes at 1; None for a range or text
     low: float | None = None  # for a range (and for reference on other rules)
     high: float | None = None
     reporting: tuple[str, ...] = ()  # the communes whose figures went in
-    numerator: float | None = None  # for a rate: the summed numerator and denominator
+    numerator: float | None = None  # for a ratio: the summed numerator and denominator
     denominator: float | None = None
 
 
@@ -117,11 +123,12 @@ def total(ind: Indicator, values_by_unit: dict[str, dict[str, float]], rules: di
     if how == "ratio":
         top = sum(values_by_unit[u][ind.numerator] for u in reporting)
         bottom = sum(values_by_unit[u][ind.denominator] for u in reporting)
-        return Total(ind, how, 100 * top / bottom if bottom else None, reporting=reporting,
-                     numerator=top, denominator=bottom)
+        return Total(ind, how, ind.ratio(top, bottom), reporting=reporting, numerator=top, denominator=bottom)
+    if how == "none":
+        return Total(ind, how, None, reporting=reporting)
     numbers = [values_by_unit[u][ind.id] for u in reporting]
     low, high = min(numbers), max(numbers)
-    value = {"sum": sum(numbers), "min": low, "max": high, "range": None}[how]
+    value = {"sum": sum(numbers), "yes_count": sum(numbers), "min": low, "max": high, "range": None}[how]
     return Total(ind, how, value, low, high, reporting)
 
 
@@ -132,19 +139,28 @@ def totals(catalogue: Catalogue, values_by_unit: dict[str, dict[str, float]],
 
 @dataclass(frozen=True)
 class RollupFigures(Figures):
-    """The area's figures for prose: totals (and minima, maxima) as values, rates from the roll-up."""
-    rates: dict[str, float | None] = None
+    """The area's figures for prose: totals (and minima, maxima) as values, rates and averages from the
+    roll-up, and for a flag the number of communes at 1, printed as a count ('có {tiep_can.dat_chuan}
+    đơn vị đạt chuẩn' -> 'có 02 đơn vị đạt chuẩn'). Texts and ranges have no area figure."""
+    ratios: dict[str, float | None] = None
 
     def value(self, indicator_id: str) -> float | None:
         if self.catalogue[indicator_id].derived:
-            return (self.rates or {}).get(indicator_id)
+            return (self.ratios or {}).get(indicator_id)
         return self.values.get(indicator_id)
+
+    def format(self, indicator_id: str, *, pad: bool = True) -> str | None:
+        value = self.value(indicator_id)
+        if value is not None and self.catalogue[indicator_id].type == "flag":
+            return formatting.count(value, pad=pad)
+        return super().format(indicator_id, pad=pad)
 
 
 def area_figures(catalogue: Catalogue, rolled: dict[str, Total]) -> RollupFigures:
-    values = {i: t.value for i, t in rolled.items() if t.rule in ("sum", "min", "max") and t.value is not None}
-    rates = {i: t.value for i, t in rolled.items() if t.rule == "ratio"}
-    return RollupFigures(catalogue, values, rates)
+    values = {i: t.value for i, t in rolled.items()
+              if t.rule in ("sum", "min", "max", "yes_count") and t.value is not None}
+    ratios = {i: t.value for i, t in rolled.items() if t.rule == "ratio"}
+    return RollupFigures(catalogue, values, ratios)
 
 
 @dataclass(frozen=True)
@@ -156,8 +172,9 @@ class Ranked:
 
 def ranking(catalogue: Catalogue, indicator_id: str, values_by_unit: dict[str, dict[str, float]],
             *, descending: bool = True) -> list[Ranked]:
-    """Communes ordered by the indicator (a rate from their own numerator and denominator); equal
-    values share a rank (1, 2, 2, 4); communes without the figure come last, unranked."""
+    """Communes ordered by the indicator (a rate from their own numerator and denominator, a flag's 1
+    before its 0); equal values share a rank (1, 2, 2, 4); communes without the figure come last,
+    unranked, as do all communes for a text."""
     own = {unit: Figures(catalogue, values).value(indicator_id) for unit, values in values_by_unit.items()}
     known = sorted(((v, u) for u, v in own.items() if v is not None), key=lambda pair: (-pair[0] if descending else pair[0], pair[1]))
     ranked, previous = [], None
@@ -179,10 +196,12 @@ def year_pairs(catalogue: Catalogue, indicator_ids: list[str], before_by_unit: d
                now_by_unit: dict[str, dict[str, float]], rules: dict[str, str] | None = None) -> list[YearPair]:
     """Each indicator rolled up for both years over the same communes (those reporting it in both),
     so that a commune reporting only this year does not pass for growth; indicators without such
-    communes are left out."""
+    communes are left out, and so are flags and texts, which have no area figure to chart."""
     pairs = []
     for indicator_id in indicator_ids:
         ind = catalogue[indicator_id]
+        if not ind.quantity:
+            continue
         both = [u for u in now_by_unit if u in before_by_unit
                 and all(i in now_by_unit[u] and i in before_by_unit[u] for i in inputs(ind))]
         if not both:

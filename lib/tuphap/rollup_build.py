@@ -6,12 +6,13 @@ the registry rows and values of the area's communes.
 """
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from tuphap import fingerprint, rollup
-from tuphap.build import DONE, REPORT_FILES, SectionRecord, section_reusable, execute_section, write_report
+from tuphap.build import DONE, REPORT_FILES, Document, SectionRecord, execute_section, section_reusable, write_report
 from tuphap.config import ProjectPaths
 from tuphap.errors import TuphapError
 from tuphap.ledger import Ledger
@@ -54,6 +55,9 @@ class RollupResult:
     includes_sample: bool = False  # sample (invented) communes are among them
     missing_markers: int = 0
     sections: dict[str, SectionRecord] = field(default_factory=dict)
+    mode: str = "draft"
+    data_hash: str = ""
+    built_at: str = ""
 
     def as_ledger_entry(self) -> dict:
         return asdict(self)
@@ -71,9 +75,10 @@ def report_title(params: RollupParams, year: int) -> str:
     return f"Báo cáo tổng hợp công tác Tư pháp cấp xã năm {year} — {params.area_full}"
 
 
-def plan_rollup(paths: ProjectPaths, job: RollupJob, *, previous: dict | None = None, force: bool = False) -> RollupResult:
+def plan_rollup(paths: ProjectPaths, job: RollupJob, *, previous: dict | None = None, force: bool = False,
+                final: bool = False) -> RollupResult:
     """Check the roll-up's inputs and hash them; 'reused' when nothing needs doing. Cheap: no kernel runs."""
-    result = RollupResult(job.level, job.slug, job.year)
+    result = RollupResult(job.level, job.slug, job.year, mode="final" if final else "draft")
     params_file = paths.rollup_params_dir(job.year) / f"{job.key}.yaml"
     try:
         if job.level not in rollup.LEVELS or not job.slug:
@@ -96,29 +101,31 @@ def plan_rollup(paths: ProjectPaths, job: RollupJob, *, previous: dict | None = 
     result.communes = [u.slug for u in communes]
     result.includes_sample = any(u.sample for u in communes)
     shared = fingerprint.rollup_inputs(paths, dataset, [u.slug for u in area.units], params_file, job.year)
+    result.data_hash = fingerprint.rollup_data(paths, dataset, [u.slug for u in area.units], params_file, job.year)[:12]
     sections_dir = paths.rollup_dir(job.year, job.key) / "sections"
     for notebook in notebooks:
         record = SectionRecord(fingerprint.section_input(shared, notebook))
         if not force and section_reusable(previous, notebook.stem, record.input_hash, sections_dir / notebook.name):
             record.status = "reused"
         result.sections[notebook.stem] = record
-    result.input_hash = fingerprint.combined([r.input_hash for r in result.sections.values()])
+    result.input_hash = fingerprint.combined([r.input_hash for r in result.sections.values()] + [result.mode])
     report_dir = paths.rollup_dir(job.year, job.key)
     previous = previous or {}
     if (all(r.status == "reused" for r in result.sections.values())
             and all((report_dir / name).is_file() for name in REPORT_FILES)
             and previous.get("input_hash") == result.input_hash and previous.get("status") in DONE + ("built",)):
         result.status, result.missing_markers = "reused", previous.get("missing_markers", 0)
+        result.built_at = previous.get("built_at", "")
     else:
         result.status = "planned"
     return result
 
 
 def build_rollup(paths: ProjectPaths, job: RollupJob, *, previous: dict | None = None, force: bool = False,
-                 fresh_kernels: bool = False) -> RollupResult:
+                 fresh_kernels: bool = False, final: bool = False) -> RollupResult:
     """Build (or reuse) one roll-up. User mistakes and failing notebooks come back in the result."""
     started = time.monotonic()
-    result = plan_rollup(paths, job, previous=previous, force=force)
+    result = plan_rollup(paths, job, previous=previous, force=force, final=final)
     if result.status == "planned":
         report_dir = paths.rollup_dir(job.year, job.key)
         parameters = {"level": job.level, "area": result.name, "year": job.year}
@@ -130,8 +137,11 @@ def build_rollup(paths: ProjectPaths, job: RollupJob, *, previous: dict | None =
                                 report_dir / "sections" / f"{name}.ipynb", job.key, job.year, paths.root,
                                 fresh_kernel=fresh_kernels, parameters=parameters)
             params = load_params(paths.rollup_params_file(job.year, job.key), RollupParams)
+            result.built_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+            document = Document(report_title(params, job.year), f"{params.issuer_unit} {params.area_full}", result.mode,
+                                result.built_at, result.data_hash, job.key, job.year)
             result.missing_markers = write_report([report_dir / "sections" / f"{name}.ipynb" for name in result.sections],
-                                                  report_title(params, job.year), report_dir)
+                                                  document, report_dir, paths.root)
             result.status = "built"
         except TuphapError as exc:
             result.status, result.error = "failed", str(exc)
@@ -140,7 +150,7 @@ def build_rollup(paths: ProjectPaths, job: RollupJob, *, previous: dict | None =
 
 
 def run(paths: ProjectPaths, jobs: list[RollupJob], *, force: bool = False, fresh_kernels: bool = False,
-        on_result: Callable[[RollupResult], None] = lambda result: None) -> list[RollupResult]:
+        final: bool = False, on_result: Callable[[RollupResult], None] = lambda result: None) -> list[RollupResult]:
     """Build the roll-ups one after the other (there are few) and record them in the ledger."""
     ledger = Ledger.load(paths)
     results = []
@@ -148,7 +158,7 @@ def run(paths: ProjectPaths, jobs: list[RollupJob], *, force: bool = False, fres
         for job in jobs:
             try:
                 result = build_rollup(paths, job, previous=ledger.rollup_entry(job.level, job.slug, job.year),
-                                      force=force, fresh_kernels=fresh_kernels)
+                                      force=force, fresh_kernels=fresh_kernels, final=final)
             except Exception as exc:  # a bug in one roll-up must not hide the others' results
                 result = RollupResult(job.level, job.slug, job.year, error=f"internal error: {type(exc).__name__}: {exc}")
             ledger.record_rollup(result.as_ledger_entry())

@@ -15,7 +15,8 @@ from tuphap.errors import TuphapError
 from tuphap.figures import Figures, format_value
 from tuphap.loading import Dataset, ReportParams, Unit, load_params
 from tuphap.prose import Source, fill, fill_words
-from tuphap.section import TEMPLATES, Fragment, figure_html
+from tuphap.chart_figure import Chart
+from tuphap.section import TEMPLATES, Fragment, draw_chart
 
 
 class RollupParams(ReportParams):
@@ -134,38 +135,50 @@ class RollupReport:
             low, high = format_value(ind, total.low, pad=False), format_value(ind, total.high, pad=False)
             return low if low == high else f"{low} – {high}"
         if total.value is None:
+            # Also every text: decisions do not add up, and the coverage column already counts the
+            # communes that reported one.
             return "—"
+        if total.rule == "yes_count":  # '2/3 đạt': communes at 1 of those reporting the flag
+            return f"{formatting.count(total.value, pad=False)}/{len(total.reporting)} {ind.flag_words[0]}"
         text = format_value(ind, total.value, pad=False)
         if total.rule == "ratio":
-            top = self.dataset.catalogue[ind.numerator]
-            text += f" ({format_value(top, total.numerator, pad=False)}/{format_value(top, total.denominator, pad=False)})"
+            top, bottom = self.dataset.catalogue[ind.numerator], self.dataset.catalogue[ind.denominator]
+            text += f" ({format_value(top, total.numerator, pad=False)}/{format_value(bottom, total.denominator, pad=False)})"
         return text
 
     def totals_table(self, section: str, caption: str) -> Fragment:
-        """Every indicator of a catalogue section, rolled up: totals of counts, rates from totals (with
-        their numerator/denominator), ranges of other figures, and how many communes reported it."""
+        """Every indicator of a catalogue section, rolled up: totals of counts, rates and averages from
+        totals (with their numerator/denominator), ranges of other figures, flags as the communes at 1
+        ('2/3 đạt'), texts not at all, and how many communes reported each."""
         indicators = [ind for ind in self.dataset.catalogue if ind.section == section]
         if not indicators:
             raise TuphapError(f"totals_table: no indicator of section {section!r} in data/indicators.csv")
-        how = {"sum": "tổng", "ratio": "tính trên tổng", "min": "nhỏ nhất", "max": "lớn nhất", "range": "từ – đến"}
+        how = {"sum": "tổng", "ratio": "tính trên tổng", "min": "nhỏ nhất", "max": "lớn nhất", "range": "từ – đến",
+               "yes_count": "đếm số đơn vị", "none": "không tổng hợp"}
         rows = []
         for ind in indicators:
             total = self.totals[ind.id]
-            rows.append([_cell(ind.label), _cell(ind.unit), _cell(self._total_text(total), "number"),
+            unit = "đơn vị" if ind.type == "flag" else ind.unit  # the area's figure counts communes
+            rows.append([_cell(ind.label), _cell(unit), _cell(self._total_text(total), "number"),
                          _cell(how[total.rule]), _cell(f"{len(total.reporting)}/{len(self.communes)}", "number")])
         return self._table(caption, ["Chỉ tiêu", "Đơn vị tính", f"Toàn {self.params.area_full}", "Cách tính",
                                      "Số đơn vị có số liệu"], rows)
 
     def ranking_table(self, indicator_id: str, caption: str) -> Fragment:
-        """The communes ranked on one indicator, highest first; ties share a rank; no figure, no rank."""
+        """The communes ranked on one indicator, highest first (a flag's yes first); ties share a rank;
+        no figure, no rank. A text is not ranked: each commune's text is listed unranked."""
         self._check(indicator_id, "ranking_table")
-        ind = self.dataset.catalogue[indicator_id]
+        catalogue, ind, values = self.dataset.catalogue, self.dataset.catalogue[indicator_id], self.values_by_unit()
         rows = []
-        for entry in rollup.ranking(self.dataset.catalogue, indicator_id, self.values_by_unit()):
-            value = "—" if entry.value is None else format_value(ind, entry.value, pad=False)
+        for entry in rollup.ranking(catalogue, indicator_id, values):
+            if ind.type == "text":
+                value, css = Figures(catalogue, values[entry.unit]).text(indicator_id) or "—", ""
+            else:
+                value, css = "—" if entry.value is None else format_value(ind, entry.value, pad=False), "number"
             rows.append([_cell("" if entry.rank is None else str(entry.rank), "rank"),
-                         _cell(unit_title(self.dataset.unit(entry.unit))), _cell(value, "number")])
-        return self._table(caption, ["Hạng", "Đơn vị", f"{ind.label} ({ind.unit})"], rows)
+                         _cell(unit_title(self.dataset.unit(entry.unit))), _cell(value, css)])
+        heading = f"{ind.label} ({ind.unit})" if ind.unit else ind.label
+        return self._table(caption, ["Hạng", "Đơn vị", heading], rows)
 
     def _table(self, caption: str, heads: list[str], rows: list[list[dict]]) -> Fragment:
         return Fragment(TEMPLATES.get_template("data-table.html.j2").render(
@@ -179,11 +192,10 @@ class RollupReport:
         ranked = [r for r in rollup.ranking(self.dataset.catalogue, indicator_id, self.values_by_unit()) if r.value is not None]
         if not ranked:
             return Fragment("")
-        from tuphap import charts  # matplotlib loads slowly; only chart cells need it
-
-        png = charts.horizontal_bars([unit_title(self.dataset.unit(r.unit)) for r in ranked], [r.value for r in ranked],
-                                     [format_value(ind, r.value, pad=False) for r in ranked], ind.unit)
-        return figure_html(png, self._fill_words(caption))
+        names = [unit_title(self.dataset.unit(r.unit)) for r in ranked]
+        return draw_chart(Chart("bars", self._fill_words(caption), names, [ind.unit] * len(ranked), ["Số liệu"],
+                                [[r.value for r in ranked]], [[format_value(ind, r.value, pad=False) for r in ranked]],
+                                axis=ind.unit))
 
     def year_comparison_chart(self, indicators: list[str], caption: str, *, note: str = "", missing: str = "") -> Fragment:
         """The area's figures last year beside this year, each over the communes that reported it in
@@ -195,15 +207,13 @@ class RollupReport:
                                   self.values_by_unit(), self.rules)
         if not pairs:
             return self.text(missing) if missing else Fragment("")
-        from tuphap import charts
-
-        png = charts.year_pairs(
-            [f"{p.indicator.label} ({p.indicator.unit})" for p in pairs],
-            [p.before.value for p in pairs], [p.now.value for p in pairs],
-            [format_value(p.indicator, p.before.value, pad=False) for p in pairs],
-            [format_value(p.indicator, p.now.value, pad=False) for p in pairs], (self.year - 1, self.year),
-        )
-        return Fragment((self.text(note).html if note else "") + figure_html(png, self._fill_words(caption)).html)
+        chart = Chart(
+            "years", self._fill_words(caption), [p.indicator.label for p in pairs], [p.indicator.unit for p in pairs],
+            [f"Năm {self.year - 1}", f"Năm {self.year}"],
+            [[p.before.value for p in pairs], [p.now.value for p in pairs]],
+            [[format_value(p.indicator, p.before.value, pad=False) for p in pairs],
+             [format_value(p.indicator, p.now.value, pad=False) for p in pairs]])
+        return Fragment((self.text(note).html if note else "") + draw_chart(chart).html)
 
 
 def open_rollup(level: str, area: str, year: int, root: str | None = None) -> RollupReport:

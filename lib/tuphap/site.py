@@ -8,6 +8,7 @@ the folder alone works from a file share, file:// or any static server.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import posixpath
 import unicodedata
@@ -25,7 +26,7 @@ from tuphap.catalogue import Indicator
 from tuphap.config import ProjectPaths, check_slug
 from tuphap.errors import TuphapError
 from tuphap.figures import Figures, format_value
-from tuphap.loading import Dataset, Unit, load_units
+from tuphap.loading import Dataset, Unit, data_digest, load_units
 
 REPORT_FILES = ("report.html", "report.pdf", "report.docx")
 STATIC_FILES = ("site.css", "site.js")
@@ -73,6 +74,17 @@ class Report:
     findings: list[dict]
     figures: list[Figure]
     files: dict[str, str]  # report file name -> path within the site
+    mode: str = "draft"  # draft | final, as last built
+    acknowledged: list[dict] = field(default_factory=list)  # the params' acknowledgements, as recorded
+
+    def acknowledgement(self, finding: dict) -> str:
+        """The reason the unit gave for standing by this finding, or ''."""
+        return next((str(a.get("reason", "")) for a in self.acknowledged
+                     if a.get("rule") == finding.get("rule") and (a.get("indicator") or "") == (finding.get("indicator") or "")), "")
+
+    @property
+    def unmatched_acknowledgements(self) -> list[dict]:
+        return [a for a in self.acknowledged if not a.get("matched")]
 
     @property
     def search_key(self) -> str:
@@ -189,6 +201,8 @@ class Site:
     data_error: str | None
     sources: dict[str, Path]  # report files: path within the site -> file under outputs/
     labels: dict[str, str]  # indicator id -> its Vietnamese label, for the findings
+    built: str  # when the builds it shows last changed (the ledger's time), as a reader reads it
+    data_hash: str  # the shared data files it was made from, short; '' when they cannot be read
 
 
 def collect(paths: ProjectPaths, years: set[int] | None = None) -> Site:
@@ -207,8 +221,10 @@ def collect(paths: ProjectPaths, years: set[int] | None = None) -> Site:
         entry = ledger_reports.get(f"{year}/{unit}") or {}
         findings = [_finding(paths, f) for f in entry.get("findings") or [] if isinstance(f, dict)]
         folder = paths.outputs_dir / str(year) / unit
+        acknowledged = [a for a in entry.get("acknowledged") or [] if isinstance(a, dict)]
         report = Report(unit, year, *_unit_names(units, unit), entry.get("status") or "missing", _error(paths, entry),
-                        findings, _figures(dataset, unit, year), _report_files(folder, f"{year}/{unit}", sources))
+                        findings, _figures(dataset, unit, year), _report_files(folder, f"{year}/{unit}", sources),
+                        "final" if entry.get("mode") == "final" else "draft", acknowledged)
         by_year.setdefault(year, Year(year)).reports.append(report)
     for entry in ledger_rollups.values():
         rollup = _rollup(paths, entry, sources)
@@ -221,7 +237,18 @@ def collect(paths: ProjectPaths, years: set[int] | None = None) -> Site:
     for report in sorted((r for y in by_year.values() for r in y.reports), key=lambda r: (r.sort_name, r.unit, -r.year)):
         by_unit.setdefault(report.unit, []).append(report)
     labels = {ind.id: ind.label for ind in dataset.catalogue} if dataset else {}
-    return Site([by_year[y] for y in sorted(by_year, reverse=True)], by_unit, data_error, sources, labels)
+    return Site([by_year[y] for y in sorted(by_year, reverse=True)], by_unit, data_error, sources, labels,
+                _ledger_time(paths), data_digest(paths)[:12] if dataset else "")
+
+
+def _ledger_time(paths: ProjectPaths) -> str:
+    """The time of the last build that changed anything, so that writing the site again without a
+    build gives the same pages."""
+    try:
+        moment = dt.datetime.fromtimestamp((paths.outputs_dir / "manifest.json").stat().st_mtime)
+    except OSError:
+        moment = dt.datetime.now()
+    return formatting.timestamp(moment.isoformat(timespec="seconds"))
 
 
 def _finding(paths: ProjectPaths, finding: dict) -> dict:

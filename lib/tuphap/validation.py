@@ -27,8 +27,8 @@ from tuphap.prose import MODIFIERS, PLACEHOLDER
 SEVERITIES = ("error", "warning")
 COMPARISONS = {"=": op.eq, "!=": op.ne, "<=": op.le, ">=": op.ge, "<": op.lt, ">": op.gt}
 # The kinds of rule (docs/data-format.md describes each); the last two read the narrative.
-CHECKS = ("parts_sum", "subset", "non_negative_integer", "share_range", "required", "compare", "year_change",
-          "typed_figure", "unknown_placeholder")
+CHECKS = ("parts_sum", "subset", "non_negative_integer", "share_range", "required", "required_if", "compare",
+          "year_change", "typed_figure", "unknown_placeholder")
 _SYMBOLS = {"<=": "≤", ">=": "≥", "!=": "≠"}
 _TOLERANCE = 1e-9
 
@@ -159,8 +159,10 @@ def load_rules(path: Path, catalogue: Catalogue) -> list[Rule]:
         if check == "unknown_placeholder" and row["severity"] != "error":
             raise fail("an unknown placeholder always stops the build, so its severity must be 'error'", "severity")
         left, right, operator = row.get("left", ""), row.get("right", ""), row.get("operator", "")
-        if check == "required" and left in ("", "*"):
+        if check in ("required", "required_if") and left in ("", "*"):
             raise fail("list the required indicators in 'left', separated by spaces", "left")
+        if check == "required_if":
+            _check_condition(right, catalogue, fail)
         if check == "compare":
             if operator not in COMPARISONS:
                 raise fail(f"operator {operator!r} is not one of {' '.join(COMPARISONS)}", "operator")
@@ -170,6 +172,9 @@ def load_rules(path: Path, catalogue: Catalogue) -> list[Rule]:
                 except ValueError as exc:
                     raise fail(str(exc), name) from None
                 _check_ids(expression.ids, catalogue, fail, name)
+                texts = [ind for ind in expression.ids if catalogue[ind].type == "text"]
+                if texts:
+                    raise fail(f"{texts[0]!r} is a text: it has no value to compute with", name)
         elif left and left != "*":
             _check_ids(left.split(), catalogue, fail, "left")
         factor = None
@@ -192,6 +197,15 @@ def _check_ids(ids, catalogue: Catalogue, fail, field: str) -> None:
             raise fail(f"{ind!r} names no indicator in data/indicators.csv", field)
 
 
+def _check_condition(right: str, catalogue: Catalogue, fail) -> None:
+    """required_if: 'right' names the one flag whose yes (1) makes the 'left' indicators required."""
+    if len(right.split()) != 1:
+        raise fail("for required_if, 'right' names one flag indicator (the condition)", "right")
+    _check_ids([right], catalogue, fail, "right")
+    if catalogue[right].type != "flag":
+        raise fail(f"{right!r} is a {catalogue[right].type}; the condition of required_if is a flag", "right")
+
+
 # -- running the rules on one (unit, year) --------------------------------------------------------
 @dataclass
 class _Context:
@@ -203,10 +217,12 @@ class _Context:
     previous: Figures
     sources: dict[str, tuple[str, int]]  # indicator -> (values file, row) for this unit and year
 
-    def finding(self, rule: Rule, ind: str, expected: str, found: str, message: str, **words) -> Finding:
+    def finding(self, rule: Rule, ind: str, expected: str, found: str, message: str, *, row_of: str = "",
+                **words) -> Finding:
+        """row_of: the indicator whose values row to point at, when it is not `ind` itself."""
         catalogue = self.dataset.catalogue
-        # A rate is not entered: point at its numerator's row instead.
-        source = ind if ind in self.sources or ind not in catalogue else catalogue[ind].numerator
+        # A rate or average is not entered: point at its numerator's row instead.
+        source = row_of or (ind if ind in self.sources or ind not in catalogue else catalogue[ind].numerator)
         file, row = self.sources.get(source, (str(self.dataset.paths.values_dir / f"{self.year}.csv"), None))
         words = {"label": catalogue[ind].label if ind in catalogue else ind, "indicator": ind,
                  "expected": expected, "found": found, "year": self.year, **words}
@@ -284,6 +300,18 @@ def _required(rule: Rule, ctx: _Context):
                               section=ind.section)
 
 
+def _required_if(rule: Rule, ctx: _Context):
+    condition = ctx.dataset.catalogue[rule.right]
+    if ctx.figures.value(condition.id) != 1:
+        return
+    yes = condition.flag_words[0]
+    for ind in _targets(rule, ctx.dataset.catalogue, lambda ind: False):
+        if not ctx.figures.has(ind.id):
+            yield ctx.finding(rule, ind.id, "có số liệu", "thiếu",
+                              f"{ind.id} has no value, but {condition.id} is 1 ({yes})", row_of=condition.id,
+                              section=ind.section, condition=condition.label, yes=yes)
+
+
 def _compare(rule: Rule, ctx: _Context):
     left, right = Expression.parse(rule.left), Expression.parse(rule.right)
     found, limit = left.value(ctx.figures), right.value(ctx.figures)
@@ -302,7 +330,7 @@ def _compare(rule: Rule, ctx: _Context):
 
 
 def _year_change(rule: Rule, ctx: _Context):
-    for ind in _targets(rule, ctx.dataset.catalogue, lambda ind: not ind.derived):
+    for ind in _targets(rule, ctx.dataset.catalogue, lambda ind: ind.quantity and not ind.derived):
         now, before = ctx.figures.value(ind.id), ctx.previous.value(ind.id)
         if not now or not before or before < 0 or now < 0:
             continue  # a change from or to zero has no factor
@@ -315,8 +343,8 @@ def _year_change(rule: Rule, ctx: _Context):
 
 
 _DATA_CHECKS = {"parts_sum": _parts_sum, "subset": _subset, "non_negative_integer": _non_negative_integer,
-                "share_range": _share_range, "required": _required, "compare": _compare,
-                "year_change": _year_change}
+                "share_range": _share_range, "required": _required, "required_if": _required_if,
+                "compare": _compare, "year_change": _year_change}
 
 
 def check_values(dataset: Dataset, rules: list[Rule], unit: str, year: int) -> list[Finding]:
@@ -376,7 +404,7 @@ def _indicators_with_value(figures: Figures, text: str) -> list[str]:
     matches = []
     for ind in figures.catalogue:
         mine = figures.value(ind.id)
-        if mine is None:
+        if mine is None or not ind.quantity:  # a flag's 1 is not a figure someone would type
             continue
         if (ind.type in ("percent", "rate")) != text.endswith("%"):
             continue

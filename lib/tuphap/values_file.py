@@ -17,9 +17,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from tuphap.catalogue import EntryError, Indicator, parse_entry
 from tuphap.errors import TuphapError
 from tuphap.loading import Dataset, load_values
-from tuphap.numbers import NumberError, parse_number, plain
+from tuphap.numbers import plain
 from tuphap.textfiles import Encoding, decode_exactly
 
 COLUMNS = ("unit", "year", "indicator", "value", "note")
@@ -67,14 +68,20 @@ def _row_text(header: list[str], row: dict[str, str], newline: str) -> str:
     return buffer.getvalue()
 
 
-def _same(text: str, value: float, kind: str) -> bool:
+def _same(text: str, value: float | str, ind: Indicator) -> bool:
+    """Whether the row's value as written already says `value` ('đạt' is the flag's 1, '1.733' is 1733)."""
     try:
-        return bool(text.strip()) and parse_number(text, kind) == value
-    except NumberError:
+        return bool(text.strip()) and parse_entry(ind, text) == value
+    except EntryError:
         return False
 
 
-def _update(path: Path, text: str, unit: str, year: int, values: dict[str, float | None], dataset: Dataset
+def _stored(value: float | str) -> str:
+    """A value as the values files store it: a text as written, a figure or flag plainly (1733, 3.5, 1)."""
+    return value if isinstance(value, str) else plain(value)
+
+
+def _update(path: Path, text: str, unit: str, year: int, values: dict[str, float | str | None], dataset: Dataset
             ) -> tuple[str, ValuesUpdate]:
     records = _records(text) if text else []
     if not records:
@@ -90,7 +97,7 @@ def _update(path: Path, text: str, unit: str, year: int, values: dict[str, float
             out.append(raw)
             continue
         seen.add(ind_id)
-        new, kind = values[ind_id], dataset.catalogue[ind_id].type
+        new, ind = values[ind_id], dataset.catalogue[ind_id]
         if new is None:
             if not row.get("value"):
                 out.append(raw)
@@ -100,14 +107,14 @@ def _update(path: Path, text: str, unit: str, year: int, values: dict[str, float
             else:
                 counts["cleared"] += 1
                 continue
-        elif _same(row.get("value", ""), new, kind):
+        elif _same(row.get("value", ""), new, ind):
             out.append(raw)
             counts["unchanged"] += 1
         else:
-            out.append(_row_text(header, {**row, "value": plain(new)}, newline))
+            out.append(_row_text(header, {**row, "value": _stored(new)}, newline))
             counts["changed"] += 1
         last_of_unit = len(out)
-    added = [_row_text(header, {"unit": unit, "year": str(year), "indicator": ind_id, "value": plain(value)}, newline)
+    added = [_row_text(header, {"unit": unit, "year": str(year), "indicator": ind_id, "value": _stored(value)}, newline)
              for ind_id, value in values.items() if value is not None and ind_id not in seen]
     counts["added"] = len(added)
     if added:
@@ -118,7 +125,7 @@ def _update(path: Path, text: str, unit: str, year: int, values: dict[str, float
     return "".join(out), ValuesUpdate(path, **counts)
 
 
-def updated_values_files(dataset: Dataset, reports: list[tuple[str, int, dict[str, float | None]]]
+def updated_values_files(dataset: Dataset, reports: list[tuple[str, int, dict[str, float | str | None]]]
                          ) -> tuple[dict[Path, bytes], list[ValuesUpdate]]:
     """The new bytes of each values file touched by these (unit, year, figures), and what changed.
     Raises TuphapError, and changes nothing, when the result would not load."""
