@@ -104,3 +104,11 @@ def test_the_html_report_carries_its_fonts(built_tan_khai):
     assert html.count("src: url(data:font/woff2;base64,") == 4  # regular, bold, italic, bold italic
     assert f"font-family: '{fonts.typeface().face_family}'" in html
     assert "file://" not in html  # no path of the build machine
+
+
+def test_executed_sections_hold_no_missing_glyph_warning(built_2024):
+    notebooks = sorted((built_2024 / "outputs" / "2024").glob("**/sections/*.ipynb"))
+    assert len(notebooks) == 3 * 11 + 2 * 5  # three communes, two roll-ups
+    for notebook in notebooks:
+        text = notebook.read_text(encoding="utf-8")
+        assert "missing from font" not in text and "Glyph" not in text, notebook

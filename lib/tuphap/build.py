@@ -16,7 +16,7 @@ from tuphap import doccheck, fingerprint, validation
 from tuphap.atomic import write_atomically
 from tuphap.config import ProjectPaths, check_slug, check_year
 from tuphap.errors import DocumentDefects, SectionFailed, TuphapError
-from tuphap.loading import Acknowledgement, Dataset, load_narrative, load_params
+from tuphap.loading import Dataset, load_narrative, load_params
 
 KERNEL = "python3"
 DONE = ("executed", "reused")
@@ -124,11 +124,9 @@ def section_reusable(previous: dict | None, name: str, input_hash: str, executed
 
 def _blocking(findings: list[dict], acknowledged: list[dict], *, strict: bool, final: bool) -> list[dict]:
     """Errors always block; warnings block under --strict or --final unless the params acknowledge them."""
-    def accepted(finding: dict) -> bool:
-        return any(Acknowledgement(**{k: a[k] for k in ("rule", "indicator", "reason")}).covers(finding)
-                   for a in acknowledged)
-
-    return [f for f in findings if f["severity"] == "error" or ((strict or final) and not accepted(f))]
+    accepted = {(a["rule"], a["indicator"]) for a in acknowledged}
+    return [f for f in findings
+            if f["severity"] == "error" or ((strict or final) and (f["rule"], f["indicator"] or "") not in accepted)]
 
 
 def _validation_error(blocking: list[dict], *, strict: bool, final: bool, params_file: Path) -> str:
