@@ -9,6 +9,7 @@ sample: setup
 	$(BIN)/tuphap build --all
 
 test: setup
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 setup: $(VENV)/.installed

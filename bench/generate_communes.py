@@ -908,8 +908,9 @@ def generate(count: int, years: list[int], out: Path, seed: int, *, varied: bool
     (out / "data").mkdir()
     shutil.copy2(REPO / "data" / "indicators.csv", out / "data" / "indicators.csv")
     shutil.copy2(REPO / "data" / "rules.csv", out / "data" / "rules.csv")
+    shutil.copy2(REPO / "data" / "report_kinds.yaml", out / "data" / "report_kinds.yaml")
     (out / "outputs").mkdir()
-    files = 3 + len(list((out / "notebooks").iterdir()))
+    files = 4 + len(list((out / "notebooks").iterdir()))
 
     catalogue = read_catalogue(out / "data" / "indicators.csv")
     specs = resolve_specs(catalogue)

@@ -12,9 +12,11 @@ from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
 from tests.conftest import BAD_INPUT, REPO, form_cells, run_tuphap, tree_digest
-from tuphap.config import ProjectPaths
-from tuphap.figures import Figures
-from tuphap.loading import Dataset, load_params, load_units
+from tuphap.compute.figures import Figures
+from tuphap.inputs.dataset import Dataset
+from tuphap.inputs.params import load_params
+from tuphap.inputs.registry import load_units
+from tuphap.project import ProjectPaths
 
 BUILD = ("build", "--unit", "tan-khai", "--year", "2024")
 

@@ -13,9 +13,10 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 
 from tests.conftest import copy_project, run_tuphap
-from tuphap import charts, fonts
-from tuphap.chart_figure import Chart
+from tuphap import fonts
 from tuphap.errors import TuphapError
+from tuphap.render import drawing
+from tuphap.render.chart import Chart
 
 OLD_LIBERATION = Path("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf")  # 1.07: no ế, ộ, ấ
 
@@ -51,7 +52,7 @@ def test_a_chart_of_the_whole_alphabet_draws_every_glyph_in_the_chosen_file():
                   [[float(len(w)) for w in words]], [[str(len(w)) for w in words]], axis="chữ cái")
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing" where it would draw a box
-        png = charts.draw(chart)
+        png = drawing.draw(chart)
     assert Image.open(io.BytesIO(png)).size[0] > 0
 
 
@@ -73,7 +74,7 @@ def test_a_chart_in_a_font_without_the_letters_is_an_error_naming_the_character(
     try:
         chart = Chart("bars", "Kết quả hòa giải", ["Hòa giải thành"], ["vụ việc"], ["Số liệu"], [[10.0]], [["10"]])
         with pytest.raises(TuphapError, match=r"chart “Kết quả hòa giải”: .* has no glyph for 'ò' \(U\+00F2"):
-            charts.draw(chart)
+            drawing.draw(chart)
     finally:
         monkeypatch.delenv(fonts.FONT_DIR_ENV)
         fonts.typeface.cache_clear()

@@ -12,7 +12,8 @@ import papermill
 import pytest
 
 from tests.conftest import REPO
-from tuphap.kernels import ENGINE as WARM_ENGINE, KERNEL_ARGUMENTS  # the kernel options builds use
+from tuphap.runtime.engine import KERNEL_ARGUMENTS  # the kernel options builds use
+from tuphap.runtime.execute import WARM_ENGINE
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 SAMPLE_UNITS = ["tan-khai", "an-phu-mau", "hoa-binh-mau"]

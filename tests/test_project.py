@@ -1,52 +1,61 @@
-"""The README's promises, CI and the conda environment stay in step with the project."""
+"""project.py: where each file of a project lives, and which reports a project holds."""
 from __future__ import annotations
 
-import re
-import tomllib
+import pytest
 
-import yaml
-from click.testing import CliRunner
-
-from tuphap.cli import cli
-
-
-def quick_start_commands(readme: str) -> list[str]:
-    block = re.search(r"## Quick start.*?```sh\n(.*?)```", readme, re.S).group(1)
-    return [line.split("#")[0].strip() for line in block.splitlines() if line.strip()]
-
-
-def test_quick_start_is_two_commands_that_the_makefile_and_ci_run(repo):
-    commands = quick_start_commands((repo / "README.md").read_text(encoding="utf-8"))
-    assert commands == ["make sample", "make test"]
-    makefile = (repo / "Makefile").read_text(encoding="utf-8")
-    assert re.search(r"^sample: setup\n\t\$\(BIN\)/tuphap build --all$", makefile, re.M)
-    assert re.search(r"^test: setup\n\t\$\(BIN\)/python -m pytest$", makefile, re.M)
-    ci = (repo / ".ci" / "run").read_text(encoding="utf-8")
-    assert commands[1] in ci.splitlines()
+from tests.conftest import REPO
+from tuphap.errors import TuphapError
+from tuphap.project import (
+    CommuneKey,
+    ProjectPaths,
+    RollupKey,
+    check_selection,
+    commune_reports,
+    find_root,
+    rollup_reports,
+)
 
 
-def test_quick_start_promises_the_site_that_every_build_ends_with(repo):
-    # `make sample` is `tuphap build --all` (above); test_site checks that a build writes the site.
-    quick_start = re.search(r"## Quick start(.*?)\n## ", (repo / "README.md").read_text(encoding="utf-8"), re.S).group(1)
-    assert "outputs/site/index.html" in quick_start
+def test_every_path_is_built_from_the_project_folder(tmp_path):
+    paths = ProjectPaths(tmp_path)
+    assert paths.params_file(2024, "tan-khai") == tmp_path / "params" / "2024" / "tan-khai.yaml"
+    assert paths.narrative_file(2024, "tan-khai") == tmp_path / "data" / "narrative" / "2024" / "tan-khai.md"
+    assert paths.report_dir(2024, "tan-khai") == tmp_path / "outputs" / "2024" / "tan-khai"
+    assert paths.rollup_dir(2024, "province-binh-phuoc") == tmp_path / "outputs" / "2024" / "_rollup" / "province-binh-phuoc"
+    assert paths.ledger_file == tmp_path / "outputs" / "manifest.json"
+    assert paths.site_dir == tmp_path / "outputs" / "site"
+    assert paths.bundle_file(2024) == tmp_path / "outputs" / "tuphap-2024.zip"
+    assert paths.form_file(2025, "tan-khai") == tmp_path / "outputs" / "forms" / "2025" / "tan-khai.xlsx"
+    assert paths.form_file(2025, "tan-khai", tmp_path / "out") == tmp_path / "out" / "tan-khai.xlsx"
+    assert paths.report_kinds_file == tmp_path / "data" / "report_kinds.yaml"
 
 
-def test_every_cli_command_is_documented_with_examples(repo):
-    readme = (repo / "README.md").read_text(encoding="utf-8")
-    for name, command in cli.commands.items():
-        assert f"tuphap {name}" in readme, f"README does not mention `tuphap {name}`"
-        help_text = CliRunner().invoke(cli, [name, "--help"]).output
-        assert "Example" in help_text and f"tuphap {name}" in help_text
+@pytest.mark.parametrize("unit", ["../x", "Tan-Khai", "tan khai", "tân-khai", ""])
+def test_an_unsafe_slug_never_becomes_a_path(tmp_path, unit):
+    with pytest.raises(TuphapError, match="invalid unit slug"):
+        ProjectPaths(tmp_path).params_file(2024, unit)
+    with pytest.raises(TuphapError, match="invalid unit slug"):
+        check_selection((unit,), ())
 
 
-def _normalise(name: str) -> str:
-    return {"matplotlib-base": "matplotlib", "brotli-python": "brotli"}.get(name, name).lower().replace("_", "-")
+@pytest.mark.parametrize("year", ["24", "abc", 1800, 3000])
+def test_an_impossible_year_is_refused(year):
+    with pytest.raises(TuphapError, match="invalid year"):
+        check_selection((), (year,))
 
 
-def test_conda_environment_pins_the_same_versions_as_pyproject(repo):
-    project = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    pins = dict(spec.split("==") for spec in project["dependencies"] + project["optional-dependencies"]["test"])
-    environment = yaml.safe_load((repo / "environment.yml").read_text(encoding="utf-8"))
-    conda = dict(dep.split("=") for dep in environment["dependencies"] if isinstance(dep, str) and "=" in dep)
-    conda.pop("python")
-    assert {_normalise(k): v for k, v in conda.items()} == {_normalise(k): v for k, v in pins.items()}
+def test_the_sample_holds_these_reports_year_by_year():
+    paths = ProjectPaths(REPO)
+    assert commune_reports(paths) == [CommuneKey(2023, "an-phu-mau"), CommuneKey(2023, "hoa-binh-mau"),
+                                      CommuneKey(2023, "tan-khai"), CommuneKey(2024, "an-phu-mau"),
+                                      CommuneKey(2024, "hoa-binh-mau"), CommuneKey(2024, "tan-khai")]
+    assert commune_reports(paths, ("tan-khai",), (2024,)) == [CommuneKey(2024, "tan-khai")]
+    assert rollup_reports(paths, [2024]) == [RollupKey(2024, "district", "hon-quan"), RollupKey(2024, "province", "binh-phuoc")]
+    assert [r.key for r in rollup_reports(paths, [2023])] == ["district-hon-quan", "province-binh-phuoc"]
+
+
+def test_the_project_is_found_from_a_folder_inside_it(monkeypatch):
+    monkeypatch.delenv("TUPHAP_ROOT", raising=False)
+    assert find_root(REPO / "notebooks" / "rollup") == REPO
+    monkeypatch.setenv("TUPHAP_ROOT", str(REPO / "data"))
+    assert find_root(REPO) == REPO / "data"

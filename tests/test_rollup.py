@@ -15,13 +15,15 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from tuphap import formatting, rollup, rollup_build
-from tuphap.config import ProjectPaths
-from tuphap.errors import DataError, TuphapError
-from tuphap.ledger import Ledger
-from tuphap.loading import Dataset, load_catalogue
-
 from tests.conftest import REPO, run_tuphap
+from tuphap.compute import formatting, rollup
+from tuphap.errors import DataError, TuphapError
+from tuphap.inputs.dataset import Dataset, load_catalogue
+from tuphap.inputs.rollup_rules import load_rollup_rules
+from tuphap.project import ProjectPaths
+from tuphap.runtime import batch, pipeline
+from tuphap.runtime.ledger import Ledger
+from tuphap.runtime.targets import Options, RollupTarget
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +33,7 @@ def catalogue():
 
 @pytest.fixture(scope="module")
 def rules(catalogue):
-    return rollup.load_rules(REPO / "data" / "rollup.csv", catalogue)
+    return load_rollup_rules(REPO / "data" / "rollup.csv", catalogue)
 
 
 # -- aggregation on crafted figures ---------------------------------------------------------
@@ -83,7 +85,7 @@ def test_rollup_rules_file_rejects_sums_of_non_counts_and_rules_for_rates(tmp_pa
     for row in ("tiep_can.diem,sum", "hoa_giai.ty_le_thanh,min", "ho_tich.tong,average", "khong.co,min"):
         bad.write_text(f"indicator,rule\n{row}\n", encoding="utf-8")
         with pytest.raises(DataError, match="row 2"):
-            rollup.load_rules(bad, catalogue)
+            load_rollup_rules(bad, catalogue)
 
 
 def test_ranking_orders_highest_first_shares_ties_and_puts_missing_last(catalogue):
@@ -133,9 +135,9 @@ def test_a_misnamed_rollup_is_reported_as_failed_and_recorded(project):
     params = project / "params" / "2024" / "rollup"
     shutil.copy(params / "district-hon-quan.yaml", params / "region-hon-quan.yaml")
     paths = ProjectPaths(project)
-    jobs = rollup_build.plan(paths, [2024])
-    assert {job.key for job in jobs} == {"district-hon-quan", "province-binh-phuoc", "region-hon-quan"}
-    [failed] = rollup_build.run(paths, [job for job in jobs if job.level == "region"])
+    targets = batch.rollup_targets(paths, [2024])
+    assert {target.key for target in targets} == {"district-hon-quan", "province-binh-phuoc", "region-hon-quan"}
+    [failed] = batch.run(paths, [target for target in targets if target.level == "region"], Options())
     assert failed.status == "failed" and "<level>-<area>.yaml" in failed.error
     assert Ledger.load(paths).rollups["2024/region/hon-quan"]["status"] == "failed"
 
@@ -235,13 +237,13 @@ def test_manifest_records_rollups_beside_reports(built_2024):
 def test_rollups_are_rebuilt_only_when_their_inputs_change(built_2024):
     paths = ProjectPaths(built_2024)
     ledger = Ledger.load(paths)
-    job = rollup_build.RollupJob("district", "hon-quan", 2024)
-    assert rollup_build.plan_rollup(paths, job, previous=ledger.rollup_entry("district", "hon-quan", 2024)).status == "reused"
+    target = RollupTarget("district", "hon-quan", 2024)
+    assert pipeline.plan(paths, target, previous=ledger.entry(target)).status == "reused"
     values_file = built_2024 / "data" / "values" / "2024.csv"
     original = values_file.read_text(encoding="utf-8")
     try:
         values_file.write_text(original.replace("an-phu-mau,2024,ho_tich.tong,", "an-phu-mau,2024,ho_tich.tong,1"), encoding="utf-8")
-        changed = rollup_build.plan_rollup(paths, job, previous=ledger.rollup_entry("district", "hon-quan", 2024))
+        changed = pipeline.plan(paths, target, previous=ledger.entry(target))
         assert changed.status == "planned" and all(s.status == "not run" for s in changed.sections.values())
     finally:
         values_file.write_text(original, encoding="utf-8")

@@ -9,10 +9,10 @@ def __getattr__(name: str):
     # The notebooks' entry points load the report machinery (Markdown, Jinja, Babel); the command
     # line does not need it to find out that nothing changed, so it is imported on first use.
     if name == "open_section":
-        from tuphap.section import open_section
+        from tuphap.render.commune import open_section
         return open_section
     if name == "open_rollup":
-        from tuphap.rollup_section import open_rollup
+        from tuphap.render.rollup import open_rollup
         return open_rollup
     raise AttributeError(f"module 'tuphap' has no attribute {name!r}")
 

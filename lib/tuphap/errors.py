@@ -41,7 +41,7 @@ class SectionFailed(TuphapError):
 
 
 class DocumentDefects(TuphapError):
-    """The rendered report says something it must not (doccheck.py): a missing glyph, a raw
+    """The rendered report says something it must not (check/document.py): a missing glyph, a raw
     placeholder, a heading without content... Its files were not written."""
 
     def __init__(self, findings: list, descriptions: list[str]):

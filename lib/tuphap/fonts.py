@@ -236,7 +236,7 @@ def _woff2_base64(path: Path, index: int) -> str:
     options = subset.Options()
     options.layout_features = ["*"]
     options.name_IDs = ["*"]  # keep the copyright and licence notices in the embedded copy
-    options.hinting = False  # a third of the size; browsers render outlines well without it
+    options.hinting = False  # much smaller; browsers render outlines well without hints
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted({ord(c) for c in REQUIRED} | set(range(0x20, 0x100))))
     subsetter.subset(font)

@@ -1,0 +1,266 @@
+"""Validation rules declared as data (data/rules.csv), run on a unit's figures before anything is published.
+
+Each rule row names a check (below), the indicators it applies to, a severity and a Vietnamese message
+template. An error blocks the unit's report; a warning lets it render with a data-quality note. The
+catalogue supplies the relations the generic checks use (part_of, subset_of, type), so a rule with
+left `*` covers every indicator concerned.
+"""
+from __future__ import annotations
+
+import operator as op
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from tuphap.check.expressions import Expression
+from tuphap.check.findings import SEVERITIES, Finding
+from tuphap.compute import formatting
+from tuphap.compute.figures import Figures, format_value
+from tuphap.errors import DataError
+from tuphap.inputs.catalogue import Catalogue, Indicator
+from tuphap.inputs.dataset import Dataset
+from tuphap.inputs.tables import read_table
+
+COMPARISONS = {"=": op.eq, "!=": op.ne, "<=": op.le, ">=": op.ge, "<": op.lt, ">": op.gt}
+
+
+# The kinds of rule (docs/data-format.md describes each); the last two read the narrative.
+CHECKS = ("parts_sum", "subset", "non_negative_integer", "share_range", "required", "required_if", "compare",
+          "year_change", "typed_figure", "unknown_placeholder")
+
+
+_SYMBOLS = {"<=": "≤", ">=": "≥", "!=": "≠"}
+
+
+_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    check: str
+    left: str
+    operator: str
+    right: str
+    severity: str
+    factor: float | None
+    message_vi: str
+    row: int
+
+    @property
+    def minimum_change(self) -> float:
+        """For year_change: the smallest difference worth flagging ('right'; 1 → 4 is not news)."""
+        return float(self.right or 0)
+
+
+def load_rules(path: Path, catalogue: Catalogue) -> list[Rule]:
+    rules, seen = [], set()
+    for row in read_table(path, ("id", "check", "severity", "message_vi"), ("left", "operator", "right", "factor")):
+        def fail(message: str, field: str) -> DataError:
+            return DataError(path, message, row=row["_row"], field=field)
+
+        rule_id, check = row["id"], row["check"]
+        if not rule_id or rule_id in seen:
+            raise fail(f"rule id {rule_id!r} is empty or listed twice", "id")
+        seen.add(rule_id)
+        if check not in CHECKS:
+            raise fail(f"check {check!r} is not one of {', '.join(CHECKS)}", "check")
+        if row["severity"] not in SEVERITIES:
+            raise fail(f"severity {row['severity']!r} is not 'error' or 'warning'", "severity")
+        if check == "unknown_placeholder" and row["severity"] != "error":
+            raise fail("an unknown placeholder always stops the build, so its severity must be 'error'", "severity")
+        left, right, operator = row.get("left", ""), row.get("right", ""), row.get("operator", "")
+        if check in ("required", "required_if") and left in ("", "*"):
+            raise fail("list the required indicators in 'left', separated by spaces", "left")
+        if check == "required_if":
+            _check_condition(right, catalogue, fail)
+        if check == "compare":
+            if operator not in COMPARISONS:
+                raise fail(f"operator {operator!r} is not one of {' '.join(COMPARISONS)}", "operator")
+            for name, text in (("left", left), ("right", right)):
+                try:
+                    expression = Expression.parse(text)
+                except ValueError as exc:
+                    raise fail(str(exc), name) from None
+                _check_ids(expression.ids, catalogue, fail, name)
+                texts = [ind for ind in expression.ids if catalogue[ind].type == "text"]
+                if texts:
+                    raise fail(f"{texts[0]!r} is a text: it has no value to compute with", name)
+        elif left and left != "*":
+            _check_ids(left.split(), catalogue, fail, "left")
+        factor = None
+        if check == "year_change":
+            try:
+                factor = float(row.get("factor", ""))
+            except ValueError:
+                factor = 0
+            if factor <= 1:
+                raise fail(f"factor {row.get('factor', '')!r}: a year-over-year rule needs a number above 1", "factor")
+            if right and not re.fullmatch(r"\d+(\.\d+)?", right):
+                raise fail(f"{right!r}: for year_change, 'right' is the smallest change to flag, a number", "right")
+        rules.append(Rule(rule_id, check, left, operator, right, row["severity"], factor, row["message_vi"], row["_row"]))
+    return rules
+
+
+def _check_ids(ids, catalogue: Catalogue, fail, field: str) -> None:
+    for ind in ids:
+        if ind not in catalogue:
+            raise fail(f"{ind!r} names no indicator in data/indicators.csv", field)
+
+
+def _check_condition(right: str, catalogue: Catalogue, fail) -> None:
+    """required_if: 'right' names the one flag whose yes (1) makes the 'left' indicators required."""
+    if len(right.split()) != 1:
+        raise fail("for required_if, 'right' names one flag indicator (the condition)", "right")
+    _check_ids([right], catalogue, fail, "right")
+    if catalogue[right].type != "flag":
+        raise fail(f"{right!r} is a {catalogue[right].type}; the condition of required_if is a flag", "right")
+
+
+@dataclass
+class _Context:
+    """What the checks of one (unit, year) read."""
+    dataset: Dataset
+    unit: str
+    year: int
+    figures: Figures
+    previous: Figures
+    sources: dict[str, tuple[str, int]]  # indicator -> (values file, row) for this unit and year
+
+    def finding(self, rule: Rule, ind: str, expected: str, found: str, message: str, *, row_of: str = "",
+                **words) -> Finding:
+        """row_of: the indicator whose values row to point at, when it is not `ind` itself."""
+        catalogue = self.dataset.catalogue
+        # A rate or average is not entered: point at its numerator's row instead.
+        source = row_of or (ind if ind in self.sources or ind not in catalogue else catalogue[ind].numerator)
+        file, row = self.sources.get(source, (str(self.dataset.paths.values_dir / f"{self.year}.csv"), None))
+        words = {"label": catalogue[ind].label if ind in catalogue else ind, "indicator": ind,
+                 "expected": expected, "found": found, "year": self.year, **words}
+        return Finding(rule.severity, rule.id, self.unit, self.year, ind, file, row, expected, found, message,
+                       fill_message(rule, words))
+
+
+def fill_message(rule: Rule, words: dict) -> str:
+    try:
+        return rule.message_vi.format_map(words)
+    except (KeyError, IndexError, ValueError):
+        return rule.message_vi  # an unknown {word} in a message must not hide the finding
+
+
+def _show(ind: Indicator | None, value: float) -> str:
+    """A value as the report would print it (1.733; 66,7%), without a count's leading zero."""
+    if ind is None:
+        return formatting.number(value)
+    return format_value(ind, value, pad=False)
+
+
+def _targets(rule: Rule, catalogue: Catalogue, applies) -> list[Indicator]:
+    if rule.left and rule.left != "*":
+        return [catalogue[ind] for ind in rule.left.split()]
+    return [ind for ind in catalogue if applies(ind)]
+
+
+def _parts_sum(rule: Rule, ctx: _Context):
+    catalogue = ctx.dataset.catalogue
+    for total in _targets(rule, catalogue, lambda ind: bool(catalogue.parts(ind.id))):
+        parts = ctx.figures.present_parts(total.id)
+        value = ctx.figures.value(total.id)
+        if value is None or not parts:
+            continue
+        found = sum(ctx.figures.value(p.id) for p in parts)
+        if abs(found - value) > _TOLERANCE:
+            expected_text, found_text = _show(total, value), _show(total, found)
+            yield ctx.finding(rule, total.id, expected_text, found_text,
+                              f"the parts of {total.id} sum to {found_text}, but the total is {expected_text}")
+
+
+def _subset(rule: Rule, ctx: _Context):
+    catalogue = ctx.dataset.catalogue
+    for sub in _targets(rule, catalogue, lambda ind: bool(ind.subset_of)):
+        whole = catalogue[sub.subset_of] if sub.subset_of else None
+        value = ctx.figures.value(sub.id)
+        limit = ctx.figures.value(whole.id) if whole else None
+        if value is None or limit is None or value <= limit + _TOLERANCE:
+            continue
+        expected, found = f"≤ {_show(whole, limit)}", _show(sub, value)
+        yield ctx.finding(rule, sub.id, expected, found, f"{sub.id} is {found}, more than {whole.id} ({_show(whole, limit)})",
+                          whole=whole.label)
+
+
+def _non_negative_integer(rule: Rule, ctx: _Context):
+    for ind in _targets(rule, ctx.dataset.catalogue, lambda ind: ind.type == "count"):
+        value = ctx.figures.value(ind.id)
+        if value is not None and (value < 0 or not float(value).is_integer()):
+            found = formatting.number(value)
+            yield ctx.finding(rule, ind.id, "số nguyên ≥ 0", found, f"{ind.id} is {found}, not a whole number ≥ 0")
+
+
+def _share_range(rule: Rule, ctx: _Context):
+    for ind in _targets(rule, ctx.dataset.catalogue, lambda ind: ind.type in ("percent", "rate")):
+        value = ctx.figures.value(ind.id)
+        if value is not None and not -_TOLERANCE <= value <= 100 + _TOLERANCE:
+            found = _show(ind, value)
+            yield ctx.finding(rule, ind.id, "0% – 100%", found, f"{ind.id} is {found}, outside 0-100%")
+
+
+def _required(rule: Rule, ctx: _Context):
+    for ind in _targets(rule, ctx.dataset.catalogue, lambda ind: False):
+        if not ctx.figures.has(ind.id):
+            yield ctx.finding(rule, ind.id, "có số liệu", "thiếu", f"required indicator {ind.id} has no value",
+                              section=ind.section)
+
+
+def _required_if(rule: Rule, ctx: _Context):
+    condition = ctx.dataset.catalogue[rule.right]
+    if ctx.figures.value(condition.id) != 1:
+        return
+    yes = condition.flag_words[0]
+    for ind in _targets(rule, ctx.dataset.catalogue, lambda ind: False):
+        if not ctx.figures.has(ind.id):
+            yield ctx.finding(rule, ind.id, "có số liệu", "thiếu",
+                              f"{ind.id} has no value, but {condition.id} is 1 ({yes})", row_of=condition.id,
+                              section=ind.section, condition=condition.label, yes=yes)
+
+
+def _compare(rule: Rule, ctx: _Context):
+    left, right = Expression.parse(rule.left), Expression.parse(rule.right)
+    found, limit = left.value(ctx.figures), right.value(ctx.figures)
+    if found is None or limit is None:
+        return
+    catalogue = ctx.dataset.catalogue
+    subject = left.ids[0] if left.ids else ""
+    kind = catalogue[subject] if len(left.ids) == 1 and left.text.strip() == subject else None
+    # Figures are compared as printed: a share stated as 99,8% equals 99,78% computed from counts.
+    as_printed_equal = _show(kind, found) == _show(kind, limit)
+    if COMPARISONS[rule.operator](found, limit) or (rule.operator in ("=", "<=", ">=") and as_printed_equal):
+        return
+    expected, found_text = f"{_SYMBOLS.get(rule.operator, rule.operator)} {_show(kind, limit)}", _show(kind, found)
+    yield ctx.finding(rule, subject, expected, found_text,
+                      f"{rule.left} is {found_text}, expected {rule.operator} {rule.right} = {_show(kind, limit)}")
+
+
+def _year_change(rule: Rule, ctx: _Context):
+    for ind in _targets(rule, ctx.dataset.catalogue, lambda ind: ind.quantity and not ind.derived):
+        now, before = ctx.figures.value(ind.id), ctx.previous.value(ind.id)
+        if not now or not before or before < 0 or now < 0:
+            continue  # a change from or to zero has no factor
+        if max(now / before, before / now) > rule.factor and abs(now - before) >= rule.minimum_change:
+            low, high = _show(ind, before / rule.factor), _show(ind, before * rule.factor)
+            found, previous = _show(ind, now), _show(ind, before)
+            yield ctx.finding(rule, ind.id, f"{low} – {high}", found,
+                              f"{ind.id} is {found}, against {previous} in {ctx.year - 1} (more than x{rule.factor:g})",
+                              previous=previous, previous_year=ctx.year - 1, factor=formatting.number(rule.factor))
+
+
+_DATA_CHECKS = {"parts_sum": _parts_sum, "subset": _subset, "non_negative_integer": _non_negative_integer,
+                "share_range": _share_range, "required": _required, "required_if": _required_if,
+                "compare": _compare, "year_change": _year_change}
+
+
+def check_values(dataset: Dataset, rules: list[Rule], unit: str, year: int) -> list[Finding]:
+    """The data rules on one unit's figures for one year (and the year before, for changes)."""
+    ctx = _Context(dataset, unit, year,
+                   Figures(dataset.catalogue, dataset.values_for(unit, year)),
+                   Figures(dataset.catalogue, dataset.values_for(unit, year - 1)),
+                   dataset.sources_for(unit, year))
+    return [finding for rule in rules if rule.check in _DATA_CHECKS for finding in _DATA_CHECKS[rule.check](rule, ctx)]

@@ -1,0 +1,134 @@
+"""The `tuphap check` command: the document check (check/document.py) over the reports already built."""
+from __future__ import annotations
+
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from tuphap.errors import TuphapError
+from tuphap.project import ProjectPaths, check_slug, check_year
+
+_YEAR_FOLDER = re.compile(r"^\d{4}$")
+
+
+@dataclass(frozen=True)
+class BuiltReport:
+    unit: str  # the commune's slug, or a roll-up's key ('province-binh-phuoc')
+    year: int
+    folder: Path
+    final: bool
+
+
+def built_reports(paths: ProjectPaths, units: tuple[str, ...] = (), years: tuple[int, ...] = (), *,
+                  all_final: bool = False) -> list[BuiltReport]:
+    """Every report folder under outputs/<year>/ holding a report file (outputs/<year>/<unit>/ and the
+    roll-ups under outputs/<year>/_rollup/<level>-<area>/), selected by unit slug or roll-up key and
+    year. Whether it is final comes from the ledger entry's "mode" (a missing mode is a draft)."""
+    from tuphap.project import REPORT_FILES
+    from tuphap.runtime.ledger import Ledger
+    from tuphap.runtime.targets import CommuneTarget, RollupTarget
+
+    ledger = Ledger.load(paths)
+    found = []
+    if not paths.outputs_dir.is_dir():
+        return found
+    for year_dir in sorted(p for p in paths.outputs_dir.iterdir() if p.is_dir() and _YEAR_FOLDER.match(p.name)):
+        year = int(year_dir.name)
+        if years and year not in years:
+            continue
+        candidates = [(p.name, p, ledger.entry(CommuneTarget(p.name, year)))
+                      for p in year_dir.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))]
+        rollups = year_dir / "_rollup"
+        if rollups.is_dir():
+            for folder in rollups.iterdir():
+                level, _, slug = folder.name.partition("-")
+                if folder.is_dir() and not folder.name.startswith("."):
+                    candidates.append((folder.name, folder, ledger.entry(RollupTarget(level, slug, year))))
+        for unit, folder, entry in sorted(candidates, key=lambda c: (c[1].parent.name == "_rollup", c[0])):
+            if units and unit not in units:
+                continue
+            if any((folder / name).is_file() for name in REPORT_FILES):
+                final = all_final or (entry or {}).get("mode") == "final"
+                found.append(BuiltReport(unit, year, folder, final))
+    return found
+
+
+@click.command()
+@click.option("--unit", "units", multiple=True, metavar="SLUG",
+              help="A unit to check, or a roll-up such as province-binh-phuoc (repeatable; default: all).")
+@click.option("--year", "years", multiple=True, type=int, metavar="YEAR", help="A year to check (repeatable; default: all).")
+@click.option("--final", "all_final", is_flag=True,
+              help="Check every report as the version to be signed, whatever the ledger says.")
+@click.pass_obj
+def check(root, units, years, all_final) -> None:
+    """Read the built reports as a person reads them and list what should never be printed.
+
+    Each report's report.html, report.pdf and report.docx under outputs/<year>/<unit>/ (and the
+    roll-ups under outputs/<year>/_rollup/) are read as text: the page's visible text, the PDF's
+    text page by page and the Word file's paragraphs and footnotes. Every rule is an error:
+
+    \b
+      doc_glyph                  a character the report's font has no glyph for
+      doc_font_fallback          the PDF sets text in a font outside the report's family
+      doc_heading_khong_co_with_content   a heading saying "(không có)" with content under it
+      doc_heading_empty          a heading with nothing under it
+      doc_zero_padded            a count written "00"
+      doc_placeholder            a placeholder left unfilled, e.g. {hoa_giai.tiep_nhan}
+      doc_markdown, doc_markup   Markdown or HTML shown as text (**, #, [a](b), <p>, &amp;)
+      doc_english                words from program code (None, nan, True, Traceback, …)
+      doc_draft_box_in_final     the data-quality note in a final report
+      doc_unreadable             a report file missing or damaged
+
+    A report is final when the ledger (outputs/manifest.json) records it so (`tuphap build
+    --final`); drafts may carry the data-quality note. Each finding names the file and the PDF page
+    (row), the Word paragraph (row) or the HTML section (after '#').
+
+    Exit status: 0 when no report has a finding, 1 when any has, 2 when the command itself is wrong
+    (a bad option, or no built report matches).
+
+    \b
+    Examples:
+      tuphap check
+      tuphap check --unit tan-khai --year 2024
+      tuphap check --year 2024 --final    # as if every 2024 report were to be signed
+    """
+    from tuphap.check import document  # lxml, pypdfium2 and fontTools only for this command
+    from tuphap.check.findings import describe
+
+    try:
+        paths = ProjectPaths.discover(root)
+        for unit in units:
+            check_slug(unit)
+        for year in years:
+            check_year(year)
+        reports = built_reports(paths, units, years, all_final=all_final)
+        if not reports:
+            wanted = " ".join([*(f"--unit {u}" for u in units), *(f"--year {y}" for y in years)])
+            raise TuphapError(f"no built report to check under {paths.outputs_dir}"
+                              + (f" for {wanted}" if wanted else "") + " (build one with `tuphap build`)")
+    except TuphapError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    started = time.monotonic()
+    findings = []
+    flagged = 0
+    for report in reports:
+        try:
+            found = document.check_report_dir(report.folder, unit=report.unit, year=report.year, final=report.final,
+                                              root=paths.root)
+        except TuphapError as exc:  # no usable font file on this machine
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+        flagged += bool(found)
+        findings += found
+        for finding in found:
+            click.echo(describe(finding))
+    seconds = time.monotonic() - started
+    click.echo(f"{len(findings)} finding(s) in {flagged} of {len(reports)} report(s) checked "
+               f"({seconds:.1f} s, {seconds / len(reports):.2f} s per report)")
+    if findings:
+        sys.exit(1)

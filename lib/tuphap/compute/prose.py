@@ -1,0 +1,149 @@
+"""Prose with placeholders: '{hoa_giai.tiep_nhan}' becomes '15', '{year}' becomes '2024'.
+
+Templates are Markdown (paragraphs, lists, *emphasis*, inline footnotes ^[...]); raw HTML in them is
+shown as text, never executed. Placeholders are replaced after Markdown is rendered, by escaped text.
+Indicator placeholders contain a dot; the words of the document (year, unit name, ...) do not.
+Modifiers: {id|nopad} drops the leading zero (7 not 07); {id|zero_word} writes 'không' for zero;
+{id|co} writes 'có 07' or, for zero, 'không có', so that 'trong đó {ho_tich.tre_han|co} hồ sơ trễ hạn'
+reads 'trong đó có 07 hồ sơ trễ hạn' or 'trong đó không có hồ sơ trễ hạn';
+{id|parts} lists the parts of a total with their labels ('Đăng ký khai sinh: 286 trường hợp; ...').
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+
+from tuphap.compute.figures import Figures
+from tuphap.errors import TuphapError
+
+PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)(?:\|([a-z_]+))?\}")
+MODIFIERS = ("nopad", "zero_word", "co", "parts")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a template came from, for error messages: a narrative file and line, or a notebook call."""
+    description: str
+
+    def error(self, message: str) -> TuphapError:
+        return TuphapError(f"{self.description}: {message}")
+
+
+def placeholders(template: str) -> list[tuple[str, str]]:
+    return [(match.group(1), match.group(2) or "") for match in PLACEHOLDER.finditer(template)]
+
+
+def check_template(template: str, figures: Figures, words: dict[str, str], source: Source) -> None:
+    """Fail on a placeholder that names no indicator or word, or an unknown modifier."""
+    for name, modifier in placeholders(template):
+        if modifier and modifier not in MODIFIERS:
+            raise source.error(f"unknown modifier '|{modifier}' in {{{name}|{modifier}}}; use one of {', '.join(MODIFIERS)}")
+        if "." in name and name not in figures.catalogue:
+            raise source.error(f"placeholder {{{name}}} names no indicator in data/indicators.csv")
+        if "." not in name and name not in words:
+            raise source.error(f"placeholder {{{name}}} is unknown; known words: {', '.join(sorted(words))}")
+
+
+def knows_none(template: str, figures: Figures) -> bool:
+    """Whether a template names figures and none of them is known (a |parts placeholder counts by
+    its parts): an optional sentence about something the unit does not report."""
+    names = [(name, modifier) for name, modifier in placeholders(template) if "." in name]
+    known = [figures.present_parts(name) if modifier == "parts" else figures.has(name) for name, modifier in names]
+    return bool(names) and not any(known)
+
+
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).use(footnote_plugin)
+
+    def footnote_in_place(renderer, tokens, idx, options, env):
+        note_id = tokens[idx].meta["id"]
+        return f'<span class="footnote">{env["notes"][note_id]}</span>'
+
+    md.add_render_rule("footnote_ref", footnote_in_place)
+    return md
+
+
+_MD = _markdown()
+
+
+def _footnote_bodies(tokens, env: dict) -> dict[int, str]:
+    """The HTML of each footnote by id: ^[inline] notes carry their tokens, [^label] notes live in
+    the footnote block that the parser appends after the text."""
+    bodies = {note_id: _MD.renderer.renderInline(note["tokens"], _MD.options, env)
+              for note_id, note in env.get("footnotes", {}).get("list", {}).items() if "tokens" in note}
+    current = None
+    for token in tokens:
+        if token.type == "footnote_open" and token.meta["id"] not in bodies:
+            current = token.meta["id"]
+            bodies[current] = ""
+        elif token.type == "footnote_close":
+            current = None
+        elif current is not None and token.type == "inline":
+            separator = " " if bodies[current] else ""
+            bodies[current] += separator + _MD.renderer.renderInline(token.children, _MD.options, env)
+    return bodies
+
+
+@lru_cache(maxsize=1024)  # a section's own templates are the same for every commune a kernel builds
+def render_markdown(text: str) -> str:
+    """Markdown to HTML; footnotes stay inline as <span class="footnote"> for assembly to place."""
+    env: dict = {}
+    tokens = _MD.parse(text, env)
+    env["notes"] = _footnote_bodies(tokens, env)
+    cut = next((i for i, tok in enumerate(tokens) if tok.type == "footnote_block_open"), len(tokens))
+    return _MD.renderer.render(tokens[:cut], _MD.options, env)
+
+
+def _missing_html(label: str) -> str:
+    return f'<span class="missing" title="thiếu số liệu">[thiếu số liệu: {html.escape(label)}]</span>'
+
+
+def figure_phrase(figures: Figures, name: str) -> str:
+    """A figure with its unit as HTML ('1.733 hồ sơ', '66,7%'), or the missing-figure marker."""
+    ind = figures.catalogue[name]
+    if not figures.has(name):
+        return _missing_html(ind.label)
+    text = figures.format(name)
+    return html.escape(text if ind.unit in ("", "%") else f"{text} {ind.unit}")
+
+
+def _replacement(name: str, modifier: str, figures: Figures, words: dict[str, str]) -> str:
+    if "." not in name:
+        return html.escape(words[name])
+    ind = figures.catalogue[name]
+    if modifier == "parts":
+        parts = figures.present_parts(name)
+        if not parts:
+            return _missing_html(f"các thành phần của {ind.label}")
+        return "; ".join(
+            html.escape(f"{part.label}: {figures.format(part.id)} {part.unit}".rstrip()) for part in parts
+        )
+    if not figures.has(name):
+        return _missing_html(ind.label)
+    if modifier == "zero_word" and figures.value(name) == 0:
+        return "không"
+    if modifier == "co":
+        return "không có" if figures.value(name) == 0 else f"có {html.escape(figures.format(name))}"
+    return html.escape(figures.format(name, pad=modifier != "nopad"))
+
+
+def fill(template: str, figures: Figures, words: dict[str, str], source: Source) -> str:
+    """Render a Markdown template to HTML with every placeholder replaced."""
+    check_template(template, figures, words, source)
+    rendered = render_markdown(template)
+    return PLACEHOLDER.sub(lambda m: _replacement(m.group(1), m.group(2) or "", figures, words), rendered)
+
+
+def fill_words(text: str, words: dict[str, str], source: Source) -> str:
+    """Plain text (headings, captions) with the document's words filled in; no figures, no Markdown."""
+    def word(match: re.Match) -> str:
+        if match.group(1) not in words or match.group(2):
+            raise source.error(f"{match.group(0)} is not one of the words {', '.join(sorted(words))}")
+        return words[match.group(1)]
+
+    return PLACEHOLDER.sub(word, text)

@@ -1,0 +1,192 @@
+"""Roll-up of commune figures to a district or a province: totals, rates from totals, rankings.
+
+Logic over the catalogue and {unit: {indicator: value}} maps; no HTML. How an indicator rolls up
+depends on its type: counts add up, rates and averages are recomputed from the sum of numerators and
+the sum of denominators (never averaged over communes), other numbers and stored percentages show their
+range across communes, a flag becomes the number of communes whose flag is 1, and a text is not rolled
+up. data/rollup.csv overrides that for counts that do not add up (the smallest team: min).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from tuphap.compute import formatting
+from tuphap.compute.figures import Figures
+from tuphap.errors import TuphapError
+from tuphap.inputs.catalogue import Catalogue, Indicator
+from tuphap.inputs.dataset import Dataset
+from tuphap.inputs.registry import Unit
+
+LEVELS = {"province": "province", "district": "district"}  # level -> column of data/units.csv
+LAST_YEAR_WITH_DISTRICTS = 2024  # districts were abolished from 01/7/2025 (see DOMAIN.md)
+
+
+def slugify(name: str) -> str:
+    """'Hớn Quản' -> 'hon-quan', 'Bình Phước' -> 'binh-phuoc' (đ becomes d)."""
+    plain = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+
+
+def check_level(level: str) -> str:
+    if level not in LEVELS:
+        raise TuphapError(f"invalid roll-up level {level!r}: use one of {', '.join(LEVELS)}")
+    return level
+
+
+@dataclass(frozen=True)
+class Area:
+    """A district or province and every commune-level unit the registry places in it."""
+    level: str
+    name: str
+    units: tuple[Unit, ...]
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.name)
+
+    @property
+    def key(self) -> str:
+        return f"{self.level}-{self.slug}"
+
+
+def find_area(dataset: Dataset, level: str, name_or_slug: str, year: int) -> Area:
+    """The area named (or slugged) so at that level, from data/units.csv."""
+    column = LEVELS[check_level(level)]
+    if level == "district" and year > LAST_YEAR_WITH_DISTRICTS:
+        raise TuphapError(f"no district roll-up for {year}: districts were abolished in 2025 "
+                          f"(the last district roll-up is for {LAST_YEAR_WITH_DISTRICTS})")
+    wanted = slugify(name_or_slug)
+    units = [u for u in dataset.units.values() if getattr(u, column) and slugify(getattr(u, column)) == wanted]
+    if not units:
+        known = sorted({getattr(u, column) for u in dataset.units.values() if getattr(u, column)})
+        raise TuphapError(f"no {level} {name_or_slug!r} in {dataset.paths.units_file}; known: {', '.join(known) or 'none'}")
+    return Area(level, getattr(units[0], column), tuple(units))
+
+
+def rule(ind: Indicator, rules: dict[str, str] | None = None) -> str:
+    """How the indicator rolls up: 'ratio' for rates and averages, 'yes_count' for flags, 'none' for
+    texts (a list of decisions adds up to nothing), else data/rollup.csv's rule or the type's default."""
+    if ind.derived:
+        return "ratio"
+    if not ind.quantity:
+        return "yes_count" if ind.type == "flag" else "none"
+    return (rules or {}).get(ind.id) or ("sum" if ind.type == "count" else "range")
+
+
+def inputs(ind: Indicator) -> tuple[str, ...]:
+    """The stored indicators a commune needs for this one to count."""
+    return (ind.numerator, ind.denominator) if ind.derived else (ind.id,)
+
+
+@dataclass(frozen=True)
+class Total:
+    indicator: Indicator
+    rule: str
+    value: float | None  # the total, minimum, maximum, recomputed ratio or communes at 1; None for a range or text
+    low: float | None = None  # for a range (and for reference on other rules)
+    high: float | None = None
+    reporting: tuple[str, ...] = ()  # the communes whose figures went in
+    numerator: float | None = None  # for a ratio: the summed numerator and denominator
+    denominator: float | None = None
+
+
+def total(ind: Indicator, values_by_unit: dict[str, dict[str, float]], rules: dict[str, str] | None = None) -> Total:
+    """One indicator rolled up over the given communes (only those that report all its inputs)."""
+    how = rule(ind, rules)
+    reporting = tuple(unit for unit, values in values_by_unit.items() if all(i in values for i in inputs(ind)))
+    if not reporting:
+        return Total(ind, how, None)
+    if how == "ratio":
+        top = sum(values_by_unit[u][ind.numerator] for u in reporting)
+        bottom = sum(values_by_unit[u][ind.denominator] for u in reporting)
+        return Total(ind, how, ind.ratio(top, bottom), reporting=reporting, numerator=top, denominator=bottom)
+    if how == "none":
+        return Total(ind, how, None, reporting=reporting)
+    numbers = [values_by_unit[u][ind.id] for u in reporting]
+    low, high = min(numbers), max(numbers)
+    value = {"sum": sum(numbers), "yes_count": sum(numbers), "min": low, "max": high, "range": None}[how]
+    return Total(ind, how, value, low, high, reporting)
+
+
+def totals(catalogue: Catalogue, values_by_unit: dict[str, dict[str, float]],
+           rules: dict[str, str] | None = None) -> dict[str, Total]:
+    return {ind.id: total(ind, values_by_unit, rules) for ind in catalogue}
+
+
+@dataclass(frozen=True)
+class RollupFigures(Figures):
+    """The area's figures for prose: totals (and minima, maxima) as values, rates and averages from the
+    roll-up, and for a flag the number of communes at 1, printed as a count ('có {tiep_can.dat_chuan}
+    đơn vị đạt chuẩn' -> 'có 02 đơn vị đạt chuẩn'). Texts and ranges have no area figure."""
+    ratios: dict[str, float | None] = None
+
+    def value(self, indicator_id: str) -> float | None:
+        if self.catalogue[indicator_id].derived:
+            return (self.ratios or {}).get(indicator_id)
+        return self.values.get(indicator_id)
+
+    def format(self, indicator_id: str, *, pad: bool = True) -> str | None:
+        value = self.value(indicator_id)
+        if value is not None and self.catalogue[indicator_id].type == "flag":
+            return formatting.count(value, pad=pad)
+        return super().format(indicator_id, pad=pad)
+
+
+def area_figures(catalogue: Catalogue, rolled: dict[str, Total]) -> RollupFigures:
+    values = {i: t.value for i, t in rolled.items()
+              if t.rule in ("sum", "min", "max", "yes_count") and t.value is not None}
+    ratios = {i: t.value for i, t in rolled.items() if t.rule == "ratio"}
+    return RollupFigures(catalogue, values, ratios)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    rank: int | None  # None: the commune has no figure for the indicator
+    unit: str
+    value: float | None
+
+
+def ranking(catalogue: Catalogue, indicator_id: str, values_by_unit: dict[str, dict[str, float]],
+            *, descending: bool = True) -> list[Ranked]:
+    """Communes ordered by the indicator (a rate from their own numerator and denominator, a flag's 1
+    before its 0); equal values share a rank (1, 2, 2, 4); communes without the figure come last,
+    unranked, as do all communes for a text."""
+    own = {unit: Figures(catalogue, values).value(indicator_id) for unit, values in values_by_unit.items()}
+    known = sorted(((v, u) for u, v in own.items() if v is not None), key=lambda pair: (-pair[0] if descending else pair[0], pair[1]))
+    ranked, previous = [], None
+    for position, (value, unit) in enumerate(known, start=1):
+        rank = ranked[-1].rank if previous is not None and value == previous else position
+        ranked.append(Ranked(rank, unit, value))
+        previous = value
+    return ranked + [Ranked(None, unit, None) for unit in sorted(u for u, v in own.items() if v is None)]
+
+
+@dataclass(frozen=True)
+class YearPair:
+    indicator: Indicator
+    before: Total
+    now: Total
+
+
+def year_pairs(catalogue: Catalogue, indicator_ids: list[str], before_by_unit: dict[str, dict[str, float]],
+               now_by_unit: dict[str, dict[str, float]], rules: dict[str, str] | None = None) -> list[YearPair]:
+    """Each indicator rolled up for both years over the same communes (those reporting it in both),
+    so that a commune reporting only this year does not pass for growth; indicators without such
+    communes are left out, and so are flags and texts, which have no area figure to chart."""
+    pairs = []
+    for indicator_id in indicator_ids:
+        ind = catalogue[indicator_id]
+        if not ind.quantity:
+            continue
+        both = [u for u in now_by_unit if u in before_by_unit
+                and all(i in now_by_unit[u] and i in before_by_unit[u] for i in inputs(ind))]
+        if not both:
+            continue
+        before = total(ind, {u: before_by_unit[u] for u in both}, rules)
+        now = total(ind, {u: now_by_unit[u] for u in both}, rules)
+        if before.value is not None and now.value is not None:
+            pairs.append(YearPair(ind, before, now))
+    return pairs

@@ -1,0 +1,169 @@
+"""data/indicators.csv, the indicator catalogue: what each figure means and how figures relate (part of, subset of, rate).
+
+Types: `count`, `number` and `percent` are figures as entered; `rate` (100 × numerator / denominator)
+and `average` (numerator / denominator) are computed, never entered; a `flag` is a yes/no result
+entered as 1/0 and shown with the words of its `unit` column ("đạt/chưa đạt"); a `text` is a short
+line of free text (the reference of a decision), shown as written.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from tuphap.errors import DataError
+from tuphap.inputs.numbers import NumberError, parse_number
+from tuphap.inputs.tables import read_table, require
+
+INDICATOR_TYPES = ("count", "number", "percent", "rate", "average", "flag", "text")
+DERIVED_TYPES = ("rate", "average")
+TEXT_MAX_LENGTH = 300  # a decision's reference fits in about 100 characters; a paragraph does not belong here
+
+
+class EntryError(ValueError):
+    """A value as written that does not suit its indicator; the message says what to write instead."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    section: str
+    label: str
+    unit: str
+    type: str
+    part_of: str = ""
+    subset_of: str = ""
+    numerator: str = ""
+    denominator: str = ""
+    key_figure: str = ""  # a short heading when the site compares communes on it ("Hòa giải thành")
+
+    @property
+    def derived(self) -> bool:
+        """Rates and averages are computed from their numerator and denominator, never stored."""
+        return self.type in DERIVED_TYPES
+
+    @property
+    def quantity(self) -> bool:
+        """Whether the value is an amount that can be added, compared or charted (not a flag or text)."""
+        return self.type not in ("flag", "text")
+
+    @property
+    def flag_words(self) -> tuple[str, str]:
+        """A flag's words for 1 and 0, from its unit column: 'đạt/chưa đạt' -> ('đạt', 'chưa đạt')."""
+        yes, _, no = self.unit.partition("/")
+        return yes.strip(), no.strip()
+
+    def ratio(self, top: float | None, bottom: float | None) -> float | None:
+        """A rate (in percent) or an average from its numerator and denominator; None if either is
+        unknown or the denominator is 0."""
+        if top is None or not bottom:
+            return None
+        return (100 if self.type == "rate" else 1) * top / bottom
+
+
+def parse_entry(ind: Indicator, text: str) -> float | str:
+    """The value written in `text` for this indicator (not empty: empty means "not reported"): a
+    float for figures and flags (1.0 or 0.0), the NFC text for a text; EntryError otherwise."""
+    if ind.type == "text":
+        return _text_entry(text)
+    if ind.type == "flag":
+        return _flag_entry(ind, text)
+    try:
+        return parse_number(text, ind.type)
+    except NumberError as exc:
+        raise EntryError(str(exc)) from None
+
+
+def _flag_entry(ind: Indicator, text: str) -> float:
+    written = unicodedata.normalize("NFC", text).strip()
+    yes, no = ind.flag_words
+    if written == "1" or written.casefold() == yes.casefold():
+        return 1.0
+    if written == "0" or written.casefold() == no.casefold():
+        return 0.0
+    raise EntryError(f"{text.strip()!r} is not a result: write 1 or '{yes}', 0 or '{no}'")
+
+
+def _text_entry(text: str) -> str:
+    written = unicodedata.normalize("NFC", text).strip()
+    if len(written.splitlines()) > 1:
+        raise EntryError("runs over several lines: write it on one line")
+    if len(written) > TEXT_MAX_LENGTH:
+        raise EntryError(f"has {len(written)} characters: write at most {TEXT_MAX_LENGTH} "
+                         "(the number, date and issuer of the document)")
+    return written
+
+
+class Catalogue:
+    def __init__(self, indicators: list[Indicator]):
+        self._by_id = {ind.id: ind for ind in indicators}
+
+    def __contains__(self, indicator_id: str) -> bool:
+        return indicator_id in self._by_id
+
+    def __getitem__(self, indicator_id: str) -> Indicator:
+        return self._by_id[indicator_id]
+
+    def __iter__(self):
+        return iter(self._by_id.values())
+
+    def parts(self, total_id: str) -> list[Indicator]:
+        """The indicators declared as parts of a total, in catalogue order."""
+        return [ind for ind in self if ind.part_of == total_id]
+
+    def key_figures(self) -> list[Indicator]:
+        """The figures the site shows for every commune (a `key_figure` heading), in catalogue order."""
+        return [ind for ind in self if ind.key_figure]
+
+
+def load_catalogue(path: Path) -> Catalogue:
+    columns = ("id", "section", "label", "unit", "type")
+    relations = ("part_of", "subset_of", "numerator", "denominator")
+    rows = read_table(path, columns, relations + ("key_figure",))
+    indicators, seen = [], set()
+    for row in rows:
+        ind_id = require(path, row, "id")
+        if "." not in ind_id or not re.fullmatch(r"[a-z0-9_.]+", ind_id):
+            raise DataError(path, f"id {ind_id!r} must look like 'area.name' (lowercase, digits, '_')", row=row["_row"], field="id")
+        if ind_id in seen:
+            raise DataError(path, f"indicator {ind_id!r} is listed twice", row=row["_row"], field="id")
+        seen.add(ind_id)
+        if row["type"] not in INDICATOR_TYPES:
+            raise DataError(path, f"type {row['type']!r} is not one of {', '.join(INDICATOR_TYPES)}", row=row["_row"], field="type")
+        indicators.append(Indicator(
+            id=ind_id, section=require(path, row, "section"), label=require(path, row, "label"),
+            unit=row["unit"], type=row["type"], key_figure=row.get("key_figure", ""),
+            **{name: row.get(name, "") for name in relations},
+        ))
+        _check_type(path, row, indicators[-1])
+    by_id = {ind.id: ind for ind in indicators}
+    for ind, row in zip(indicators, rows):
+        for name in relations:
+            target = getattr(ind, name)
+            if target and target not in seen:
+                raise DataError(path, f"refers to unknown indicator {target!r}", row=row["_row"], field=name)
+            if target and not by_id[target].quantity:
+                raise DataError(path, f"refers to {target!r}, a {by_id[target].type}: only figures add up or divide",
+                                row=row["_row"], field=name)
+    return Catalogue(indicators)
+
+
+def _check_type(path: Path, row: dict, ind: Indicator) -> None:
+    """What each type needs from its catalogue row: rates and averages a numerator and denominator,
+    flags their two words, flags and texts no relation (they do not add up)."""
+    if ind.derived and not (ind.numerator and ind.denominator):
+        raise DataError(path, f"{ind.type} {ind.id!r} needs both numerator and denominator", row=row["_row"],
+                        field="numerator")
+    if ind.type == "flag":
+        yes, no = ind.flag_words
+        two_words = ind.unit.count("/") == 1 and yes and no and yes.casefold() != no.casefold()
+        if not two_words or "," in ind.unit or '"' in ind.unit:  # the words become an Excel drop-down list
+            raise DataError(path, f"a flag's unit gives its two words as 'yes word/no word' (đạt/chưa đạt), "
+                                  f"different and without commas or quotes; found {ind.unit!r}",
+                            row=row["_row"], field="unit")
+    if not ind.quantity:
+        for name in ("part_of", "subset_of", "numerator", "denominator"):
+            if getattr(ind, name):
+                raise DataError(path, f"a {ind.type} takes no {name}: only figures add up or divide",
+                                row=row["_row"], field=name)

@@ -1,0 +1,96 @@
+"""Everything under data/ that all reports share, loaded once per process while the files are unchanged."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from tuphap.errors import TuphapError
+from tuphap.inputs.catalogue import Catalogue, load_catalogue
+from tuphap.inputs.registry import Unit, load_units
+from tuphap.inputs.values import load_values
+from tuphap.project import ProjectPaths
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything under data/ that is shared by all reports."""
+    paths: ProjectPaths
+    units: dict[str, Unit]
+    catalogue: Catalogue
+    values: pd.DataFrame
+
+    @classmethod
+    def load(cls, paths: ProjectPaths) -> "Dataset":
+        """Load data/, or reuse the last load while the files' contents are unchanged: every section
+        notebook loads the data, and a warm kernel runs thousands of them."""
+        key = (paths.root, data_digest(paths))
+        cached = _LOADED.get(key)
+        if cached is None:
+            units = load_units(paths.units_file)
+            catalogue = load_catalogue(paths.indicators_file)
+            cached = cls(paths, units, catalogue, load_values(paths.values_dir, units, catalogue))
+            _LOADED.clear()
+            _LOADED[key] = cached
+        return cached
+
+    def unit(self, slug: str) -> Unit:
+        if slug not in self.units:
+            raise TuphapError(f"unknown unit {slug!r}: not in {self.paths.units_file}")
+        return self.units[slug]
+
+    @cached_property
+    def _values_by_report(self) -> dict[tuple[str, int], dict[str, float | str]]:
+        return {(unit, int(year)): dict(zip(rows["indicator"], rows["value"]))
+                for (unit, year), rows in self.values.groupby(["unit", "year"])}
+
+    def values_for(self, unit: str, year: int) -> dict[str, float | str]:
+        """The unit's values for the year: floats, and strings for text indicators (read them
+        through Figures, whose value() is numeric only)."""
+        return dict(self._values_by_report.get((unit, year), {}))
+
+    @cached_property
+    def _sources_by_report(self) -> dict[tuple[str, int], dict[str, tuple[str, int]]]:
+        return {(unit, int(year)): {ind: (file, int(row)) for ind, file, row in zip(rows["indicator"], rows["file"], rows["row"])}
+                for (unit, year), rows in self.values.groupby(["unit", "year"])}
+
+    def sources_for(self, unit: str, year: int) -> dict[str, tuple[str, int]]:
+        """Where each of the unit's figures for the year was entered: {indicator: (file, row)}."""
+        return dict(self._sources_by_report.get((unit, year), {}))
+
+
+_LOADED: dict[tuple, Dataset] = {}
+
+
+def data_files(paths: ProjectPaths) -> list[Path]:
+    return [paths.units_file, paths.indicators_file, *sorted(paths.values_dir.glob("*.csv"))]
+
+
+def _file_state(path: Path) -> tuple:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return (str(path), None)
+    return (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+_DIGESTS: dict[tuple, str] = {}
+
+
+def data_digest(paths: ProjectPaths) -> str:
+    """A hash of the shared data files' names and contents (missing files hash as absent). Within a
+    process it is recomputed only when a file's size, inode or modification time changes: the files
+    are read for every section notebook, and with a thousand communes they are megabytes."""
+    files = data_files(paths)
+    state = tuple(_file_state(path) for path in files)
+    if state not in _DIGESTS:
+        digest = hashlib.sha256()
+        for path in files:
+            digest.update(path.name.encode() + b"\0")
+            digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+        _DIGESTS.clear()
+        _DIGESTS[state] = digest.hexdigest()
+    return _DIGESTS[state]

@@ -1,0 +1,56 @@
+"""data/narrative/<year>/<unit>.md: a unit's own prose, block by block ('## key' lines)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from tuphap.errors import DataError, TuphapError
+from tuphap.inputs.textfiles import read_text
+
+
+@dataclass(frozen=True)
+class NarrativeBlock:
+    key: str
+    text: str
+    file: Path
+    line: int  # line of the block's first text line, for messages
+
+
+_BLOCK_HEADING = re.compile(r"^##\s+([a-z0-9_.-]+)\s*$")
+
+
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def without_comments(text: str) -> str:
+    """Drop <!-- notes --> but keep their line breaks, so line numbers in messages stay right."""
+    return _COMMENT.sub(lambda match: "\n" * match.group(0).count("\n"), text)
+
+
+def load_narrative(path: Path) -> dict[str, NarrativeBlock]:
+    """A unit's prose for one year: blocks introduced by '## key' lines, Markdown inside."""
+    if not path.is_file():
+        raise TuphapError(f"narrative file not found: expected {path}")
+    blocks: dict[str, NarrativeBlock] = {}
+    key, start, lines = None, 0, []
+
+    def close():
+        if key is not None:
+            blocks[key] = NarrativeBlock(key, "\n".join(lines).strip(), path, start)
+
+    text = without_comments(unicodedata.normalize("NFC", read_text(path)))  # not stripped: line numbers
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _BLOCK_HEADING.match(line)
+        if match:
+            close()
+            key, start, lines = match.group(1), number + 1, []
+            if key in blocks:
+                raise DataError(path, f"block '## {key}' appears twice", row=number)
+        elif key is not None:
+            lines.append(line)
+        elif line.strip():
+            raise DataError(path, "text before the first '## block-key' line", row=number)
+    close()
+    return blocks

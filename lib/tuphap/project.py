@@ -1,0 +1,205 @@
+"""A project folder: where each file lives (every path the package uses is built here and nowhere
+else) and which reports it holds (commune reports with params, roll-ups with params)."""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from tuphap.errors import TuphapError
+
+ROOT_ENV = "TUPHAP_ROOT"
+REPORT_FILES = ("report.html", "report.pdf", "report.docx")  # what a built report is, in every report folder
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def check_slug(slug: str) -> str:
+    """Unit slugs become folder names, so only lowercase ASCII words joined by hyphens pass."""
+    if not isinstance(slug, str) or not _SLUG.match(slug):
+        raise TuphapError(
+            f"invalid unit slug {slug!r}: use lowercase letters, digits and hyphens (e.g. 'tan-khai')"
+        )
+    return slug
+
+
+def check_year(year) -> int:
+    try:
+        value = int(year)
+    except (TypeError, ValueError):
+        raise TuphapError(f"invalid year {year!r}: expected a four-digit year such as 2024") from None
+    if not 1900 <= value <= 2200:
+        raise TuphapError(f"invalid year {year!r}: expected a four-digit year such as 2024")
+    return value
+
+
+def check_selection(units: tuple[str, ...], years: tuple[int, ...]) -> None:
+    """Reject unsafe unit slugs and impossible years before anything is read."""
+    for unit in units:
+        check_slug(unit)
+    for year in years:
+        check_year(year)
+
+
+def _looks_like_project(folder: Path) -> bool:
+    return (folder / "data" / "units.csv").is_file() and (folder / "notebooks").is_dir()
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The project folder: $TUPHAP_ROOT, else the nearest parent of the working folder that holds
+    data/units.csv and notebooks/ (so notebooks opened in JupyterLab find it), else the source checkout."""
+    if os.environ.get(ROOT_ENV):
+        return Path(os.environ[ROOT_ENV]).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if _looks_like_project(folder):
+            return folder
+    checkout = Path(__file__).resolve().parents[2]
+    if _looks_like_project(checkout):
+        return checkout
+    raise TuphapError(
+        f"no project found from {here}: expected a folder with data/units.csv and notebooks/ "
+        f"(or set {ROOT_ENV})"
+    )
+
+
+@dataclass(frozen=True)
+class ProjectPaths:
+    root: Path
+
+    @classmethod
+    def discover(cls, root: Path | str | None = None) -> "ProjectPaths":
+        return cls(Path(root).resolve() if root else find_root())
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def units_file(self) -> Path:
+        return self.data / "units.csv"
+
+    @property
+    def indicators_file(self) -> Path:
+        return self.data / "indicators.csv"
+
+    @property
+    def report_kinds_file(self) -> Path:
+        return self.data / "report_kinds.yaml"
+
+    @property
+    def rules_file(self) -> Path:
+        return self.data / "rules.csv"
+
+    @property
+    def values_dir(self) -> Path:
+        return self.data / "values"
+
+    @property
+    def notebooks_dir(self) -> Path:
+        return self.root / "notebooks"
+
+    @property
+    def params_dir(self) -> Path:
+        return self.root / "params"
+
+    @property
+    def outputs_dir(self) -> Path:
+        return self.root / "outputs"
+
+    def params_file(self, year: int, unit: str) -> Path:
+        return self.params_dir / str(check_year(year)) / f"{check_slug(unit)}.yaml"
+
+    def narrative_file(self, year: int, unit: str) -> Path:
+        return self.data / "narrative" / str(check_year(year)) / f"{check_slug(unit)}.md"
+
+    def report_dir(self, year: int, unit: str) -> Path:
+        return self.outputs_dir / str(check_year(year)) / check_slug(unit)
+
+    def sections_dir(self, year: int, unit: str) -> Path:
+        return self.report_dir(year, unit) / "sections"
+
+    # Roll-ups (district and province reports) are keyed '<level>-<area slug>', e.g. 'district-hon-quan'.
+    @property
+    def rollup_rules_file(self) -> Path:
+        return self.data / "rollup.csv"
+
+    @property
+    def rollup_notebooks_dir(self) -> Path:
+        return self.notebooks_dir / "rollup"
+
+    def rollup_params_dir(self, year: int) -> Path:
+        return self.params_dir / str(check_year(year)) / "rollup"
+
+    def rollup_params_file(self, year: int, key: str) -> Path:
+        return self.rollup_params_dir(year) / f"{check_slug(key)}.yaml"
+
+    def rollup_dir(self, year: int, key: str) -> Path:
+        return self.outputs_dir / str(check_year(year)) / "_rollup" / check_slug(key)
+
+    def rollup_notebooks(self) -> list[Path]:
+        return sorted(self.rollup_notebooks_dir.glob("[0-9][0-9]-*.ipynb"))
+
+    def section_notebooks(self) -> list[Path]:
+        """The report's sections, in order: notebooks named NN-<section>.ipynb."""
+        return sorted(p for p in self.notebooks_dir.glob("[0-9][0-9]-*.ipynb"))
+
+    # What the build writes besides the reports.
+    @property
+    def ledger_file(self) -> Path:
+        return self.outputs_dir / "manifest.json"
+
+    def form_file(self, year: int, unit: str, folder: Path | None = None) -> Path:
+        """An Excel input form: outputs/forms/<year>/<unit>.xlsx, or <folder>/<unit>.xlsx."""
+        return (folder or self.outputs_dir / "forms" / str(check_year(year))) / f"{check_slug(unit)}.xlsx"
+
+    @property
+    def site_dir(self) -> Path:
+        return self.outputs_dir / "site"
+
+    @property
+    def site_stamp(self) -> Path:
+        """Touched when the site was last brought up to date (its unchanged pages keep their times)."""
+        return self.outputs_dir / ".site-written"
+
+    def bundle_file(self, year: int) -> Path:
+        return self.outputs_dir / f"tuphap-{check_year(year)}.zip"
+
+
+@dataclass(frozen=True, order=True)
+class CommuneKey:
+    """A commune report that can be built: params/<year>/<unit>.yaml exists."""
+    year: int
+    unit: str
+
+
+@dataclass(frozen=True, order=True)
+class RollupKey:
+    """A roll-up report that can be built: params/<year>/rollup/<level>-<area>.yaml exists."""
+    year: int
+    level: str
+    slug: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.level}-{self.slug}"
+
+
+def commune_reports(paths: ProjectPaths, units: tuple[str, ...] = (), years: tuple[int, ...] = ()) -> list[CommuneKey]:
+    """Every (unit, year) with a params file, filtered by the given units and years, year by year."""
+    found = []
+    for params_file in sorted(paths.params_dir.glob("[0-9][0-9][0-9][0-9]/*.yaml")):
+        unit, year = params_file.stem, int(params_file.parent.name)
+        if (not units or unit in units) and (not years or year in years):
+            found.append(CommuneKey(year, unit))
+    return found
+
+
+def rollup_reports(paths: ProjectPaths, years: list[int]) -> list[RollupKey]:
+    """Every roll-up with a params file for the given years: params/<year>/rollup/<level>-<area>.yaml."""
+    found = []
+    for year in years:
+        for params_file in sorted(paths.rollup_params_dir(year).glob("*.yaml")):
+            level, _, slug = params_file.stem.partition("-")
+            found.append(RollupKey(year, level, slug))
+    return found

@@ -1,0 +1,69 @@
+"""The site folder, outputs/site/: written from the site's plan, kept up to date after builds."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from tuphap.atomic import write_atomically
+from tuphap.project import ProjectPaths
+from tuphap.publish import site
+
+
+def _place(source: Path, target: Path) -> None:
+    """Put a report file into the site: a hard link (no copy, no space) where the file system allows,
+    else a copy. Skipped when the target already is that file, so unchanged builds cost nothing."""
+    if target.exists():
+        here, there = source.stat(), target.stat()
+        if os.path.samefile(source, target) or (here.st_size, here.st_mtime_ns) == (there.st_size, there.st_mtime_ns):
+            return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.unlink(missing_ok=True)
+    try:
+        os.link(source, temporary)
+    except OSError:  # another file system, or links not allowed (some network shares)
+        shutil.copy2(source, temporary)
+    os.replace(temporary, target)
+
+
+def write_site(paths: ProjectPaths) -> Path:
+    """Bring outputs/site/ in line with the outputs: changed pages rewritten, reports linked in, files
+    of reports that are gone removed. Returns the index page."""
+    root = paths.site_dir
+    wanted = site.render(site.collect(paths))
+    for name, content in wanted.items():
+        target = root / name
+        if isinstance(content, Path):
+            _place(content, target)
+        elif not (target.is_file() and target.read_bytes() == content):
+            write_atomically(target, content)
+    for path in sorted(root.rglob("*"), reverse=True):  # children before their folders
+        relative = path.relative_to(root).as_posix()
+        if path.is_dir():
+            if not any(path.iterdir()):
+                path.rmdir()
+        elif relative not in wanted:
+            path.unlink()
+    # Unchanged pages keep their time (publishing copies only what changed), so the time the site was
+    # last brought up to date is kept beside it.
+    paths.site_stamp.touch()
+    return root / "index.html"
+
+
+def site_is_current(paths: ProjectPaths) -> bool:
+    """Whether the site was written after the ledger last changed."""
+    try:
+        return (paths.site_dir / "index.html").is_file() and \
+            paths.site_stamp.stat().st_mtime_ns >= paths.ledger_file.stat().st_mtime_ns
+    except FileNotFoundError:
+        return False
+
+
+def refresh_site(paths: ProjectPaths, *, changed: bool) -> tuple[Path, bool]:
+    """After a build: rewrite the site unless the build changed nothing (no report built or failed,
+    the ledger as it was) and the site is current (`tuphap site` rewrites it anyway). Returns the
+    index page and whether the site was rewritten."""
+    if not changed and site_is_current(paths):
+        return paths.site_dir / "index.html", False
+    return write_site(paths), True

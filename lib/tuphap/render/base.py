@@ -1,0 +1,105 @@
+"""What every report notebook calls, commune or roll-up: a Report whose methods return Fragments of
+displayable HTML (Jupyter shows them; assembly collects them). The two kinds differ in their words,
+their figures and their header's issuing body; headings, parts, the signature block and charts are
+written once, here."""
+from __future__ import annotations
+
+import html
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from tuphap.compute import formatting
+from tuphap.compute.figures import format_value
+from tuphap.compute.prose import Source, fill_words
+from tuphap.errors import TuphapError
+from tuphap.inputs.catalogue import Indicator
+from tuphap.inputs.dataset import Dataset
+from tuphap.inputs.params import ReportParams
+from tuphap.render.chart import Chart, chart_html
+
+TEMPLATES = Environment(loader=PackageLoader("tuphap", "templates"), autoescape=True, undefined=StrictUndefined)
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A piece of the report. Jupyter shows it as HTML; assembly collects that HTML."""
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return f"<Fragment: {len(self.html)} characters of HTML>"
+
+
+def draw_chart(chart: Chart) -> Fragment:
+    """The chart drawn, with its figures in the alt text and in a table under it."""
+    from tuphap.render import drawing  # matplotlib loads slowly; only chart cells need it
+
+    return Fragment(chart_html(chart, drawing.draw(chart)))
+
+
+class Report(ABC):
+    """One report as its notebooks write it."""
+    dataset: Dataset
+    year: int
+    params: ReportParams
+    kind_name: str  # how error messages name the notebooks: "section notebook", "roll-up notebook"
+
+    @property
+    @abstractmethod
+    def words(self) -> dict[str, str]:
+        """The document's words that prose can use as {name} (compute/words.py)."""
+
+    @property
+    @abstractmethod
+    def has_previous_year(self) -> bool:
+        """Whether there are figures for the year before, i.e. whether comparisons are due."""
+
+    def _fill_words(self, text: str) -> str:
+        return fill_words(text, self.words, Source(f"heading or caption in a {self.kind_name}"))
+
+    def _indicator(self, indicator_id: str, caller: str) -> Indicator:
+        if indicator_id not in self.dataset.catalogue:
+            raise TuphapError(f"{caller}: {indicator_id!r} names no indicator in data/indicators.csv")
+        return self.dataset.catalogue[indicator_id]
+
+    # -- structure --------------------------------------------------------------------------
+    def heading(self, text: str, *, level: int = 3, style: str = "", comparison: str = "") -> Fragment:
+        """A heading; style 'italic' for the reference's italic sub-items (1.1., a), ...). `comparison`
+        is added after the text only when there are last year's figures, so that no heading promises
+        a comparison that does not follow."""
+        if comparison and self.has_previous_year:
+            text = f"{text} {comparison}"
+        css = f' class="{style}"' if style else ""
+        return Fragment(f"<h{level}{css}>{html.escape(self._fill_words(text))}</h{level}>")
+
+    def part(self, label: str, title: str) -> Fragment:
+        """'Phần thứ nhất:' over a bold centred title."""
+        return Fragment(TEMPLATES.get_template("part.html.j2").render(
+            label=self._fill_words(label), title=self._fill_words(title)))
+
+    def _header(self, subject: str, *, issuer_unit: str, issuer_parent: bool, sample: bool) -> Fragment:
+        """The Nghị định 30/2020 header: the issuing body and number at left, national name and motto
+        at right, place and date, then 'BÁO CÁO' and the subject line."""
+        params = self.params
+        return Fragment(TEMPLATES.get_template("header.html.j2").render(
+            issuer_unit=issuer_unit, issuer_parent=issuer_parent, sample=sample, params=params,
+            date_line=f"{params.place}, {formatting.date_long(params.date)}", subject=self._fill_words(subject)))
+
+    def signature_block(self) -> Fragment:
+        """'Nơi nhận:' and the recipients at left, the signer at right."""
+        return Fragment(TEMPLATES.get_template("signature.html.j2").render(params=self.params))
+
+    # -- charts -----------------------------------------------------------------------------
+    def _years_chart(self, caption: str, indicators: list[Indicator], before: list[float], now: list[float]) -> Fragment:
+        """Last year beside this year for each indicator, each pair on its own scale."""
+        def texts(values: list[float]) -> list[str]:
+            return [format_value(ind, value, pad=False) for ind, value in zip(indicators, values)]
+
+        return draw_chart(Chart(
+            "years", self._fill_words(caption), [i.label for i in indicators], [i.unit for i in indicators],
+            [f"Năm {self.year - 1}", f"Năm {self.year}"], [before, now], [texts(before), texts(now)]))
+

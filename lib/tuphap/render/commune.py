@@ -1,0 +1,167 @@
+"""What a section notebook calls: the commune report of one (unit, year), whose methods return
+displayable HTML (the methods all report notebooks share are in base.py)."""
+from __future__ import annotations
+
+import html
+from functools import cached_property
+
+from tuphap.check.reports import report_findings
+from tuphap.compute.figures import Figures
+from tuphap.compute.prose import Source, figure_phrase, fill, knows_none
+from tuphap.compute.words import commune_words, year_words
+from tuphap.inputs.dataset import Dataset
+from tuphap.inputs.narrative import NarrativeBlock, load_narrative
+from tuphap.inputs.params import ReportParams, load_params
+from tuphap.project import ProjectPaths, check_slug, check_year
+from tuphap.render.base import TEMPLATES, Fragment, Report, draw_chart
+from tuphap.render.chart import Chart
+
+
+class CommuneReport(Report):
+    kind_name = "section notebook"
+
+    def __init__(self, dataset: Dataset, unit: str, year: int):
+        self.dataset = dataset
+        self.unit = dataset.unit(check_slug(unit))
+        self.year = check_year(year)
+        paths = dataset.paths
+        self.params: ReportParams = load_params(paths.params_file(self.year, unit))
+        self.narrative_file = paths.narrative_file(self.year, unit)
+        self.narrative_blocks: dict[str, NarrativeBlock] = load_narrative(self.narrative_file)
+
+    # -- data -------------------------------------------------------------------------------
+    def figures(self, year: int | None = None) -> Figures:
+        return Figures(self.dataset.catalogue, self.dataset.values_for(self.unit.slug, year or self.year))
+
+    @cached_property
+    def words(self) -> dict[str, str]:
+        """The document's words that prose can use as {name}."""
+        return commune_words(self.unit, self.params, self.year)
+
+    # -- prose ------------------------------------------------------------------------------
+    def _words_for(self, year: int) -> dict[str, str]:
+        return {**self.words, **year_words(year)}
+
+    def text(self, template: str, *, year: int | None = None, optional: bool = False) -> Fragment:
+        """Generic prose of this section; year= fills the placeholders with another year's figures.
+        With optional=True the sentence is left out when none of its figures is known (the commune
+        does not report them); when only some are missing it stays, showing them as missing."""
+        figures = self.figures(year)
+        if optional and knows_none(template, figures):
+            return Fragment("")
+        source = Source("text in a section notebook")
+        return Fragment(fill(template, figures, self._words_for(year or self.year), source))
+
+    def text_by_count(self, indicator_id: str, *, other: str, one: str | None = None, zero: str | None = None,
+                      optional: bool = False) -> Fragment:
+        """The sentence that fits the figure: `zero` for 0, `one` for 1, `other` otherwise and when the
+        figure is missing (it then shows as missing, or with optional=True the sentence is left out).
+        So "trung bình" is written only where there is more than one bookcase."""
+        self._indicator(indicator_id, "text_by_count")
+        value = self.figures().value(indicator_id)
+        if value is None and optional:
+            return Fragment("")
+        template = zero if value == 0 and zero is not None else one if value == 1 and one is not None else other
+        return self.text(template)
+
+    @cached_property
+    def has_previous_year(self) -> bool:
+        """Whether the unit has any figure for the year before, i.e. whether comparisons are due."""
+        return bool(self.dataset.values_for(self.unit.slug, self.year - 1))
+
+    def year_comparison(self, indicators: list[str], intro: str) -> Fragment:
+        """Each indicator this year beside the same indicator last year, in the same unit, as a list
+        after the sentence `intro`; a figure missing in either year shows as missing. Nothing when the
+        unit has no figures at all for last year, or when neither year has any of these."""
+        for indicator_id in indicators:
+            self._indicator(indicator_id, "year_comparison")
+        now, before = self.figures(), self.figures(self.year - 1)
+        shown = [i for i in indicators if now.has(i) or before.has(i)]
+        if not self.has_previous_year or not shown:
+            return Fragment("")
+        items = [f"{html.escape(self.dataset.catalogue[i].label)}: {figure_phrase(now, i)} "
+                 f"(năm {self.year - 1}: {figure_phrase(before, i)})" for i in shown]
+        listed = "".join(f"<li>{item}{'.' if n == len(items) else ';'}</li>" for n, item in enumerate(items, start=1))
+        source = Source("year comparison in a section notebook")
+        return Fragment(fill(intro, now, self.words, source) + f"<ul>{listed}</ul>")
+
+    def _block_html(self, key: str) -> str | None:
+        block = self.narrative_blocks.get(key)
+        if block is None:
+            return None
+        source = Source(f"{block.file}, block '## {key}' (line {block.line})")
+        return fill(block.text, self.figures(), self.words, source) if block.text else ""
+
+    def narrative(self, key: str) -> Fragment:
+        """The unit's own prose for this year: the block '## key' of its narrative file."""
+        body = self._block_html(key)
+        if body is None:
+            return Fragment(
+                f'<p class="missing">[Chưa có nội dung: thêm mục “## {html.escape(key)}” vào '
+                f"{html.escape(str(self.narrative_file))}]</p>"
+            )
+        return Fragment(body)
+
+    def narrative_section(self, title: str, key: str, *, level: int = 4, style: str = "") -> Fragment:
+        """A heading followed by a narrative block. A heading under which the report ends up with
+        nothing (no narrative, no generated sentence) gets "(không có)" at assembly."""
+        return Fragment(self.heading(title, level=level, style=style).html + self.narrative(key).html)
+
+    # -- structure --------------------------------------------------------------------------
+    def closing(self, template: str) -> Fragment:
+        """The closing sentence ('Trên đây là báo cáo ...'): text outside the outline, which belongs
+        to no heading before it."""
+        return Fragment(self.text(template).html.replace("<p>", '<p class="closing">', 1))
+
+    def document_header(self, subject: str) -> Fragment:
+        """The header, issued by the commune's people's committee (ỦY BAN NHÂN DÂN / THỊ TRẤN TÂN KHAI)."""
+        return self._header(subject, issuer_unit=self.unit.full_name, issuer_parent=False, sample=self.unit.sample)
+
+    def data_quality_note(self) -> Fragment:
+        """A boxed note, set apart from the official text, listing what validation found in this
+        report's figures and narrative (label, expected, found, and the reason where the params
+        acknowledge a finding); nothing when all rules pass. Drafts only: the final copy drops it."""
+        findings = report_findings(self.dataset, self.unit.slug, self.year)
+        if not findings:
+            return Fragment("")
+        catalogue = self.dataset.catalogue
+
+        def reason(finding) -> str:
+            found = finding.as_dict()
+            return next((ack.reason for ack in self.params.acknowledged if ack.covers(found)), "")
+
+        rows = [{
+            "severity": finding.severity,
+            "label": (catalogue[finding.indicator].label if finding.indicator in catalogue
+                      else f"Lời văn, dòng {finding.row}" if finding.file.endswith(".md") else "Tệp số liệu"),
+            "expected": finding.expected, "found": finding.found, "message": finding.message_vi,
+            "acknowledged": reason(finding),
+        } for finding in findings]
+        return Fragment(TEMPLATES.get_template("data_quality.html.j2").render(findings=rows))
+
+    # -- charts -----------------------------------------------------------------------------
+    def parts_chart(self, total_id: str, caption: str) -> Fragment:
+        """Bars for the parts of a total (the catalogue's 'part_of'); nothing when no part has data."""
+        total = self._indicator(total_id, "parts_chart")
+        figures = self.figures()
+        parts = figures.present_parts(total_id)
+        if not parts:
+            return Fragment("")
+        return draw_chart(Chart(
+            "bars", self._fill_words(caption), [p.label for p in parts], [p.unit for p in parts], ["Số liệu"],
+            [[figures.value(p.id) for p in parts]], [[figures.format(p.id, pad=False) for p in parts]], axis=total.unit))
+
+    def year_comparison_chart(self, indicators: list[str], caption: str) -> Fragment:
+        """Last year beside this year for each listed amount known in both years (flags and texts are not
+        drawn); nothing when none is."""
+        now, before = self.figures(), self.figures(self.year - 1)
+        listed = [self._indicator(indicator_id, "year_comparison_chart") for indicator_id in indicators]
+        shared = [ind for ind in listed if ind.quantity and now.has(ind.id) and before.has(ind.id)]
+        if not shared:
+            return Fragment("")
+        return self._years_chart(caption, shared, [before.value(i.id) for i in shared], [now.value(i.id) for i in shared])
+
+
+def open_section(unit: str, year: int, root: str | None = None) -> CommuneReport:
+    """Load the data, params and narrative of one report, for a section notebook to write from."""
+    return CommuneReport(Dataset.load(ProjectPaths.discover(root)), unit, year)

@@ -1,0 +1,193 @@
+"""What a roll-up notebook calls: one object per (level, area, year) whose methods return displayable HTML.
+
+The roll-up report of a district (before 2025) or a province has the commune report's official form
+(header, signature) and shows the area's totals, rates recomputed from totals, rankings of the
+communes and charts. Its document metadata is params/<year>/rollup/<level>-<area slug>.yaml.
+"""
+from __future__ import annotations
+
+import html
+from functools import cached_property
+
+from tuphap.compute import formatting, rollup
+from tuphap.compute.figures import Figures, format_value
+from tuphap.compute.prose import Source, fill, fill_words
+from tuphap.compute.words import rollup_words
+from tuphap.errors import TuphapError
+from tuphap.inputs.dataset import Dataset
+from tuphap.inputs.params import RollupParams, load_params
+from tuphap.inputs.registry import Unit
+from tuphap.inputs.rollup_rules import load_rollup_rules
+from tuphap.project import ProjectPaths, check_year
+from tuphap.render.base import TEMPLATES, Fragment, Report, draw_chart
+from tuphap.render.chart import Chart
+
+
+def unit_title(unit: Unit) -> str:
+    """'Thị trấn Tân Khai', as it heads a table row."""
+    return unit.full_name[:1].upper() + unit.full_name[1:]
+
+
+def _cell(text: str, css: str = "") -> dict:
+    return {"text": text, "css": css}
+
+
+class RollupReport(Report):
+    kind_name = "roll-up notebook"
+
+    def __init__(self, dataset: Dataset, level: str, area: str, year: int):
+        self.dataset = dataset
+        self.year = check_year(year)
+        self.area = rollup.find_area(dataset, level, area, self.year)
+        self.params: RollupParams = load_params(dataset.paths.rollup_params_file(self.year, self.area.key), RollupParams)
+        self.rules = load_rollup_rules(dataset.paths.rollup_rules_file, dataset.catalogue)
+
+    # -- data -------------------------------------------------------------------------------
+    def values_by_unit(self, year: int | None = None) -> dict[str, dict[str, float]]:
+        """The figures of every commune of the area that reported for the year."""
+        found = {u.slug: self.dataset.values_for(u.slug, year or self.year) for u in self.area.units}
+        return {slug: values for slug, values in found.items() if values}
+
+    @cached_property
+    def communes(self) -> list[Unit]:
+        """The communes whose figures the roll-up adds up."""
+        return [self.dataset.unit(slug) for slug in self.values_by_unit()]
+
+    @cached_property
+    def sample_communes(self) -> list[Unit]:
+        return [unit for unit in self.communes if unit.sample]
+
+    @cached_property
+    def totals(self) -> dict[str, rollup.Total]:
+        return rollup.totals(self.dataset.catalogue, self.values_by_unit(), self.rules)
+
+    @cached_property
+    def figures(self) -> Figures:
+        return rollup.area_figures(self.dataset.catalogue, self.totals)
+
+    @cached_property
+    def words(self) -> dict[str, str]:
+        return rollup_words(self.area.name, self.params, self.year, len(self.communes))
+
+    @cached_property
+    def has_previous_year(self) -> bool:
+        return bool(self.values_by_unit(self.year - 1))
+
+    # -- prose and structure ----------------------------------------------------------------
+    def text(self, template: str) -> Fragment:
+        """Prose with the area's figures: {hoa_giai.tiep_nhan} is the area's total, a rate is
+        recomputed from the totals; footnotes ^[...] as in the commune reports."""
+        return Fragment(fill(template, self.figures, self.words, Source("text in a roll-up notebook")))
+
+    def document_header(self, subject: str) -> Fragment:
+        """The header, issued by an agency under its body (UBND TỈNH BÌNH PHƯỚC over SỞ TƯ PHÁP)."""
+        return self._header(subject, issuer_unit=self.params.issuer_unit, issuer_parent=True, sample=False)
+
+    def sample_notice(self, template: str) -> Fragment:
+        """A red banner when sample (invented) communes are among those added up; {units} names them."""
+        if not self.sample_communes:
+            return Fragment("")
+        words = {**self.words, "units": ", ".join(unit_title(u) for u in self.sample_communes)}
+        text = fill_words(template, words, Source("sample notice in a roll-up notebook"))
+        return Fragment(f'<p class="sample-banner">{html.escape(text)}</p>')
+
+    def coverage(self, reported: str, missing: str) -> Fragment:
+        """Which communes are added up ({units}, {count}) and, if any, which have no figures yet."""
+        reported_slugs = {u.slug for u in self.communes}
+        absent = [u for u in self.area.units if u.slug not in reported_slugs]
+        parts = []
+        for template, units in ((reported, self.communes), (missing, absent)):
+            if units:
+                words = {**self.words, "units": ", ".join(unit_title(u) for u in units), "count": formatting.count(len(units))}
+                parts.append(f"<p>{html.escape(fill_words(template, words, Source('coverage in a roll-up notebook')))}</p>")
+        return Fragment("".join(parts))
+
+    # -- tables -----------------------------------------------------------------------------
+
+    def _total_text(self, total: rollup.Total) -> str:
+        ind = total.indicator
+        if total.rule == "range":
+            if total.low is None:
+                return "—"
+            low, high = format_value(ind, total.low, pad=False), format_value(ind, total.high, pad=False)
+            return low if low == high else f"{low} – {high}"
+        if total.value is None:
+            # Also every text: decisions do not add up, and the coverage column already counts the
+            # communes that reported one.
+            return "—"
+        if total.rule == "yes_count":  # '2/3 đạt': communes at 1 of those reporting the flag
+            return f"{formatting.count(total.value, pad=False)}/{len(total.reporting)} {ind.flag_words[0]}"
+        text = format_value(ind, total.value, pad=False)
+        if total.rule == "ratio":
+            top, bottom = self.dataset.catalogue[ind.numerator], self.dataset.catalogue[ind.denominator]
+            text += f" ({format_value(top, total.numerator, pad=False)}/{format_value(bottom, total.denominator, pad=False)})"
+        return text
+
+    def totals_table(self, section: str, caption: str) -> Fragment:
+        """Every indicator of a catalogue section, rolled up: totals of counts, rates and averages from
+        totals (with their numerator/denominator), ranges of other figures, flags as the communes at 1
+        ('2/3 đạt'), texts not at all, and how many communes reported each."""
+        indicators = [ind for ind in self.dataset.catalogue if ind.section == section]
+        if not indicators:
+            raise TuphapError(f"totals_table: no indicator of section {section!r} in data/indicators.csv")
+        how = {"sum": "tổng", "ratio": "tính trên tổng", "min": "nhỏ nhất", "max": "lớn nhất", "range": "từ – đến",
+               "yes_count": "đếm số đơn vị", "none": "không tổng hợp"}
+        rows = []
+        for ind in indicators:
+            total = self.totals[ind.id]
+            unit = "đơn vị" if ind.type == "flag" else ind.unit  # the area's figure counts communes
+            rows.append([_cell(ind.label), _cell(unit), _cell(self._total_text(total), "number"),
+                         _cell(how[total.rule]), _cell(f"{len(total.reporting)}/{len(self.communes)}", "number")])
+        return self._table(caption, ["Chỉ tiêu", "Đơn vị tính", f"Toàn {self.params.area_full}", "Cách tính",
+                                     "Số đơn vị có số liệu"], rows)
+
+    def ranking_table(self, indicator_id: str, caption: str) -> Fragment:
+        """The communes ranked on one indicator, highest first (a flag's yes first); ties share a rank;
+        no figure, no rank. A text is not ranked: each commune's text is listed unranked."""
+        ind = self._indicator(indicator_id, "ranking_table")
+        catalogue, values = self.dataset.catalogue, self.values_by_unit()
+        rows = []
+        for entry in rollup.ranking(catalogue, indicator_id, values):
+            if ind.type == "text":
+                value, css = Figures(catalogue, values[entry.unit]).text(indicator_id) or "—", ""
+            else:
+                value, css = "—" if entry.value is None else format_value(ind, entry.value, pad=False), "number"
+            rows.append([_cell("" if entry.rank is None else str(entry.rank), "rank"),
+                         _cell(unit_title(self.dataset.unit(entry.unit))), _cell(value, css)])
+        heading = f"{ind.label} ({ind.unit})" if ind.unit else ind.label
+        return self._table(caption, ["Hạng", "Đơn vị", heading], rows)
+
+    def _table(self, caption: str, heads: list[str], rows: list[list[dict]]) -> Fragment:
+        return Fragment(TEMPLATES.get_template("data-table.html.j2").render(
+            caption=self._fill_words(caption), heads=heads, rows=rows))
+
+    # -- charts -----------------------------------------------------------------------------
+    def communes_chart(self, indicator_id: str, caption: str) -> Fragment:
+        """One bar per commune for the indicator, in ranking order; nothing when no commune has it."""
+        ind = self._indicator(indicator_id, "communes_chart")
+        ranked = [r for r in rollup.ranking(self.dataset.catalogue, indicator_id, self.values_by_unit()) if r.value is not None]
+        if not ranked:
+            return Fragment("")
+        names = [unit_title(self.dataset.unit(r.unit)) for r in ranked]
+        return draw_chart(Chart("bars", self._fill_words(caption), names, [ind.unit] * len(ranked), ["Số liệu"],
+                                [[r.value for r in ranked]], [[format_value(ind, r.value, pad=False) for r in ranked]],
+                                axis=ind.unit))
+
+    def year_comparison_chart(self, indicators: list[str], caption: str, *, note: str = "", missing: str = "") -> Fragment:
+        """The area's figures last year beside this year, each over the communes that reported it in
+        both years, after the paragraph `note`; only the paragraph `missing` when no indicator has such
+        communes."""
+        for indicator_id in indicators:
+            self._indicator(indicator_id, "year_comparison_chart")
+        pairs = rollup.year_pairs(self.dataset.catalogue, indicators, self.values_by_unit(self.year - 1),
+                                  self.values_by_unit(), self.rules)
+        if not pairs:
+            return self.text(missing) if missing else Fragment("")
+        chart = self._years_chart(caption, [p.indicator for p in pairs], [p.before.value for p in pairs],
+                                  [p.now.value for p in pairs])
+        return Fragment((self.text(note).html if note else "") + chart.html)
+
+
+def open_rollup(level: str, area: str, year: int, root: str | None = None) -> RollupReport:
+    """Load the data and params of one roll-up report, for a roll-up notebook to write from."""
+    return RollupReport(Dataset.load(ProjectPaths.discover(root)), level, area, year)

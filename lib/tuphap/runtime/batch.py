@@ -1,0 +1,129 @@
+"""Building many reports: plan the targets, run those with work to do on local worker processes or a
+Dask cluster, keep the ledger current after every report, and isolate failures. Commune reports and
+roll-ups go through the same runner; roll-ups come after their year's communes."""
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from tuphap.project import ProjectPaths, commune_reports, rollup_reports
+from tuphap.runtime import pipeline
+from tuphap.runtime.execute import import_report_modules
+from tuphap.runtime.ledger import Ledger
+from tuphap.runtime.startup import skip_unused_imports
+from tuphap.runtime.targets import CommuneTarget, Options, Result, RollupTarget, Status, Target
+
+# The ledger holds every report, so rewriting it after each one would grow quadratically: it is saved
+# every 2 s at most, and less often when a save takes long (megabytes for a thousand communes), so
+# that saving never takes more than a twentieth of the build process's time.
+LEDGER_SAVE_SECONDS = 2.0
+LEDGER_SAVE_SHARE = 0.05
+
+
+def commune_targets(paths: ProjectPaths, units: tuple[str, ...] = (), years: tuple[int, ...] = ()) -> list[CommuneTarget]:
+    return [CommuneTarget(report.unit, report.year) for report in commune_reports(paths, units, years)]
+
+
+def rollup_targets(paths: ProjectPaths, years: list[int]) -> list[RollupTarget]:
+    return [RollupTarget(report.level, report.slug, report.year) for report in rollup_reports(paths, years)]
+
+
+def build_job(root: str, target: Target, previous: dict | None, options: Options) -> Result:
+    """One report, in whichever process or thread runs it. Never raises for a report's own problem."""
+    try:
+        return pipeline.build(ProjectPaths(Path(root)), target, previous=previous, options=options)
+    except Exception as exc:  # a bug must not take the rest of the batch down; it is reported per report
+        return Result(target, error=f"internal error: {type(exc).__name__}: {exc}")
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _start_worker(parent: int) -> None:
+    """Worker initializer: load the report modules once and for all, and end this worker (and so its
+    kernel) if the build process goes away."""
+    skip_unused_imports()
+    import_report_modules()
+    # What is loaded now lives as long as the worker; frozen, it is left out of every collection
+    # (otherwise a share of every report's time goes to re-scanning it; bench/ measures it).
+    gc.freeze()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _local(arguments: list[tuple], workers: int) -> Iterator[Result]:
+    if workers <= 1:
+        for args in arguments:
+            yield build_job(*args)
+        return
+    # spawn: workers must not inherit the parent's event loops or sockets.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_start_worker, initargs=(os.getpid(),)) as pool:
+        futures = [pool.submit(build_job, *args) for args in arguments]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def _dask(arguments: list[tuple], scheduler: str) -> Iterator[Result]:
+    from distributed import Client
+    from distributed import as_completed as dask_completed
+
+    with Client(scheduler) as client:
+        # pure=False: the same arguments after a data change must still run again.
+        futures = [client.submit(build_job, *args, pure=False) for args in arguments]
+        for future in dask_completed(futures):
+            yield future.result()
+
+
+def run(paths: ProjectPaths, targets: list[Target], options: Options, *, workers: int = 1, scheduler: str | None = None,
+        on_result: Callable[[Result], None] = lambda result: None) -> list[Result]:
+    """Build the targets. The ledger is saved every few seconds and at the end, also when interrupted,
+    so a stopped batch keeps its progress (a report missing from it is simply rebuilt next time)."""
+    ledger = Ledger.load(paths)
+    results, arguments = [], []
+    last_save, save_every = time.monotonic(), LEDGER_SAVE_SECONDS
+
+    def finish(result: Result) -> None:
+        nonlocal last_save, save_every
+        ledger.record(result.target, result.as_ledger_entry())
+        results.append(result)
+        on_result(result)
+        if time.monotonic() - last_save > save_every:
+            started = time.monotonic()
+            ledger.save()
+            last_save = time.monotonic()
+            save_every = max(LEDGER_SAVE_SECONDS, (last_save - started) / LEDGER_SAVE_SHARE)
+
+    try:
+        # Decide here what is unchanged (or unbuildable), so that workers start only for real work.
+        for target in targets:
+            previous = ledger.entry(target)
+            planned = pipeline.plan(paths, target, previous=previous, options=options)
+            if planned.status == Status.PLANNED:
+                arguments.append((str(paths.root), target, previous, options))
+            else:
+                finish(planned)
+        if arguments:
+            stream = _dask(arguments, scheduler) if scheduler else _local(arguments, min(workers, len(arguments)))
+            for result in stream:
+                finish(result)
+    finally:
+        ledger.save()
+    return results

@@ -1,0 +1,124 @@
+"""The site in a real browser: Debian's headless Chromium driven by Playwright, pages opened from
+file:// as from a file share. Screenshots are kept in outputs/test-artifacts/ (path printed)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from tuphap.publish.site import fold
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = REPO / "outputs" / "test-artifacts"
+
+if not CHROMIUM.is_file():
+    if os.environ.get("CI"):  # CI installs it (scripts/install-system-packages): its absence is a failure there
+        raise RuntimeError(f"{CHROMIUM} is missing: run scripts/install-system-packages as root")
+    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
+
+from playwright.sync_api import sync_playwright  # noqa: E402  (only once Chromium is known to be there)
+
+
+@pytest.fixture(scope="module")
+def site(built_sample) -> Path:
+    return built_sample[0] / "outputs" / "site"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        # Debian's Chromium, never a downloaded one (`playwright install` is not used).
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM))
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    page.problems = []  # console errors, script errors and failed loads, for the tests to assert on
+    page.on("console", lambda message: message.type == "error" and page.problems.append(message.text))
+    page.on("pageerror", lambda error: page.problems.append(str(error)))
+    page.on("requestfailed", lambda request: page.problems.append(f"{request.url}: {request.failure}"))
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+    return path
+
+
+def test_landing_page_loads_with_no_console_errors(page, site):
+    page.goto((site / "index.html").as_uri())
+    assert page.locator("h1").inner_text() == "Báo cáo tổng kết công tác Tư pháp cấp xã"
+    assert page.locator("table.years tbody tr").count() == 2
+    assert page.locator("#units-filter").is_visible()  # site.js ran and showed the filter
+    assert page.problems == []
+    assert screenshot(page, "site-index").stat().st_size > 10_000
+
+
+def test_every_link_of_the_landing_and_year_pages_opens(page, site):
+    seen = set()
+    for start in ("index.html", "2024/index.html", "2023/index.html"):
+        page.goto((site / start).as_uri())
+        links = page.eval_on_selector_all("a[href]", "anchors => anchors.map(a => a.href)")
+        for link in links:
+            url = link.split("#")[0]
+            if url in seen or url.endswith((".pdf", ".docx")):  # downloads: their files are checked in test_site
+                continue
+            seen.add(url)
+            response = page.goto(url)
+            assert response is not None and response.ok, url
+    assert len(seen) >= 8
+    assert page.problems == []
+
+
+def test_filter_hides_and_shows_rows_ignoring_diacritics(page, site):
+    page.goto((site / "2024" / "index.html").as_uri())
+    rows = page.locator("table#reports tbody tr")
+    visible = lambda: [rows.nth(i).get_attribute("data-unit") for i in range(rows.count()) if rows.nth(i).is_visible()]  # noqa: E731
+    assert visible() == ["an-phu-mau", "hoa-binh-mau", "tan-khai"]
+    box = page.locator("#reports-filter")
+    box.fill("tan khai")
+    assert visible() == ["tan-khai"]
+    assert page.locator("#reports-count").inner_text() == "1/3 đơn vị"
+    box.fill("HÒA bình")
+    assert visible() == ["hoa-binh-mau"]
+    box.fill("xyz")
+    assert visible() == [] and page.locator("#reports-none").is_visible()
+    box.fill("")
+    assert len(visible()) == 3 and not page.locator("#reports-none").is_visible()
+    screenshot(page, "site-year-2024")
+    assert page.problems == []
+
+
+def test_site_js_folds_names_as_python_does(page, site):
+    page.goto((site / "index.html").as_uri())
+    names = ["Thị trấn Tân Khai", "Đông Hòa", "Phường HÒA BÌNH (mẫu)", "Ứng Hòa  Ngọc"]
+    folded = page.evaluate("names => names.map(window.tuphap.fold)", names)
+    assert folded == [fold(name) for name in names]
+
+
+def test_commune_page_and_report_show_vietnamese_text_and_images(page, site):
+    page.goto((site / "units" / "tan-khai.html").as_uri())
+    assert page.locator("h1").inner_text() == "Thị trấn Tân Khai"
+    screenshot(page, "site-commune-tan-khai")
+    page.locator('tr[data-year="2024"] a', has_text="Xem").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/2024/tan-khai/report.html")
+    text = page.locator("body").inner_text()
+    for phrase in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "hòa giải thành", "1.733 hồ sơ"):
+        assert phrase in text
+    images = page.locator("img")
+    assert images.count() >= 3
+    widths = page.eval_on_selector_all("img", "images => images.map(i => i.complete ? i.naturalWidth : 0)")
+    assert all(width > 0 for width in widths), widths
+    screenshot(page, "report-tan-khai-2024")
+    assert page.problems == []
