@@ -12,7 +12,7 @@ from tuphap.errors import TuphapError
 from tuphap.project import ProjectPaths, check_selection, commune_reports, rollup_reports
 from tuphap.publish import folder
 from tuphap.runtime import batch
-from tuphap.runtime.targets import Options, Result, Status
+from tuphap.runtime.targets import Options, Result, RollupTarget, Status
 
 
 def _summary(results: list[Result], seconds: float) -> str:
@@ -117,8 +117,7 @@ def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh
 
         results = batch.run(paths, targets, options, workers=workers, scheduler=scheduler, on_result=report)
     click.echo(_summary(results, time.monotonic() - started))
-    # Roll-ups add up every commune of their area, so a build of chosen units leaves them alone.
-    rollups = [] if units else _build_rollups(paths, sorted({t.year for t in targets}), options, quiet)
+    rollups = _build_rollups(paths, batch.rollups_after(paths, targets, units_chosen=bool(units)), options, quiet)
     click.echo(f"Reports in {paths.outputs_dir}; ledger in {paths.ledger_file}")
     site_written = _refresh_site(paths, changed=any(r.status != Status.REUSED for r in [*results, *rollups]))
     failed = [r.failure for r in [*results, *rollups] if r.status == Status.FAILED]
@@ -130,9 +129,8 @@ def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh
         sys.exit(1)
 
 
-def _build_rollups(paths: ProjectPaths, years: list[int], options: Options, quiet: bool) -> list[Result]:
-    """The district and province roll-ups of the years just built, after their commune reports."""
-    targets = batch.rollup_targets(paths, years)
+def _build_rollups(paths: ProjectPaths, targets: list[RollupTarget], options: Options, quiet: bool) -> list[Result]:
+    """The district and province roll-ups, after their commune reports, each on a line."""
     if not targets:
         return []
     started = time.monotonic()

@@ -34,6 +34,12 @@ def rollup_targets(paths: ProjectPaths, years: list[int]) -> list[RollupTarget]:
     return [RollupTarget(report.level, report.slug, report.year) for report in rollup_reports(paths, years)]
 
 
+def rollups_after(paths: ProjectPaths, communes: list[CommuneTarget], *, units_chosen: bool) -> list[RollupTarget]:
+    """The roll-ups a build of these communes brings up to date: those of their years, unless the build
+    chose its units (a roll-up adds up every commune of its area, so it waits for a build of them all)."""
+    return [] if units_chosen else rollup_targets(paths, sorted({target.year for target in communes}))
+
+
 def build_job(root: str, target: Target, previous: dict | None, options: Options) -> Result:
     """One report, in whichever process or thread runs it. Never raises for a report's own problem."""
     try:
