@@ -57,8 +57,12 @@ def section_html(notebooks: list[Path], *, final: bool = False) -> list[SectionH
 
 
 def _outlined(sections: list[SectionHtml], final: bool) -> list[SectionHtml]:
-    """The sections with "(không có)" after each heading that owns nothing in the whole report."""
+    """The sections as the report shows them: without the style the notebook view adds, without the
+    data-quality note in a final copy, and with "(không có)" after each heading that owns nothing."""
     soups = [BeautifulSoup(section.html, "html.parser") for section in sections]
+    for soup in soups:
+        for style in soup.select("style.tuphap-notebook"):  # the notebook's view of the report's styles
+            style.decompose()
     if final:
         for soup in soups:
             for note in soup.select("aside.data-quality"):

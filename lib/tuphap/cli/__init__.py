@@ -9,7 +9,7 @@ from tuphap.cli import check, forms, reports, site, validation
 from tuphap.runtime.startup import skip_unused_imports
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tuphap")
 @click.option("--root", type=click.Path(file_okay=False, exists=True), default=None,
               help="Project folder (default: $TUPHAP_ROOT, or the nearest folder holding data/units.csv).")

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import click
 
+from tuphap.cli.selection import USAGE, known_selection
 from tuphap.errors import TuphapError
-from tuphap.project import ProjectPaths, check_slug, check_year
+from tuphap.project import ProjectPaths, check_selection
 
 _YEAR_FOLDER = re.compile(r"^\d{4}$")
 
@@ -101,10 +102,9 @@ def check(root, units, years, all_final) -> None:
 
     try:
         paths = ProjectPaths.discover(root)
-        for unit in units:
-            check_slug(unit)
-        for year in years:
-            check_year(year)
+        rollups = tuple(key for key in units if "-" in key and key.split("-", 1)[0] in ("district", "province"))
+        known_selection(paths, units, (), rollups=rollups)
+        check_selection((), years)
         reports = built_reports(paths, units, years, all_final=all_final)
         if not reports:
             wanted = " ".join([*(f"--unit {u}" for u in units), *(f"--year {y}" for y in years)])
@@ -112,7 +112,7 @@ def check(root, units, years, all_final) -> None:
                               + (f" for {wanted}" if wanted else "") + " (build one with `tuphap build`)")
     except TuphapError as exc:
         click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+        sys.exit(USAGE)
     started = time.monotonic()
     findings = []
     flagged = 0
@@ -122,7 +122,7 @@ def check(root, units, years, all_final) -> None:
                                               root=paths.root)
         except TuphapError as exc:  # no usable font file on this machine
             click.echo(f"error: {exc}", err=True)
-            sys.exit(2)
+            sys.exit(USAGE)
         flagged += bool(found)
         findings += found
         for finding in found:

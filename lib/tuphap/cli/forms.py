@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
+from tuphap.cli.selection import USAGE, known_selection
 from tuphap.errors import TuphapError
-from tuphap.project import ProjectPaths, check_slug, check_year
+from tuphap.project import ProjectPaths, check_selection
 
 
 @click.command()
@@ -37,9 +38,13 @@ def form(root, year, units, output_dir) -> None:
 
     try:
         paths = ProjectPaths.discover(root)
-        check_year(year)
-        for unit in units:
-            check_slug(unit)
+        check_selection(units, (year,))  # a form may be for a year that has no params yet
+        if units:
+            known_selection(paths, units, ())
+    except TuphapError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(USAGE)
+    try:
         for path in forms.write_forms(paths, year, units, output_dir):
             click.echo(f"wrote {path}")
     except TuphapError as exc:

@@ -8,11 +8,12 @@ import time
 import click
 from tqdm import tqdm
 
+from tuphap.cli.selection import USAGE, known_selection
 from tuphap.errors import TuphapError
-from tuphap.project import ProjectPaths, check_selection, commune_reports, rollup_reports
+from tuphap.project import ProjectPaths, commune_reports, rollup_reports
 from tuphap.publish import folder
 from tuphap.runtime import batch
-from tuphap.runtime.targets import Options, Result, RollupTarget, Status
+from tuphap.runtime.targets import DEFAULT_CELL_TIMEOUT, Options, Result, RollupTarget, Status
 
 
 def _summary(results: list[Result], seconds: float) -> str:
@@ -45,10 +46,13 @@ def _result_line(result: Result, final: bool) -> str:
 @click.option("--scheduler", metavar="tcp://HOST:PORT", help="Run the reports on this Dask cluster instead of local workers.")
 @click.option("--fresh-kernels", is_flag=True, help="Start a new kernel for every notebook, as plain papermill does (slow).")
 @click.option("--strict", is_flag=True, help="Validation warnings block a report too, not only errors.")
+@click.option("--cell-timeout", type=click.FloatRange(min=1), default=DEFAULT_CELL_TIMEOUT, show_default=True,
+              metavar="SECONDS", help="A notebook cell running longer fails its section (the other reports go on).")
 @click.option("--final", is_flag=True,
               help="Make the copy to be signed: no data-quality note; every warning must be acknowledged in the params.")
 @click.pass_obj
-def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh_kernels, strict, final) -> None:
+def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh_kernels, strict, cell_timeout,
+          final) -> None:
     """Validate the data, run the section notebooks and write report.html, report.pdf and report.docx.
 
     Each report's data is first checked against data/rules.csv (as `tuphap validate` does): a report
@@ -89,11 +93,11 @@ def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh
       tuphap build --unit tan-khai --year 2024 --final   # the copy to be signed
       tuphap build --all --scheduler tcp://HOST:8786
     """
+    if not (units or years or build_all):
+        raise click.UsageError("say what to build: --unit SLUG --year YEAR, --year YEAR, or --all")
     try:
         paths = ProjectPaths.discover(root)
-        check_selection(units, years)
-        if not (units or years or build_all):
-            raise click.UsageError("say what to build: --unit SLUG --year YEAR, --year YEAR, or --all")
+        known_selection(paths, units, years)
         targets = batch.commune_targets(paths, units, years)
         if not targets:
             expected = ", ".join(str(paths.params_file(year, unit)) for unit in units for year in years)
@@ -101,9 +105,9 @@ def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh
                               + (f" (expected {expected})" if expected else ""))
     except TuphapError as exc:
         click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+        sys.exit(USAGE)
 
-    options = Options(force=force, fresh_kernels=fresh_kernels, strict=strict, final=final)
+    options = Options(force=force, fresh_kernels=fresh_kernels, strict=strict, final=final, cell_timeout=cell_timeout)
     # A plain `kill` then unwinds like Ctrl-C: workers stop, and no report is left half-written.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     started = time.monotonic()

@@ -7,8 +7,9 @@ import click
 
 from tuphap.check.findings import blocking, describe
 from tuphap.check.reports import validate_project
+from tuphap.cli.selection import USAGE, known_selection
 from tuphap.errors import TuphapError
-from tuphap.project import ProjectPaths, check_selection
+from tuphap.project import ProjectPaths
 
 
 @click.command()
@@ -37,11 +38,11 @@ def validate(root, units, years, strict) -> None:
     """
     try:
         paths = ProjectPaths.discover(root)
-        check_selection(units, years)
+        known_selection(paths, units, ())
         findings, reports = validate_project(paths, units, years)
     except TuphapError as exc:
         click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+        sys.exit(USAGE)
     for finding in findings:
         click.echo(describe(finding))
     errors = sum(f.severity == "error" for f in findings)

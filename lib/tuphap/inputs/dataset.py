@@ -10,7 +10,7 @@ import pandas as pd
 
 from tuphap.errors import TuphapError
 from tuphap.inputs.catalogue import Catalogue, load_catalogue
-from tuphap.inputs.registry import Unit, load_units
+from tuphap.inputs.registry import Unit, load_units, unknown_unit
 from tuphap.inputs.values import load_values
 from tuphap.project import ProjectPaths
 
@@ -39,7 +39,7 @@ class Dataset:
 
     def unit(self, slug: str) -> Unit:
         if slug not in self.units:
-            raise TuphapError(f"unknown unit {slug!r}: not in {self.paths.units_file}")
+            raise unknown_unit(slug, self.units, self.paths.units_file)
         return self.units[slug]
 
     @cached_property

@@ -1,6 +1,7 @@
 """data/units.csv: the units registry (slug, kind, name, hamlet word, district, province, sample)."""
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,3 +51,11 @@ def load_units(path: Path) -> dict[str, Unit]:
             province=require(path, row, "province"), sample=row["sample"] == "yes",
         )
     return units
+
+
+def unknown_unit(slug: str, units: dict[str, Unit], units_file: Path) -> TuphapError:
+    """The error for a slug the registry lacks, naming the nearest slug it has (a typo: tan-kai)."""
+    nearest = difflib.get_close_matches(slug, sorted(units), n=1, cutoff=0.6)
+    hint = f"; did you mean {nearest[0]!r}?" if nearest else f"; known units: {', '.join(sorted(units)[:12])}" + \
+        (", …" if len(units) > 12 else "")
+    return TuphapError(f"unknown unit {slug!r}: not in {units_file}{hint}")

@@ -5,6 +5,7 @@ written once, here."""
 from __future__ import annotations
 
 import html
+import sys
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
@@ -22,16 +23,46 @@ from tuphap.render.chart import Chart, chart_html
 TEMPLATES = Environment(loader=PackageLoader("tuphap", "templates"), autoescape=True, undefined=StrictUndefined)
 
 
+# How a notebook shows what the report's stylesheet does (JupyterLab has no report.css): missing figures
+# in red, footnotes as notes under their sentence, the data-quality note boxed. Assembly removes it.
+NOTEBOOK_STYLE = (
+    '<style class="tuphap-notebook">'
+    ".missing{color:#b00000;background:#fde2e1}"
+    "span.footnote{display:block;margin:2px 0 2px 1em;padding-left:6px;border-left:2px solid #bbb;"
+    "font-size:88%;color:#444}span.footnote::before{content:'Chú thích: ';font-style:italic}"
+    "aside.data-quality{border:1.5px dashed #b35c00;background:#fff4e0;padding:4px 8px;margin:6px 0}"
+    "figure.chart img{max-width:100%}"
+    "</style>"
+)
+
+
 @dataclass(frozen=True)
 class Fragment:
-    """A piece of the report. Jupyter shows it as HTML; assembly collects that HTML."""
+    """A piece of the report. Jupyter shows it as HTML, styled as the report shows it; assembly
+    collects that HTML (without the notebook's style)."""
     html: str
 
     def _repr_html_(self) -> str:
-        return self.html
+        return NOTEBOOK_STYLE + self.html if self.html else ""
 
     def __repr__(self) -> str:
         return f"<Fragment: {len(self.html)} characters of HTML>"
+
+
+def brief_errors_in_notebooks() -> None:
+    """In a notebook, an analyst's mistake (an unknown unit, a bad file) shows as one short message
+    naming the file and the fix, not a traceback through the package. The cell still fails, so a
+    build records the error as before."""
+    shell = sys.modules["IPython"].get_ipython() if "IPython" in sys.modules else None
+    if shell is None:
+        return
+
+    def brief(shell, etype, value, tb, tb_offset=None) -> None:
+        # IPython shows nothing itself for a custom exception: publishing it as the cell's error output
+        # (what a traceback would be) keeps the cell failed for papermill, with two lines to read.
+        shell._showtraceback(etype, value, [f"Lỗi: {value}", "Sửa ô tham số của notebook hoặc tệp được nêu, rồi chạy lại ô."])
+
+    shell.set_custom_exc((TuphapError,), brief)
 
 
 def draw_chart(chart: Chart) -> Fragment:

@@ -13,7 +13,7 @@ from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.narrative import NarrativeBlock, load_narrative
 from tuphap.inputs.params import ReportParams, load_params
 from tuphap.project import ProjectPaths, check_slug, check_year
-from tuphap.render.base import TEMPLATES, Fragment, Report, draw_chart
+from tuphap.render.base import TEMPLATES, Fragment, Report, brief_errors_in_notebooks, draw_chart
 from tuphap.render.chart import Chart
 
 
@@ -164,4 +164,5 @@ class CommuneReport(Report):
 
 def open_section(unit: str, year: int, root: str | None = None) -> CommuneReport:
     """Load the data, params and narrative of one report, for a section notebook to write from."""
+    brief_errors_in_notebooks()
     return CommuneReport(Dataset.load(ProjectPaths.discover(root)), unit, year)

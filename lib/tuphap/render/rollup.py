@@ -19,7 +19,7 @@ from tuphap.inputs.params import RollupParams, load_params
 from tuphap.inputs.registry import Unit
 from tuphap.inputs.rollup_rules import load_rollup_rules
 from tuphap.project import ProjectPaths, check_year
-from tuphap.render.base import TEMPLATES, Fragment, Report, draw_chart
+from tuphap.render.base import TEMPLATES, Fragment, Report, brief_errors_in_notebooks, draw_chart
 from tuphap.render.chart import Chart
 
 
@@ -190,4 +190,5 @@ class RollupReport(Report):
 
 def open_rollup(level: str, area: str, year: int, root: str | None = None) -> RollupReport:
     """Load the data and params of one roll-up report, for a roll-up notebook to write from."""
+    brief_errors_in_notebooks()
     return RollupReport(Dataset.load(ProjectPaths.discover(root)), level, area, year)

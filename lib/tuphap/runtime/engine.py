@@ -15,6 +15,7 @@ import atexit
 import json
 import queue
 import threading
+import time
 from datetime import datetime, timezone
 
 import nbformat
@@ -53,15 +54,19 @@ class WarmKernel:
         self.client = self.manager.blocking_client()
         self.client.start_channels()
         self.client.wait_for_ready(timeout=STARTUP_TIMEOUT)
+        self._deadline = float("inf")
         self.language_info = self._reply(self.client.kernel_info())["content"]["language_info"]
 
-    def run_notebook(self, nb_man) -> None:
-        """Run the notebook's code cells, recording outputs and timings through papermill's manager."""
+    def run_notebook(self, nb_man, cell_timeout: float | None = None) -> None:
+        """Run the notebook's code cells, recording outputs and timings through papermill's manager.
+        The kernel interrupts a cell that runs longer than `cell_timeout`; a cell it cannot interrupt
+        (stuck outside Python) ends this kernel when the whole notebook overruns."""
         nb = nb_man.nb
         cells = [[index, cell.source, cell.get("id")] for index, cell in enumerate(nb.cells) if cell.cell_type == "code"]
         request = self.client.execute(
-            f"__import__('tuphap.runtime.kernel_side', fromlist=['run_cells']).run_cells({json.dumps(cells)!r})",
-            store_history=False)
+            f"__import__('tuphap.runtime.kernel_side', fromlist=['run_cells'])"
+            f".run_cells({json.dumps(cells)!r}, {cell_timeout!r})", store_history=False)
+        self._deadline = time.monotonic() + (cell_timeout * (len(cells) + 1) + STARTUP_TIMEOUT if cell_timeout else float("inf"))
         ran = None
         for msg in self._iopub(request):
             kind, content = msg["msg_type"], msg["content"]
@@ -100,6 +105,9 @@ class WarmKernel:
     def _check_alive(self) -> None:
         if not self.is_alive():
             raise KernelFailed("the kernel died while running the notebook (out of memory?)")
+        if time.monotonic() > self._deadline:
+            self.shutdown()  # the next notebook starts a new kernel (warm_kernel sees this one dead)
+            raise KernelFailed("the notebook ran past its cells' time limit (--cell-timeout) and its kernel was stopped")
 
     def is_alive(self) -> bool:
         return self.manager.is_alive()
@@ -152,7 +160,8 @@ class WarmKernelEngine(Engine):
     """Runs the notebook papermill prepared on this thread's warm kernel instead of a new one."""
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, kernel_cwd: str, **_ignored):
-        warm_kernel(kernel_name, kernel_cwd).run_notebook(nb_man)
+    def execute_managed_notebook(cls, nb_man, kernel_name, kernel_cwd: str, cell_timeout: float | None = None,
+                                 **_ignored):
+        warm_kernel(kernel_name, kernel_cwd).run_notebook(nb_man, cell_timeout)
 
 

@@ -23,9 +23,10 @@ def import_report_modules() -> None:
 
 
 def run_section(notebook: Path, executed: Path, name: str, year: int, root: Path, *, fresh_kernel: bool,
-                parameters: dict) -> None:
+                parameters: dict, cell_timeout: float | None = None) -> None:
     """Execute one section notebook with the report's parameters (`name` names the report in errors);
-    on failure the executed copy stays for inspection."""
+    on failure the executed copy stays for inspection. A cell running longer than `cell_timeout`
+    seconds fails the section."""
     # Imported here: the command starts faster when nothing needs running.
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -36,9 +37,10 @@ def run_section(notebook: Path, executed: Path, name: str, year: int, root: Path
     # Prefer this environment's kernel spec to a user-wide 'python3' that may lack tuphap.
     os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")
     if fresh_kernel:
-        engine = {"cwd": str(root), "extra_arguments": KERNEL_ARGUMENTS}
+        engine = {"cwd": str(root), "extra_arguments": KERNEL_ARGUMENTS, "execution_timeout": cell_timeout}
     else:
-        engine = {"engine_name": WARM_ENGINE, "kernel_cwd": str(root), "request_save_on_cell_execute": False}
+        engine = {"engine_name": WARM_ENGINE, "kernel_cwd": str(root), "request_save_on_cell_execute": False,
+                  "cell_timeout": cell_timeout}
     # papermill writes as it goes; an interrupted run must not leave a truncated notebook under the
     # name that a later build would reuse, so it writes beside it and the file is renamed once complete.
     partial = executed.with_name(f".{executed.stem}.partial.ipynb")
@@ -51,15 +53,22 @@ def run_section(notebook: Path, executed: Path, name: str, year: int, root: Path
         raise SectionFailed(name, year, notebook.stem, cell, f"{exc.ename}: {exc.evalue}", executed) from None
     except KernelFailed as exc:  # nothing was written; after a death the next notebook starts a new kernel
         raise SectionFailed(name, year, notebook.stem, None, str(exc), None) from None
+    except TimeoutError:  # nbclient's CellTimeoutError, in a fresh kernel
+        kept = partial.is_file()
+        if kept:
+            os.replace(partial, executed)
+        raise SectionFailed(name, year, notebook.stem, None, f"TimeoutError: a cell ran longer than {cell_timeout:g} s "
+                            "(--cell-timeout)", executed if kept else None) from None
     os.replace(partial, executed)
 
 
 def execute_section(record: SectionRecord, notebook: Path, executed: Path, name: str, year: int, root: Path, *,
-                    fresh_kernel: bool, parameters: dict) -> None:
+                    fresh_kernel: bool, parameters: dict, cell_timeout: float | None = None) -> None:
     """run_section, with its status, duration and failure kept in the section's ledger record."""
     started = time.monotonic()
     try:
-        run_section(notebook, executed, name, year, root, fresh_kernel=fresh_kernel, parameters=parameters)
+        run_section(notebook, executed, name, year, root, fresh_kernel=fresh_kernel, parameters=parameters,
+                    cell_timeout=cell_timeout)
         record.status = SectionStatus.EXECUTED
     except SectionFailed as failure:
         record.status, record.cell, record.error = SectionStatus.FAILED, failure.cell, failure.error

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import io
 import json
+import signal
 import sys
 import threading
 import time
@@ -23,9 +24,10 @@ CELLS_MIME = "application/x.tuphap-cells+json"
 OUTPUT_TYPES = frozenset({"stream", "display_data", "update_display_data", "execute_result", "error", "clear_output"})
 
 
-def run_cells(cells_json: str) -> None:
+def run_cells(cells_json: str, cell_timeout: float | None = None) -> None:
     """Empty the namespace, then run the [index, source, cell id] triples in order, stopping at the
-    first failing cell as a notebook run does; publish what every cell produced."""
+    first failing cell as a notebook run does; publish what every cell produced. A cell running longer
+    than `cell_timeout` seconds is interrupted: it fails with a TimeoutError, as a cell that raised."""
     shell = get_ipython()
     # A new session also restarts the execution counter, so warm and cold notebooks number alike.
     shell.reset(new_session=True, aggressive=False)
@@ -37,11 +39,31 @@ def run_cells(cells_json: str) -> None:
         for index, source, cell_id in json.loads(cells_json):
             cell = {"index": index, "execution_count": shell.execution_count, "start": time.time()}
             ran.append(cell)
-            succeeded = shell.run_cell(source, store_history=True, cell_id=cell_id).success
+            with _time_limit(cell_timeout):
+                succeeded = shell.run_cell(source, store_history=True, cell_id=cell_id).success
             cell["end"], cell["outputs"] = time.time(), outputs.take()
             if not succeeded:
                 break
     shell.display_pub.publish({CELLS_MIME: ran})
+
+
+@contextmanager
+def _time_limit(seconds: float | None):
+    """Interrupt the code running on the kernel's main thread after `seconds` (an alarm signal)."""
+    if not seconds:
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise TimeoutError(f"the cell ran longer than {seconds:g} s (--cell-timeout)")
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class _Outputs:

@@ -104,7 +104,7 @@ def build(paths: ProjectPaths, target: Target, *, previous: dict | None = None, 
                 if record.status != SectionStatus.REUSED:
                     execute_section(record, notebooks[name], target.sections_dir(paths) / f"{name}.ipynb",
                                     target.error_name, target.year, paths.root, fresh_kernel=options.fresh_kernels,
-                                    parameters=target.parameters(result.extra))
+                                    parameters=target.parameters(result.extra), cell_timeout=options.cell_timeout)
             result.built_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
             executed = [target.sections_dir(paths) / f"{name}.ipynb" for name in result.sections]
             result.missing_markers = write_report(executed, target.document(paths, result), target.report_dir(paths),

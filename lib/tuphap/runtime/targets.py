@@ -26,6 +26,9 @@ from tuphap.project import ProjectPaths, check_slug, check_year
 from tuphap.runtime import fingerprint
 
 
+DEFAULT_CELL_TIMEOUT = 300.0  # a section cell takes well under a second; this only catches one that never ends
+
+
 class Status(str, Enum):
     """Where a report stands after planning or building."""
     PLANNED = "planned"  # something must run or be assembled
@@ -56,6 +59,7 @@ class Options:
     fresh_kernels: bool = False  # a new kernel per notebook, as plain papermill
     strict: bool = False  # warnings block too
     final: bool = False  # the copy to be signed
+    cell_timeout: float | None = DEFAULT_CELL_TIMEOUT  # seconds a cell may run before its section fails
 
     @property
     def mode(self) -> str:

@@ -1,0 +1,27 @@
+"""What a command is asked to work on: unit slugs and years, checked against the project before
+anything runs, so that a typo is a usage error (exit 2) that names what exists."""
+from __future__ import annotations
+
+from tuphap.errors import TuphapError
+from tuphap.inputs.registry import load_units, unknown_unit
+from tuphap.project import ProjectPaths, check_selection, commune_reports
+
+USAGE = 2  # exit status of a command asked for what cannot be
+
+
+def known_selection(paths: ProjectPaths, units: tuple[str, ...], years: tuple[int, ...], *,
+                    rollups: tuple[str, ...] = ()) -> None:
+    """Every unit is in the registry (or is one of `rollups`, roll-up keys a command accepts too), and
+    every year has a report's params; the error says what there is instead."""
+    check_selection(units, years)
+    if units:
+        registry = load_units(paths.units_file)
+        for unit in units:
+            if unit not in registry and unit not in rollups:
+                raise unknown_unit(unit, registry, paths.units_file)
+    if years:
+        with_params = sorted({report.year for report in commune_reports(paths)})
+        for year in years:
+            if year not in with_params:
+                raise TuphapError(f"no report for {year}: no params/{year}/<unit>.yaml under {paths.params_dir}"
+                                  f" (years with params: {', '.join(map(str, with_params)) or 'none'})")
