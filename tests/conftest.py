@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,11 @@ from hypothesis import settings
 # Hypothesis' default 200 ms, which would fail a correct test as "flaky".
 settings.register_profile("tuphap", deadline=None)
 settings.load_profile("tuphap")
+
+# The commands speak Vietnamese unless the environment asks for English (tuphap/i18n.py). The suite
+# reads their English, so this process and every command and kernel it starts ask for it (LANGUAGE
+# comes first); tests/test_i18n.py runs them in Vietnamese with environments of its own.
+os.environ["LANGUAGE"] = "en"
 
 REPO = Path(__file__).resolve().parents[1]
 TUPHAP = Path(sys.executable).parent / "tuphap"

@@ -177,8 +177,15 @@ def test_unsafe_slugs_on_the_command_line_are_rejected(project):
 # -- missing files -------------------------------------------------------------------------------
 
 def test_a_missing_params_file_names_the_expected_path(project):
+    expected = project / "params" / "2024" / "hoa-binh-mau.yaml"
+    expected.unlink()
+    errors = fails_cleanly(project, "build", "--unit", "hoa-binh-mau", "--year", "2024")
+    assert f"expected {expected}" in errors
+
+
+def test_a_year_without_params_names_the_years_there_are(project):
     errors = fails_cleanly(project, "build", "--unit", "tan-khai", "--year", "2030")
-    assert f"expected {project / 'params' / '2030' / 'tan-khai.yaml'}" in errors
+    assert "no report for 2030" in errors and "(years with params: 2023, 2024)" in errors
 
 
 def test_a_missing_narrative_file_names_the_expected_path(project):

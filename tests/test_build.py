@@ -203,7 +203,7 @@ def test_failing_section_names_unit_year_section_cell_and_error(project):
 
 @pytest.mark.parametrize("args, message", [
     (["build", "--unit", "../x", "--year", "2024"], "invalid unit slug"),
-    (["build", "--unit", "tan-khai", "--year", "2031"], "nothing to build"),
+    (["build", "--unit", "tan-khai", "--year", "2031"], "no report for 2031"),
     (["build"], "say what to build"),
 ])
 def test_bad_build_requests_are_explained(project, args, message):

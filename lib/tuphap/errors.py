@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tuphap.i18n import _
+
 
 class TuphapError(Exception):
     """Base class: a problem in the user's files or command, explained in its message."""
@@ -15,9 +17,9 @@ class DataError(TuphapError):
         self.file, self.row, self.field, self.message = str(file), row, field, message
         where = self.file
         if row is not None:
-            where += f", row {row}"
+            where += _(", row {row}").format(row=row)
         if field is not None:
-            where += f", field '{field}'"
+            where += _(", field '{field}'").format(field=field)
         super().__init__(f"{where}: {message}")
 
 
@@ -26,7 +28,8 @@ class DataErrors(TuphapError):
 
     def __init__(self, errors: list[DataError]):
         self.errors = errors
-        super().__init__(f"{len(errors)} problem(s) in the data files:\n" + "\n".join(f"  {e}" for e in errors))
+        super().__init__(_("{count} problem(s) in the data files:").format(count=len(errors)) + "\n"
+                         + "\n".join(f"  {e}" for e in errors))
 
 
 class SectionFailed(TuphapError):
@@ -35,9 +38,10 @@ class SectionFailed(TuphapError):
     def __init__(self, unit: str, year: int, section: str, cell: int | None, error: str, notebook: Path | None):
         self.unit, self.year, self.section, self.cell = unit, year, section, cell
         self.error, self.notebook = error, notebook
-        cell_text = f", cell {cell}" if cell is not None else ""
-        kept = f"\n  executed notebook kept at {notebook}" if notebook else ""
-        super().__init__(f"unit {unit}, year {year}, section {section}{cell_text}: {error}{kept}")
+        cell_text = _(", cell {cell}").format(cell=cell) if cell is not None else ""
+        kept = "\n  " + _("executed notebook kept at {notebook}").format(notebook=notebook) if notebook else ""
+        super().__init__(_("unit {unit}, year {year}, section {section}").format(unit=unit, year=year, section=section)
+                         + f"{cell_text}: {error}{kept}")
 
 
 class DocumentDefects(TuphapError):
@@ -46,5 +50,6 @@ class DocumentDefects(TuphapError):
 
     def __init__(self, findings: list, descriptions: list[str]):
         self.findings = findings
-        super().__init__(f"the document check found {len(findings)} defect(s) in the rendered report; "
-                         "its files were not replaced:\n" + "\n".join(f"  {line}" for line in descriptions))
+        super().__init__(_("the document check found {count} defect(s) in the rendered report; "
+                           "its files were not replaced:").format(count=len(findings))
+                         + "\n" + "\n".join(f"  {line}" for line in descriptions))

@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from tuphap.errors import TuphapError
+from tuphap.i18n import _
 
 # fontTools logs a warning for every odd date in a font's header and every table a subset drops.
 logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -187,14 +188,16 @@ def typeface() -> Typeface:
         folder = Path(forced).expanduser()
         faces = [face for path in _files_in([folder]) for face in _faces(path)]
         if not faces:
-            raise TuphapError(f"{FONT_DIR_ENV}={forced}: no font file (.ttf, .otf, .ttc) there")
+            raise TuphapError(_("{variable}={folder}: no font file (.ttf, .otf, .ttc) there").format(
+                variable=FONT_DIR_ENV, folder=forced))
         return Typeface(_fill_styles(_choose(faces, forced=True)), folder)
     folders = [Path(d).expanduser() for d in SYSTEM_FONT_DIRS]
     bundled = _matplotlib_fonts()
     faces = [face for path in _files_in(folders + ([bundled] if bundled else [])) for face in _faces(path)]
     files = _choose(faces, forced=False)
     if "regular" not in files:
-        raise TuphapError("no usable font file found (looked in " + ", ".join(SYSTEM_FONT_DIRS) + " and matplotlib's fonts)")
+        raise TuphapError(_("no usable font file found (looked in {folders} and matplotlib's fonts)").format(
+            folders=", ".join(SYSTEM_FONT_DIRS)))
     return Typeface(_fill_styles(files))
 
 

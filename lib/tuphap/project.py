@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tuphap.errors import TuphapError
+from tuphap.i18n import _
 
 ROOT_ENV = "TUPHAP_ROOT"
 REPORT_FILES = ("report.html", "report.pdf", "report.docx")  # what a built report is, in every report folder
@@ -18,7 +19,7 @@ def check_slug(slug: str) -> str:
     """Unit slugs become folder names, so only lowercase ASCII words joined by hyphens pass."""
     if not isinstance(slug, str) or not _SLUG.match(slug):
         raise TuphapError(
-            f"invalid unit slug {slug!r}: use lowercase letters, digits and hyphens (e.g. 'tan-khai')"
+            _("invalid unit slug {slug!r}: use lowercase letters, digits and hyphens (e.g. 'tan-khai')").format(slug=slug)
         )
     return slug
 
@@ -27,9 +28,9 @@ def check_year(year) -> int:
     try:
         value = int(year)
     except (TypeError, ValueError):
-        raise TuphapError(f"invalid year {year!r}: expected a four-digit year such as 2024") from None
+        raise TuphapError(_("invalid year {year!r}: expected a four-digit year such as 2024").format(year=year)) from None
     if not 1900 <= value <= 2200:
-        raise TuphapError(f"invalid year {year!r}: expected a four-digit year such as 2024")
+        raise TuphapError(_("invalid year {year!r}: expected a four-digit year such as 2024").format(year=year))
     return value
 
 
@@ -58,8 +59,8 @@ def find_root(start: Path | None = None) -> Path:
     if _looks_like_project(checkout):
         return checkout
     raise TuphapError(
-        f"no project found from {here}: expected a folder with data/units.csv and notebooks/ "
-        f"(or set {ROOT_ENV})"
+        _("no project found from {folder}: expected a folder with data/units.csv and notebooks/ "
+          "(or set {variable})").format(folder=here, variable=ROOT_ENV)
     )
 
 
@@ -200,6 +201,6 @@ def rollup_reports(paths: ProjectPaths, years: list[int]) -> list[RollupKey]:
     found = []
     for year in years:
         for params_file in sorted(paths.rollup_params_dir(year).glob("*.yaml")):
-            level, _, slug = params_file.stem.partition("-")
+            level, _dash, slug = params_file.stem.partition("-")
             found.append(RollupKey(year, level, slug))
     return found

@@ -56,6 +56,18 @@ def section_html(notebooks: list[Path], *, final: bool = False) -> list[SectionH
     return _outlined([SectionHtml(nb.stem, exporter.from_notebook_node(_read(nb))[0]) for nb in notebooks], final)
 
 
+# The live preview (runtime/preview.py) keeps each section's HTML in memory and re-makes only those that
+# re-ran: section_html in two steps, the first per executed notebook, the second over the whole report.
+def notebook_section_html(name: str, notebook: nbformat.NotebookNode) -> SectionHtml:
+    """One executed notebook held in memory as section_html makes it, before the report-wide outline."""
+    return SectionHtml(name, _exporter().from_notebook_node(notebook)[0])
+
+
+def outlined(sections: list[SectionHtml], *, final: bool = False) -> list[SectionHtml]:
+    """Sections made by notebook_section_html as the whole report shows them (see section_html)."""
+    return _outlined(sections, final)
+
+
 def _outlined(sections: list[SectionHtml], final: bool) -> list[SectionHtml]:
     """The sections as the report shows them: without the style the notebook view adds, without the
     data-quality note in a final copy, and with "(không có)" after each heading that owns nothing."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tuphap.compute.figures import Figures
+from tuphap.i18n import _
 
 _ID = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+")
 
@@ -33,11 +34,12 @@ class Expression:
         try:
             tree = ast.parse(_ID.sub(lambda m: names[m.group(0)], text), mode="eval")
         except SyntaxError:
-            raise ValueError(f"{text!r} is not an expression of indicator ids, numbers and + - * / ( )") from None
+            raise ValueError(_("{text!r} is not an expression of indicator ids, numbers and + - * / ( )").format(
+                text=text)) from None
         bad = [node for node in ast.walk(tree) if not isinstance(node, _ALLOWED)
                or isinstance(node, ast.Constant) and not isinstance(node.value, (int, float))]
         if bad:
-            raise ValueError(f"{text!r} may only use indicator ids, numbers and + - * / ( )")
+            raise ValueError(_("{text!r} may only use indicator ids, numbers and + - * / ( )").format(text=text))
         return cls(text, tree, ids)
 
     def value(self, figures: Figures) -> float | None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from tuphap.errors import DataError, DataErrors, TuphapError
+from tuphap.i18n import N_, _, in_vietnamese
 
 SEVERITIES = ("error", "warning")
+SEVERITY_WORDS = {"error": N_("error"), "warning": N_("warning")}
 
 @dataclass(frozen=True)
 class Finding:
@@ -39,19 +41,21 @@ def load_error_findings(exc: TuphapError, unit: str = "", year: int | None = Non
 
 def _load_error_finding(exc: TuphapError, unit: str, year: int | None) -> Finding:
     file, row = (exc.file, exc.row) if isinstance(exc, DataError) else ("", None)
-    field = f" (field '{exc.field}')" if isinstance(exc, DataError) and exc.field else ""
+    field = _(" (field '{field}')").format(field=exc.field) if isinstance(exc, DataError) and exc.field else ""
     text = exc.message + field if isinstance(exc, DataError) else str(exc)
     return Finding("error", "load", unit, year, "", file, row, "", "", text, f"Không đọc được tệp: {text}")
 
 
 def describe(finding: Finding) -> str:
-    """One line for the terminal: where, what, expected and found."""
+    """One line for the terminal: where, what, expected and found; in Vietnamese, the Vietnamese message."""
     where = finding.file
     if finding.row is not None:
-        where += f", {'line' if where.endswith('.md') else 'row'} {finding.row}"
+        where += (_(", line {row}") if where.endswith(".md") else _(", row {row}")).format(row=finding.row)
     report = f"{finding.unit} {finding.year}" if finding.unit else ""
-    fields = [f"{finding.severity}: {where}", report, finding.indicator, f"rule {finding.rule}"]
+    severity = _(SEVERITY_WORDS[finding.severity]) if finding.severity in SEVERITY_WORDS else finding.severity
+    fields = [f"{severity}: {where}", report, finding.indicator, _("rule {rule}").format(rule=finding.rule)]
     text = " | ".join(field for field in fields if field)
     if finding.expected or finding.found:
-        text += f" | expected {finding.expected}, found {finding.found}"
-    return f"{text} | {finding.message}"
+        text += " | " + _("expected {expected}, found {found}").format(expected=finding.expected, found=finding.found)
+    message = finding.message_vi if in_vietnamese() and finding.message_vi else finding.message
+    return f"{text} | {message}"

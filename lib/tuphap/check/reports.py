@@ -10,6 +10,7 @@ from tuphap.check.rules import Rule, check_values, load_rules
 from tuphap.compute.figures import Figures
 from tuphap.compute.words import commune_words
 from tuphap.errors import TuphapError
+from tuphap.i18n import _
 from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.narrative import load_narrative
 from tuphap.inputs.params import load_params
@@ -65,5 +66,5 @@ def validate_project(paths: ProjectPaths, units: tuple[str, ...] = (), years: tu
         dataset.unit(unit)
     pairs = report_pairs(paths, dataset, units, years)
     if not pairs:
-        raise TuphapError("nothing to validate: no figures in data/values/ and no params file match")
+        raise TuphapError(_("nothing to validate: no figures in data/values/ and no params file match"))
     return [finding for unit, year in pairs for finding in report_findings(dataset, unit, year, rules=rules)], len(pairs)

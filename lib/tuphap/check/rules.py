@@ -17,6 +17,7 @@ from tuphap.check.findings import SEVERITIES, Finding
 from tuphap.compute import formatting
 from tuphap.compute.figures import Figures, format_value
 from tuphap.errors import DataError
+from tuphap.i18n import _
 from tuphap.inputs.catalogue import Catalogue, Indicator
 from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.tables import read_table
@@ -61,22 +62,23 @@ def load_rules(path: Path, catalogue: Catalogue) -> list[Rule]:
 
         rule_id, check = row["id"], row["check"]
         if not rule_id or rule_id in seen:
-            raise fail(f"rule id {rule_id!r} is empty or listed twice", "id")
+            raise fail(_("rule id {rule!r} is empty or listed twice").format(rule=rule_id), "id")
         seen.add(rule_id)
         if check not in CHECKS:
-            raise fail(f"check {check!r} is not one of {', '.join(CHECKS)}", "check")
+            raise fail(_("check {check!r} is not one of {checks}").format(check=check, checks=", ".join(CHECKS)), "check")
         if row["severity"] not in SEVERITIES:
-            raise fail(f"severity {row['severity']!r} is not 'error' or 'warning'", "severity")
+            raise fail(_("severity {severity!r} is not 'error' or 'warning'").format(severity=row["severity"]), "severity")
         if check == "unknown_placeholder" and row["severity"] != "error":
-            raise fail("an unknown placeholder always stops the build, so its severity must be 'error'", "severity")
+            raise fail(_("an unknown placeholder always stops the build, so its severity must be 'error'"), "severity")
         left, right, operator = row.get("left", ""), row.get("right", ""), row.get("operator", "")
         if check in ("required", "required_if") and left in ("", "*"):
-            raise fail("list the required indicators in 'left', separated by spaces", "left")
+            raise fail(_("list the required indicators in 'left', separated by spaces"), "left")
         if check == "required_if":
             _check_condition(right, catalogue, fail)
         if check == "compare":
             if operator not in COMPARISONS:
-                raise fail(f"operator {operator!r} is not one of {' '.join(COMPARISONS)}", "operator")
+                raise fail(_("operator {operator!r} is not one of {operators}").format(
+                    operator=operator, operators=" ".join(COMPARISONS)), "operator")
             for name, text in (("left", left), ("right", right)):
                 try:
                     expression = Expression.parse(text)
@@ -85,7 +87,7 @@ def load_rules(path: Path, catalogue: Catalogue) -> list[Rule]:
                 _check_ids(expression.ids, catalogue, fail, name)
                 texts = [ind for ind in expression.ids if catalogue[ind].type == "text"]
                 if texts:
-                    raise fail(f"{texts[0]!r} is a text: it has no value to compute with", name)
+                    raise fail(_("{indicator!r} is a text: it has no value to compute with").format(indicator=texts[0]), name)
         elif left and left != "*":
             _check_ids(left.split(), catalogue, fail, "left")
         factor = None
@@ -95,9 +97,11 @@ def load_rules(path: Path, catalogue: Catalogue) -> list[Rule]:
             except ValueError:
                 factor = 0
             if factor <= 1:
-                raise fail(f"factor {row.get('factor', '')!r}: a year-over-year rule needs a number above 1", "factor")
+                raise fail(_("factor {factor!r}: a year-over-year rule needs a number above 1").format(
+                    factor=row.get("factor", "")), "factor")
             if right and not re.fullmatch(r"\d+(\.\d+)?", right):
-                raise fail(f"{right!r}: for year_change, 'right' is the smallest change to flag, a number", "right")
+                raise fail(_("{right!r}: for year_change, 'right' is the smallest change to flag, a number").format(
+                    right=right), "right")
         rules.append(Rule(rule_id, check, left, operator, right, row["severity"], factor, row["message_vi"], row["_row"]))
     return rules
 
@@ -105,16 +109,17 @@ def load_rules(path: Path, catalogue: Catalogue) -> list[Rule]:
 def _check_ids(ids, catalogue: Catalogue, fail, field: str) -> None:
     for ind in ids:
         if ind not in catalogue:
-            raise fail(f"{ind!r} names no indicator in data/indicators.csv", field)
+            raise fail(_("{indicator!r} names no indicator in data/indicators.csv").format(indicator=ind), field)
 
 
 def _check_condition(right: str, catalogue: Catalogue, fail) -> None:
     """required_if: 'right' names the one flag whose yes (1) makes the 'left' indicators required."""
     if len(right.split()) != 1:
-        raise fail("for required_if, 'right' names one flag indicator (the condition)", "right")
+        raise fail(_("for required_if, 'right' names one flag indicator (the condition)"), "right")
     _check_ids([right], catalogue, fail, "right")
     if catalogue[right].type != "flag":
-        raise fail(f"{right!r} is a {catalogue[right].type}; the condition of required_if is a flag", "right")
+        raise fail(_("{right!r} is a {type}; the condition of required_if is a flag").format(
+            right=right, type=catalogue[right].type), "right")
 
 
 @dataclass

@@ -5,22 +5,28 @@ from __future__ import annotations
 import click
 
 from tuphap import __version__
-from tuphap.cli import check, forms, reports, site, validation
+from tuphap.cli import check, forms, lab, preview, reports, site, validation
+from tuphap.cli.texts import help_text, translate_click
+from tuphap.i18n import _
 from tuphap.runtime.startup import skip_unused_imports
 
+translate_click()  # before the group declares its --version option
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, help=help_text(
+    _("Build the yearly commune justice report (Báo cáo tổng kết công tác Tư pháp) from data files."),
+    _("Messages are in Vietnamese unless the environment asks for English: LANG=en_US.UTF-8 or LANGUAGE=en.")))
 @click.version_option(__version__, prog_name="tuphap")
-@click.option("--root", type=click.Path(file_okay=False, exists=True), default=None,
-              help="Project folder (default: $TUPHAP_ROOT, or the nearest folder holding data/units.csv).")
+@click.option("--root", type=click.Path(file_okay=False, exists=True), default=None, metavar="DIRECTORY",
+              help=_("Project folder (default: $TUPHAP_ROOT, or the nearest folder holding data/units.csv)."))
 @click.pass_context
 def cli(ctx: click.Context, root: str | None) -> None:
-    """Build the yearly commune justice report (Báo cáo tổng kết công tác Tư pháp) from data files."""
+    """The `tuphap` group: its help is above, in the user's language."""
     ctx.obj = root
 
 
 for command in (reports.build, validation.validate, reports.list_reports, site.site_command, site.serve,
-                site.publish_command, forms.form, forms.ingest, check.check):
+                site.publish_command, forms.form, forms.ingest, check.check, lab.lab, preview.preview):
     cli.add_command(command)
 
 

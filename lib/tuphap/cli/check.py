@@ -10,7 +10,9 @@ from pathlib import Path
 import click
 
 from tuphap.cli.selection import USAGE, known_selection
+from tuphap.cli.texts import examples, help_text, verbatim
 from tuphap.errors import TuphapError
+from tuphap.i18n import _
 from tuphap.project import ProjectPaths, check_selection
 
 _YEAR_FOLDER = re.compile(r"^\d{4}$")
@@ -46,7 +48,7 @@ def built_reports(paths: ProjectPaths, units: tuple[str, ...] = (), years: tuple
         rollups = year_dir / "_rollup"
         if rollups.is_dir():
             for folder in rollups.iterdir():
-                level, _, slug = folder.name.partition("-")
+                level, _dash, slug = folder.name.partition("-")
                 if folder.is_dir() and not folder.name.startswith("."):
                     candidates.append((folder.name, folder, ledger.entry(RollupTarget(level, slug, year))))
         for unit, folder, entry in sorted(candidates, key=lambda c: (c[1].parent.name == "_rollup", c[0])):
@@ -58,60 +60,56 @@ def built_reports(paths: ProjectPaths, units: tuple[str, ...] = (), years: tuple
     return found
 
 
-@click.command()
+@click.command(help=help_text(
+    _("Read the built reports as a person reads them and list what should never be printed."),
+    _("Each report's report.html, report.pdf and report.docx under outputs/<year>/<unit>/ (and the "
+      "roll-ups under outputs/<year>/_rollup/) are read as text: the page's visible text, the PDF's "
+      "text page by page and the Word file's paragraphs and footnotes. Every rule is an error:"),
+    verbatim([("doc_glyph", _("a character the report's font has no glyph for")),
+              ("doc_font_fallback", _("the PDF sets text in a font outside the report's family")),
+              ("doc_heading_khong_co_with_content", _("a heading saying \"(không có)\" with content under it")),
+              ("doc_heading_empty", _("a heading with nothing under it")),
+              ("doc_zero_padded", _("a count written \"00\"")),
+              ("doc_placeholder", _("a placeholder left unfilled, e.g. {hoa_giai.tiep_nhan}")),
+              ("doc_markdown, doc_markup", _("Markdown or HTML shown as text (**, #, [a](b), <p>, &amp;)")),
+              ("doc_english", _("words from program code (None, nan, True, Traceback, …)")),
+              ("doc_draft_box_in_final", _("the data-quality note in a final report")),
+              ("doc_unreadable", _("a report file missing or damaged"))]),
+    _("A report is final when the ledger (outputs/manifest.json) records it so (`tuphap build "
+      "--final`); drafts may carry the data-quality note. Each finding names the file and the PDF page "
+      "(row), the Word paragraph (row) or the HTML section (after '#')."),
+    _("Exit status: 0 when no report has a finding, 1 when any has, 2 when the command itself is wrong "
+      "(a bad option, or no built report matches)."),
+    examples(("tuphap check", ""),
+             ("tuphap check --unit tan-khai --year 2024", ""),
+             ("tuphap check --year 2024 --final", _("as if every 2024 report were to be signed")))))
 @click.option("--unit", "units", multiple=True, metavar="SLUG",
-              help="A unit to check, or a roll-up such as province-binh-phuoc (repeatable; default: all).")
-@click.option("--year", "years", multiple=True, type=int, metavar="YEAR", help="A year to check (repeatable; default: all).")
+              help=_("A unit to check, or a roll-up such as province-binh-phuoc (repeatable; default: all)."))
+@click.option("--year", "years", multiple=True, type=int, metavar="YEAR",
+              help=_("A year to check (repeatable; default: all)."))
 @click.option("--final", "all_final", is_flag=True,
-              help="Check every report as the version to be signed, whatever the ledger says.")
+              help=_("Check every report as the version to be signed, whatever the ledger says."))
 @click.pass_obj
 def check(root, units, years, all_final) -> None:
-    """Read the built reports as a person reads them and list what should never be printed.
-
-    Each report's report.html, report.pdf and report.docx under outputs/<year>/<unit>/ (and the
-    roll-ups under outputs/<year>/_rollup/) are read as text: the page's visible text, the PDF's
-    text page by page and the Word file's paragraphs and footnotes. Every rule is an error:
-
-    \b
-      doc_glyph                  a character the report's font has no glyph for
-      doc_font_fallback          the PDF sets text in a font outside the report's family
-      doc_heading_khong_co_with_content   a heading saying "(không có)" with content under it
-      doc_heading_empty          a heading with nothing under it
-      doc_zero_padded            a count written "00"
-      doc_placeholder            a placeholder left unfilled, e.g. {hoa_giai.tiep_nhan}
-      doc_markdown, doc_markup   Markdown or HTML shown as text (**, #, [a](b), <p>, &amp;)
-      doc_english                words from program code (None, nan, True, Traceback, …)
-      doc_draft_box_in_final     the data-quality note in a final report
-      doc_unreadable             a report file missing or damaged
-
-    A report is final when the ledger (outputs/manifest.json) records it so (`tuphap build
-    --final`); drafts may carry the data-quality note. Each finding names the file and the PDF page
-    (row), the Word paragraph (row) or the HTML section (after '#').
-
-    Exit status: 0 when no report has a finding, 1 when any has, 2 when the command itself is wrong
-    (a bad option, or no built report matches).
-
-    \b
-    Examples:
-      tuphap check
-      tuphap check --unit tan-khai --year 2024
-      tuphap check --year 2024 --final    # as if every 2024 report were to be signed
-    """
+    """`tuphap check`: the document check over the reports already built (help above)."""
     from tuphap.check import document  # lxml, pypdfium2 and fontTools only for this command
     from tuphap.check.findings import describe
 
     try:
         paths = ProjectPaths.discover(root)
         rollups = tuple(key for key in units if "-" in key and key.split("-", 1)[0] in ("district", "province"))
-        known_selection(paths, units, (), rollups=rollups)
-        check_selection((), years)
+        if paths.units_file.is_file():  # else a copy of outputs/ alone: the built reports are the selection
+            known_selection(paths, units, (), rollups=rollups)
+        check_selection(units, years)
         reports = built_reports(paths, units, years, all_final=all_final)
         if not reports:
             wanted = " ".join([*(f"--unit {u}" for u in units), *(f"--year {y}" for y in years)])
-            raise TuphapError(f"no built report to check under {paths.outputs_dir}"
-                              + (f" for {wanted}" if wanted else "") + " (build one with `tuphap build`)")
+            raise TuphapError((_("no built report to check under {folder} for {wanted} (build one with `tuphap build`)")
+                               if wanted else
+                               _("no built report to check under {folder} (build one with `tuphap build`)")).format(
+                folder=paths.outputs_dir, wanted=wanted))
     except TuphapError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(_("error: {message}").format(message=exc), err=True)
         sys.exit(USAGE)
     started = time.monotonic()
     findings = []
@@ -121,14 +119,16 @@ def check(root, units, years, all_final) -> None:
             found = document.check_report_dir(report.folder, unit=report.unit, year=report.year, final=report.final,
                                               root=paths.root)
         except TuphapError as exc:  # no usable font file on this machine
-            click.echo(f"error: {exc}", err=True)
+            click.echo(_("error: {message}").format(message=exc), err=True)
             sys.exit(USAGE)
         flagged += bool(found)
         findings += found
         for finding in found:
             click.echo(describe(finding))
     seconds = time.monotonic() - started
-    click.echo(f"{len(findings)} finding(s) in {flagged} of {len(reports)} report(s) checked "
-               f"({seconds:.1f} s, {seconds / len(reports):.2f} s per report)")
+    click.echo(_("{findings} finding(s) in {flagged} of {reports} report(s) checked "
+                 "({seconds:.1f} s, {per_report:.2f} s per report)").format(
+        findings=len(findings), flagged=flagged, reports=len(reports), seconds=seconds,
+        per_report=seconds / len(reports)))
     if findings:
         sys.exit(1)

@@ -7,33 +7,31 @@ from pathlib import Path
 import click
 
 from tuphap.cli.selection import USAGE, known_selection
+from tuphap.cli.texts import examples, help_text
 from tuphap.errors import TuphapError
+from tuphap.i18n import _
 from tuphap.project import ProjectPaths, check_selection
 
 
-@click.command()
-@click.option("--year", required=True, type=int, metavar="YEAR", help="The year the form collects figures for.")
+@click.command(help=help_text(
+    _("Write Excel input forms (.xlsx) for communes to fill in."),
+    _("One workbook per unit, at outputs/forms/<year>/<unit>.xlsx: an instructions sheet, then a sheet "
+      "per section of the indicator catalogue with each indicator's Vietnamese label and unit, last "
+      "year's figure for reference and this year's figure (pre-filled when on file) in a yellow cell "
+      "that Excel checks (whole numbers of at least 0 for counts, 0-100 for percents, a drop-down of the "
+      "two words such as đạt/chưa đạt for a result, one short line for a text such as a decision). Only "
+      "the yellow cells can be edited. Send the files out, then read them back with `tuphap ingest`."),
+    examples(("tuphap form --year 2025", _("every unit in data/units.csv")),
+             ("tuphap form --year 2025 --unit tan-khai", ""),
+             ("tuphap form --year 2025 --output-dir ~/gui-xa", ""))))
+@click.option("--year", required=True, type=int, metavar="YEAR", help=_("The year the form collects figures for."))
 @click.option("--unit", "units", multiple=True, metavar="SLUG",
-              help="A unit to make a form for (repeatable; default: every unit in data/units.csv).")
-@click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Write the forms here instead of outputs/forms/<year>/.")
+              help=_("A unit to make a form for (repeatable; default: every unit in data/units.csv)."))
+@click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIRECTORY",
+              help=_("Write the forms here instead of outputs/forms/<year>/."))
 @click.pass_obj
 def form(root, year, units, output_dir) -> None:
-    """Write Excel input forms (.xlsx) for communes to fill in.
-
-    One workbook per unit, at outputs/forms/<year>/<unit>.xlsx: an instructions sheet, then a sheet
-    per section of the indicator catalogue with each indicator's Vietnamese label and unit, last
-    year's figure for reference and this year's figure (pre-filled when on file) in a yellow cell
-    that Excel checks (whole numbers of at least 0 for counts, 0-100 for percents, a drop-down of the
-    two words such as đạt/chưa đạt for a result, one short line for a text such as a decision). Only
-    the yellow cells can be edited. Send the files out, then read them back with `tuphap ingest`.
-
-    \b
-    Examples:
-      tuphap form --year 2025                      # every unit in data/units.csv
-      tuphap form --year 2025 --unit tan-khai
-      tuphap form --year 2025 --output-dir ~/gui-xa
-    """
+    """`tuphap form`: Excel input forms for the communes (help above)."""
     from tuphap.inputs import forms  # openpyxl loads slowly: only these two commands need it
 
     try:
@@ -42,50 +40,49 @@ def form(root, year, units, output_dir) -> None:
         if units:
             known_selection(paths, units, ())
     except TuphapError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(_("error: {message}").format(message=exc), err=True)
         sys.exit(USAGE)
     try:
         for path in forms.write_forms(paths, year, units, output_dir):
-            click.echo(f"wrote {path}")
+            click.echo(_("wrote {path}").format(path=path))
     except TuphapError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(_("error: {message}").format(message=exc), err=True)
         sys.exit(1)
     except OSError as exc:
-        click.echo(f"error: cannot write the form: {exc}", err=True)
+        click.echo(_("error: cannot write the form: {message}").format(message=exc), err=True)
         sys.exit(1)
 
 
-@click.command()
+@click.command(help=help_text(
+    _("Read filled Excel forms into data/values/<year>.csv."),
+    _("Every cell of every form is checked first and every problem is listed with file, sheet and cell "
+      "(text or a formula where a figure belongs, \"1,733\" for a count, a share above 100, a result other "
+      "than its two words or 1/0, ...). If there is any problem, nothing is written. Otherwise the figures "
+      "of each form's unit and year replace those on file: an empty cell means \"not reported\", 0 means "
+      "zero. Other units' rows stay exactly as they were. Formulas are rejected: type the figures themselves."),
+    examples(("tuphap ingest outputs/forms/2025/tan-khai.xlsx", ""),
+             ("tuphap ingest ~/nhan-ve/*.xlsx", ""),
+             ("tuphap ingest --dry-run ~/nhan-ve/*.xlsx", _("check only")))))
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Check the forms and say what would change; write nothing.")
+@click.option("--dry-run", is_flag=True, help=_("Check the forms and say what would change; write nothing."))
 @click.pass_obj
 def ingest(root, files, dry_run) -> None:
-    """Read filled Excel forms into data/values/<year>.csv.
-
-    Every cell of every form is checked first and every problem is listed with file, sheet and cell
-    (text or a formula where a figure belongs, "1,733" for a count, a share above 100, a result other
-    than its two words or 1/0, ...). If there is any problem, nothing is written. Otherwise the figures of each form's unit and year replace
-    those on file: an empty cell means "not reported", 0 means zero. Other units' rows stay exactly as
-    they were. Formulas are rejected: type the figures themselves.
-
-    \b
-    Examples:
-      tuphap ingest outputs/forms/2025/tan-khai.xlsx
-      tuphap ingest ~/nhan-ve/*.xlsx
-      tuphap ingest --dry-run ~/nhan-ve/*.xlsx     # check only
-    """
+    """`tuphap ingest`: filled forms into the values files (help above)."""
     from tuphap.inputs import forms
 
     try:
         results = forms.ingest(ProjectPaths.discover(root), list(files), dry_run=dry_run)
     except TuphapError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(_("error: {message}").format(message=exc), err=True)
         sys.exit(1)
     except OSError as exc:  # write_atomically leaves a file it could not replace as it was
-        click.echo(f"error: could not write the values file: {exc}", err=True)
+        click.echo(_("error: could not write the values file: {message}").format(message=exc), err=True)
         sys.exit(1)
-    verb = "would update" if dry_run else "updated"
+    line = (_("{unit} {year}: would update {file} ({changed} changed, {added} added, {cleared} cleared, "
+              "{unchanged} unchanged) from {form}") if dry_run else
+            _("{unit} {year}: updated {file} ({changed} changed, {added} added, {cleared} cleared, "
+              "{unchanged} unchanged) from {form}"))
     for result in results:
         u = result.update
-        click.echo(f"{result.unit} {result.year}: {verb} {u.file} ({u.changed} changed, {u.added} added, "
-                   f"{u.cleared} cleared, {u.unchanged} unchanged) from {result.file}")
+        click.echo(line.format(unit=result.unit, year=result.year, file=u.file, changed=u.changed, added=u.added,
+                               cleared=u.cleared, unchanged=u.unchanged, form=result.file))

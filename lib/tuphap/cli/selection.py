@@ -3,6 +3,7 @@ anything runs, so that a typo is a usage error (exit 2) that names what exists."
 from __future__ import annotations
 
 from tuphap.errors import TuphapError
+from tuphap.i18n import _
 from tuphap.inputs.registry import load_units, unknown_unit
 from tuphap.project import ProjectPaths, check_selection, commune_reports
 
@@ -23,5 +24,6 @@ def known_selection(paths: ProjectPaths, units: tuple[str, ...], years: tuple[in
         with_params = sorted({report.year for report in commune_reports(paths)})
         for year in years:
             if year not in with_params:
-                raise TuphapError(f"no report for {year}: no params/{year}/<unit>.yaml under {paths.params_dir}"
-                                  f" (years with params: {', '.join(map(str, with_params)) or 'none'})")
+                raise TuphapError(_("no report for {year}: no params/{year}/<unit>.yaml under {folder} "
+                                    "(years with params: {years})").format(
+                    year=year, folder=paths.params_dir, years=", ".join(map(str, with_params)) or _("none")))

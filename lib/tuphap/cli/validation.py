@@ -8,45 +8,43 @@ import click
 from tuphap.check.findings import blocking, describe
 from tuphap.check.reports import validate_project
 from tuphap.cli.selection import USAGE, known_selection
+from tuphap.cli.texts import examples, help_text
 from tuphap.errors import TuphapError
+from tuphap.i18n import _
 from tuphap.project import ProjectPaths
 
 
-@click.command()
-@click.option("--unit", "units", multiple=True, metavar="SLUG", help="A unit to check (repeatable).")
-@click.option("--year", "years", multiple=True, type=int, metavar="YEAR", help="A year to check (repeatable).")
-@click.option("--strict", is_flag=True, help="Warnings count as errors for the exit code.")
+@click.command(help=help_text(
+    _("Check the data against data/rules.csv and the narratives, and print every finding."),
+    _("Without options every (unit, year) with figures or a params file is checked. Each finding names "
+      "its severity, file and row (or line), unit and year, indicator, rule, the expected and the found "
+      "value. Files that cannot be read at all (a bad row in a values file, an unknown indicator, a "
+      "duplicate row) are findings too."),
+    _("Exit status: 0 when nothing blocks a report (warnings alone do not, unless --strict), 1 when "
+      "there are errors (or, with --strict, warnings), 2 when the command itself is wrong (an unknown "
+      "unit, a bad option, nothing to check)."),
+    examples(("tuphap validate", ""),
+             ("tuphap validate --unit tan-khai --year 2024", ""),
+             ("tuphap validate --year 2024 --unit an-phu-mau --unit hoa-binh-mau", ""),
+             ("tuphap validate --strict", _("fail on warnings too (for CI)")))))
+@click.option("--unit", "units", multiple=True, metavar="SLUG", help=_("A unit to check (repeatable)."))
+@click.option("--year", "years", multiple=True, type=int, metavar="YEAR", help=_("A year to check (repeatable)."))
+@click.option("--strict", is_flag=True, help=_("Warnings count as errors for the exit code."))
 @click.pass_obj
 def validate(root, units, years, strict) -> None:
-    """Check the data against data/rules.csv and the narratives, and print every finding.
-
-    Without options every (unit, year) with figures or a params file is checked. Each finding names
-    its severity, file and row (or line), unit and year, indicator, rule, the expected and the found
-    value. Files that cannot be read at all (a bad row in a values file, an unknown indicator, a
-    duplicate row) are findings too.
-
-    Exit status: 0 when nothing blocks a report (warnings alone do not, unless --strict), 1 when
-    there are errors (or, with --strict, warnings), 2 when the command itself is wrong (an unknown
-    unit, a bad option, nothing to check).
-
-    \b
-    Examples:
-      tuphap validate
-      tuphap validate --unit tan-khai --year 2024
-      tuphap validate --year 2024 --unit an-phu-mau --unit hoa-binh-mau
-      tuphap validate --strict            # fail on warnings too (for CI)
-    """
+    """`tuphap validate`: every finding of the data rules and narrative checks (help above)."""
     try:
         paths = ProjectPaths.discover(root)
         known_selection(paths, units, ())
         findings, reports = validate_project(paths, units, years)
     except TuphapError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(_("error: {message}").format(message=exc), err=True)
         sys.exit(USAGE)
     for finding in findings:
         click.echo(describe(finding))
     errors = sum(f.severity == "error" for f in findings)
     warnings = len(findings) - errors
-    click.echo(f"{errors} error(s), {warnings} warning(s) in {reports} report(s)")
+    click.echo(_("{errors} error(s), {warnings} warning(s) in {reports} report(s)").format(
+        errors=errors, warnings=warnings, reports=reports))
     if blocking(findings, strict=strict):
         sys.exit(1)

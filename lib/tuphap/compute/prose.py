@@ -20,6 +20,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from tuphap.compute.figures import Figures
 from tuphap.errors import TuphapError
+from tuphap.i18n import _
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)(?:\|([a-z_]+))?\}")
 MODIFIERS = ("nopad", "zero_word", "co", "parts")
@@ -42,11 +43,14 @@ def check_template(template: str, figures: Figures, words: dict[str, str], sourc
     """Fail on a placeholder that names no indicator or word, or an unknown modifier."""
     for name, modifier in placeholders(template):
         if modifier and modifier not in MODIFIERS:
-            raise source.error(f"unknown modifier '|{modifier}' in {{{name}|{modifier}}}; use one of {', '.join(MODIFIERS)}")
+            raise source.error(_("unknown modifier '|{modifier}' in {placeholder}; use one of {modifiers}").format(
+                modifier=modifier, placeholder=f"{{{name}|{modifier}}}", modifiers=", ".join(MODIFIERS)))
         if "." in name and name not in figures.catalogue:
-            raise source.error(f"placeholder {{{name}}} names no indicator in data/indicators.csv")
+            raise source.error(_("placeholder {placeholder} names no indicator in data/indicators.csv").format(
+                placeholder=f"{{{name}}}"))
         if "." not in name and name not in words:
-            raise source.error(f"placeholder {{{name}}} is unknown; known words: {', '.join(sorted(words))}")
+            raise source.error(_("placeholder {placeholder} is unknown; known words: {words}").format(
+                placeholder=f"{{{name}}}", words=", ".join(sorted(words))))
 
 
 def knows_none(template: str, figures: Figures) -> bool:
@@ -143,7 +147,8 @@ def fill_words(text: str, words: dict[str, str], source: Source) -> str:
     """Plain text (headings, captions) with the document's words filled in; no figures, no Markdown."""
     def word(match: re.Match) -> str:
         if match.group(1) not in words or match.group(2):
-            raise source.error(f"{match.group(0)} is not one of the words {', '.join(sorted(words))}")
+            raise source.error(_("{placeholder} is not one of the words {words}").format(
+                placeholder=match.group(0), words=", ".join(sorted(words))))
         return words[match.group(1)]
 
     return PLACEHOLDER.sub(word, text)

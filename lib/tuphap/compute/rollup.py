@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from tuphap.compute import formatting
 from tuphap.compute.figures import Figures
 from tuphap.errors import TuphapError
+from tuphap.i18n import N_, _
 from tuphap.inputs.catalogue import Catalogue, Indicator
 from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.registry import Unit
 
 LEVELS = {"province": "province", "district": "district"}  # level -> column of data/units.csv
+LEVEL_WORDS = {"province": N_("province"), "district": N_("district")}  # how messages name a level
 LAST_YEAR_WITH_DISTRICTS = 2024  # districts were abolished from 01/7/2025 (see DOMAIN.md)
 
 
@@ -32,7 +34,7 @@ def slugify(name: str) -> str:
 
 def check_level(level: str) -> str:
     if level not in LEVELS:
-        raise TuphapError(f"invalid roll-up level {level!r}: use one of {', '.join(LEVELS)}")
+        raise TuphapError(_("invalid roll-up level {level!r}: use one of {levels}").format(level=level, levels=", ".join(LEVELS)))
     return level
 
 
@@ -56,13 +58,15 @@ def find_area(dataset: Dataset, level: str, name_or_slug: str, year: int) -> Are
     """The area named (or slugged) so at that level, from data/units.csv."""
     column = LEVELS[check_level(level)]
     if level == "district" and year > LAST_YEAR_WITH_DISTRICTS:
-        raise TuphapError(f"no district roll-up for {year}: districts were abolished in 2025 "
-                          f"(the last district roll-up is for {LAST_YEAR_WITH_DISTRICTS})")
+        raise TuphapError(_("no district roll-up for {year}: districts were abolished in 2025 "
+                            "(the last district roll-up is for {last})").format(year=year, last=LAST_YEAR_WITH_DISTRICTS))
     wanted = slugify(name_or_slug)
     units = [u for u in dataset.units.values() if getattr(u, column) and slugify(getattr(u, column)) == wanted]
     if not units:
         known = sorted({getattr(u, column) for u in dataset.units.values() if getattr(u, column)})
-        raise TuphapError(f"no {level} {name_or_slug!r} in {dataset.paths.units_file}; known: {', '.join(known) or 'none'}")
+        raise TuphapError(_("no {level} {area!r} in {file}; known: {known}").format(
+            level=_(LEVEL_WORDS[level]), area=name_or_slug, file=dataset.paths.units_file,
+            known=", ".join(known) or _("none")))
     return Area(level, getattr(units[0], column), tuple(units))
 
 

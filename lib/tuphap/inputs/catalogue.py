@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tuphap.errors import DataError
+from tuphap.i18n import _
 from tuphap.inputs.numbers import NumberError, parse_number
 from tuphap.inputs.tables import read_table, require
 
@@ -51,7 +52,7 @@ class Indicator:
     @property
     def flag_words(self) -> tuple[str, str]:
         """A flag's words for 1 and 0, from its unit column: 'đạt/chưa đạt' -> ('đạt', 'chưa đạt')."""
-        yes, _, no = self.unit.partition("/")
+        yes, _slash, no = self.unit.partition("/")
         return yes.strip(), no.strip()
 
     def ratio(self, top: float | None, bottom: float | None) -> float | None:
@@ -82,16 +83,16 @@ def _flag_entry(ind: Indicator, text: str) -> float:
         return 1.0
     if written == "0" or written.casefold() == no.casefold():
         return 0.0
-    raise EntryError(f"{text.strip()!r} is not a result: write 1 or '{yes}', 0 or '{no}'")
+    raise EntryError(_("{text!r} is not a result: write 1 or '{yes}', 0 or '{no}'").format(text=text.strip(), yes=yes, no=no))
 
 
 def _text_entry(text: str) -> str:
     written = unicodedata.normalize("NFC", text).strip()
     if len(written.splitlines()) > 1:
-        raise EntryError("runs over several lines: write it on one line")
+        raise EntryError(_("runs over several lines: write it on one line"))
     if len(written) > TEXT_MAX_LENGTH:
-        raise EntryError(f"has {len(written)} characters: write at most {TEXT_MAX_LENGTH} "
-                         "(the number, date and issuer of the document)")
+        raise EntryError(_("has {count} characters: write at most {most} (the number, date and issuer of the document)").format(
+            count=len(written), most=TEXT_MAX_LENGTH))
     return written
 
 
@@ -125,12 +126,14 @@ def load_catalogue(path: Path) -> Catalogue:
     for row in rows:
         ind_id = require(path, row, "id")
         if "." not in ind_id or not re.fullmatch(r"[a-z0-9_.]+", ind_id):
-            raise DataError(path, f"id {ind_id!r} must look like 'area.name' (lowercase, digits, '_')", row=row["_row"], field="id")
+            raise DataError(path, _("id {id!r} must look like 'area.name' (lowercase, digits, '_')").format(id=ind_id),
+                            row=row["_row"], field="id")
         if ind_id in seen:
-            raise DataError(path, f"indicator {ind_id!r} is listed twice", row=row["_row"], field="id")
+            raise DataError(path, _("indicator {id!r} is listed twice").format(id=ind_id), row=row["_row"], field="id")
         seen.add(ind_id)
         if row["type"] not in INDICATOR_TYPES:
-            raise DataError(path, f"type {row['type']!r} is not one of {', '.join(INDICATOR_TYPES)}", row=row["_row"], field="type")
+            raise DataError(path, _("type {type!r} is not one of {types}").format(type=row["type"], types=", ".join(INDICATOR_TYPES)),
+                            row=row["_row"], field="type")
         indicators.append(Indicator(
             id=ind_id, section=require(path, row, "section"), label=require(path, row, "label"),
             unit=row["unit"], type=row["type"], key_figure=row.get("key_figure", ""),
@@ -142,9 +145,10 @@ def load_catalogue(path: Path) -> Catalogue:
         for name in relations:
             target = getattr(ind, name)
             if target and target not in seen:
-                raise DataError(path, f"refers to unknown indicator {target!r}", row=row["_row"], field=name)
+                raise DataError(path, _("refers to unknown indicator {id!r}").format(id=target), row=row["_row"], field=name)
             if target and not by_id[target].quantity:
-                raise DataError(path, f"refers to {target!r}, a {by_id[target].type}: only figures add up or divide",
+                raise DataError(path, _("refers to {id!r}, a {type}: only figures add up or divide").format(
+                                    id=target, type=by_id[target].type),
                                 row=row["_row"], field=name)
     return Catalogue(indicators)
 
@@ -153,17 +157,19 @@ def _check_type(path: Path, row: dict, ind: Indicator) -> None:
     """What each type needs from its catalogue row: rates and averages a numerator and denominator,
     flags their two words, flags and texts no relation (they do not add up)."""
     if ind.derived and not (ind.numerator and ind.denominator):
-        raise DataError(path, f"{ind.type} {ind.id!r} needs both numerator and denominator", row=row["_row"],
+        raise DataError(path, _("{type} {id!r} needs both numerator and denominator").format(type=ind.type, id=ind.id),
+                        row=row["_row"],
                         field="numerator")
     if ind.type == "flag":
         yes, no = ind.flag_words
         two_words = ind.unit.count("/") == 1 and yes and no and yes.casefold() != no.casefold()
         if not two_words or "," in ind.unit or '"' in ind.unit:  # the words become an Excel drop-down list
-            raise DataError(path, f"a flag's unit gives its two words as 'yes word/no word' (đạt/chưa đạt), "
-                                  f"different and without commas or quotes; found {ind.unit!r}",
+            raise DataError(path, _("a flag's unit gives its two words as 'yes word/no word' (đạt/chưa đạt), "
+                                    "different and without commas or quotes; found {unit!r}").format(unit=ind.unit),
                             row=row["_row"], field="unit")
     if not ind.quantity:
         for name in ("part_of", "subset_of", "numerator", "denominator"):
             if getattr(ind, name):
-                raise DataError(path, f"a {ind.type} takes no {name}: only figures add up or divide",
+                raise DataError(path, _("a {type} takes no {column}: only figures add up or divide").format(
+                                    type=ind.type, column=name),
                                 row=row["_row"], field=name)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from tuphap.errors import TuphapError
 from tuphap.inputs.catalogue import Catalogue, load_catalogue
 from tuphap.inputs.registry import Unit, load_units, unknown_unit
 from tuphap.inputs.values import load_values

@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tuphap.atomic import write_atomically
 from tuphap.errors import TuphapError
+from tuphap.i18n import _
 from tuphap.inputs.catalogue import TEXT_MAX_LENGTH, EntryError, Indicator, parse_entry
 from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.numbers import plain
@@ -221,7 +222,7 @@ class FormProblems(TuphapError):
 
     def __init__(self, problems: list[str]):
         self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the form(s); nothing was written:\n"
+        super().__init__(_("{count} problem(s) in the form(s); nothing was written:").format(count=len(problems)) + "\n"
                          + "\n".join(f"- {problem}" for problem in problems))
 
 
@@ -238,17 +239,17 @@ def _cell_value(cell: Cell, ind: Indicator) -> float | str | None:
     EntryError saying what is wrong."""
     value = cell.value
     if cell.data_type == "f":
-        raise EntryError(f"holds a formula ({str(value)[:40]}); type the figure itself "
-                         "(copy the cell, then Paste Special → Values)")
+        raise EntryError(_("holds a formula ({formula}); type the figure itself "
+                           "(copy the cell, then Paste Special → Values)").format(formula=str(value)[:40]))
     if cell.data_type == "e":
-        raise EntryError(f"shows the error {value}")
+        raise EntryError(_("shows the error {value}").format(value=value))
     if value is None:
         return None
     if isinstance(value, bool):
-        raise EntryError(f"holds {str(value).upper()}, not a number")
+        raise EntryError(_("holds {value}, not a number").format(value=str(value).upper()))
     if isinstance(value, (dt.date, dt.time, dt.timedelta)):
-        raise EntryError(f"holds a date or time ({value}): Excel turned the entry into one; format the cell "
-                         "as Number and type the figure again")
+        raise EntryError(_("holds a date or time ({value}): Excel turned the entry into one; format the cell "
+                           "as Number and type the figure again").format(value=value))
     if isinstance(value, str):
         if not value.strip():
             return None
@@ -258,40 +259,42 @@ def _cell_value(cell: Cell, ind: Indicator) -> float | str | None:
     else:
         number = float(value)
         if not math.isfinite(number):
-            raise EntryError(f"{value!r} is not a number")
+            raise EntryError(_("{value!r} is not a number").format(value=value))
         if ind.type == "text":
             return parse_entry(ind, plain(number))  # a number typed where the cell lost its text format
         if ind.type == "flag" and number not in (0, 1):
             yes, no = ind.flag_words
-            raise EntryError(f"{value!r} is not a result: choose '{yes}' or '{no}' (or write 1 or 0)")
+            raise EntryError(_("{value!r} is not a result: choose '{yes}' or '{no}' (or write 1 or 0)").format(
+                value=value, yes=yes, no=no))
         if ind.type == "count" and not number.is_integer():
-            raise EntryError(f"{value!r} is not a whole number, and this indicator counts things")
+            raise EntryError(_("{value!r} is not a whole number, and this indicator counts things").format(value=value))
         if ind.type == "percent" and "%" in cell.number_format:
             # A cell formatted as % stores 66,7% as 0.667: the analyst saw 66,7. Rounding to 12 digits
             # drops the binary noise of the product (66.69999999999999), far below Excel's 15 digits.
             number = float(f"{number * 100:.12g}")
     if number < 0:
-        raise EntryError(f"{value!r} is negative; figures here are zero or more")
+        raise EntryError(_("{value!r} is negative; figures here are zero or more").format(value=value))
     if ind.type == "percent" and number > 100:
-        raise EntryError(f"{value!r} is above 100; write a percentage from 0 to 100 (66,7 for 66,7%)")
+        raise EntryError(_("{value!r} is above 100; write a percentage from 0 to 100 (66,7 for 66,7%)").format(value=value))
     return number
 
 
 def _read_meta(book, dataset: Dataset, problem) -> tuple[str, int] | None:
     if META_SHEET not in book.sheetnames:
-        problem(f"not a tuphap form (it has no hidden sheet '{META_SHEET}'); make forms with `tuphap form`")
+        problem(_("not a tuphap form (it has no hidden sheet '{sheet}'); make forms with `tuphap form`").format(sheet=META_SHEET))
         return None
     meta = {str(row[0]): str(row[1]) for row in book[META_SHEET].iter_rows(max_col=2, values_only=True) if row[0]}
     if meta.get("form") != FORM_VERSION:
-        problem(f"form version {meta.get('form')!r} is not {FORM_VERSION!r}; make a new form with `tuphap form`")
+        problem(_("form version {version!r} is not {expected!r}; make a new form with `tuphap form`").format(
+            version=meta.get("form"), expected=FORM_VERSION))
         return None
     try:
         slug, year = check_slug(meta.get("unit", "")), check_year(meta.get("year"))
     except TuphapError as exc:
-        problem(f"sheet '{META_SHEET}': {exc}")
+        problem(_("sheet '{sheet}': {error}").format(sheet=META_SHEET, error=exc))
         return None
     if slug not in dataset.units:
-        problem(f"the form is for unit {slug!r}, which is not in {dataset.paths.units_file}")
+        problem(_("the form is for unit {slug!r}, which is not in {file}").format(slug=slug, file=dataset.paths.units_file))
         return None
     return slug, year
 
@@ -303,16 +306,16 @@ def read_form(path: Path, dataset: Dataset) -> tuple[FilledForm, list[str]]:
     def problem(message: str, sheet: str | None = None, cell: str | None = None, ind_id: str | None = None) -> None:
         where = f"{path}"
         if sheet is not None:
-            where += f": sheet '{sheet}'"
+            where += ": " + _("sheet '{sheet}'").format(sheet=sheet)
         if cell is not None:
-            where += f", cell {cell}" + (f" ({ind_id})" if ind_id else "")
+            where += _(", cell {cell}").format(cell=cell) + (f" ({ind_id})" if ind_id else "")
         problems.append(f"{where}: {message}")
 
     try:
         book = load_workbook(path, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on a damaged or foreign file; all mean the same here
-        problem(f"cannot be read as an Excel .xlsx workbook ({type(exc).__name__}: {exc}); "
-                "save it from Excel as 'Excel Workbook (*.xlsx)'")
+        problem(_("cannot be read as an Excel .xlsx workbook ({error}); save it from Excel as "
+                  "'Excel Workbook (*.xlsx)'").format(error=f"{type(exc).__name__}: {exc}"))
         return form, problems
     identity = _read_meta(book, dataset, problem)
     if identity is None:
@@ -328,19 +331,21 @@ def read_form(path: Path, dataset: Dataset) -> tuple[FilledForm, list[str]]:
                 continue
             ind_id, cell = str(ind_id).strip(), f"{THIS_YEAR}{row}"
             if ind_id not in catalogue or catalogue[ind_id].derived:
-                problem(f"indicator {ind_id!r} is not an input of {dataset.paths.indicators_file} (the catalogue "
-                        "changed since the form was made?); make a new form with `tuphap form`", sheet.title, cell)
+                problem(_("indicator {id!r} is not an input of {file} (the catalogue changed since the form was "
+                          "made?); make a new form with `tuphap form`").format(id=ind_id, file=dataset.paths.indicators_file),
+                        sheet.title, cell)
                 continue
             if ind_id in rows_of:
-                problem(f"indicator {ind_id} appears twice (also at {rows_of[ind_id]})", sheet.title, cell, ind_id)
+                problem(_("indicator {id} appears twice (also at {first})").format(id=ind_id, first=rows_of[ind_id]),
+                        sheet.title, cell, ind_id)
                 continue
-            rows_of[ind_id] = f"sheet '{sheet.title}', cell {cell}"
+            rows_of[ind_id] = _("sheet '{sheet}'").format(sheet=sheet.title) + _(", cell {cell}").format(cell=cell)
             try:
                 form.values[ind_id] = _cell_value(sheet[cell], catalogue[ind_id])
             except EntryError as exc:
                 problem(str(exc), sheet.title, cell, ind_id)
     if not rows_of:
-        problem("no indicator rows found (were sheets or rows deleted?); make a new form with `tuphap form`")
+        problem(_("no indicator rows found (were sheets or rows deleted?); make a new form with `tuphap form`"))
     return form, problems
 
 
@@ -363,7 +368,8 @@ def ingest(paths: ProjectPaths, files: list[Path], *, dry_run: bool = False) -> 
             continue
         key = (form.unit, form.year)
         if key in seen:
-            problems.append(f"{path}: a second form for {form.unit} {form.year} (the first is {seen[key]})")
+            problems.append(f"{path}: " + _("a second form for {unit} {year} (the first is {first})").format(
+                unit=form.unit, year=form.year, first=seen[key]))
             continue
         seen[key] = path
         forms.append(form)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tuphap.errors import DataError, TuphapError
+from tuphap.i18n import _
 from tuphap.inputs.textfiles import read_text
 
 
@@ -32,7 +33,7 @@ def without_comments(text: str) -> str:
 def load_narrative(path: Path) -> dict[str, NarrativeBlock]:
     """A unit's prose for one year: blocks introduced by '## key' lines, Markdown inside."""
     if not path.is_file():
-        raise TuphapError(f"narrative file not found: expected {path}")
+        raise TuphapError(_("narrative file not found: expected {path}").format(path=path))
     blocks: dict[str, NarrativeBlock] = {}
     key, start, lines = None, 0, []
 
@@ -47,10 +48,10 @@ def load_narrative(path: Path) -> dict[str, NarrativeBlock]:
             close()
             key, start, lines = match.group(1), number + 1, []
             if key in blocks:
-                raise DataError(path, f"block '## {key}' appears twice", row=number)
+                raise DataError(path, _("block '## {key}' appears twice").format(key=key), row=number)
         elif key is not None:
             lines.append(line)
         elif line.strip():
-            raise DataError(path, "text before the first '## block-key' line", row=number)
+            raise DataError(path, _("text before the first '## block-key' line"), row=number)
     close()
     return blocks

@@ -25,6 +25,8 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from tuphap.i18n import _
+
 MINUS_SIGNS = "-\u2212"  # hyphen-minus and the typographic minus
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]+")
 _GROUPS = r"[1-9][0-9]{0,2}(?:([. ])[0-9]{3})(?:\%d[0-9]{3})*"  # %d: the group number of the separator
@@ -48,8 +50,9 @@ def _decimal(text: str, kind: str) -> Decimal:
         return Decimal(text)
     if _GROUPED.fullmatch(text):
         if kind != "count" and text.count(".") == 1:
-            raise NumberError(f"is ambiguous: write {_digits(text)} if '.' groups thousands, or "
-                              f"{text.replace('.', ',')} if it is a decimal point (',' is the decimal mark)")
+            raise NumberError(_("is ambiguous: write {grouped} if '.' groups thousands, or {decimal} if it is a "
+                                "decimal point (',' is the decimal mark)").format(grouped=_digits(text),
+                                                                                   decimal=text.replace(".", ",")))
         return Decimal(_digits(text))
     match = _COMMA_DECIMAL.fullmatch(text)
     if match:
@@ -58,11 +61,11 @@ def _decimal(text: str, kind: str) -> Decimal:
         return Decimal(text)
     if re.fullmatch(r"[0-9., ]*[0-9][0-9., ]*", text):
         if "," in text and "." in text and text.rindex(".") > text.rindex(","):
-            raise NumberError("is written the English way; in Vietnamese '.' groups thousands and ',' marks "
-                              "decimals (1.733,5), or write it plainly (1733.5)")
-        raise NumberError("is not a well-formed number: group thousands by three digits (1.733 or 1 733) "
-                          "and use ',' for decimals (66,7), or write it plainly (1733)")
-    raise NumberError("is not a number")
+            raise NumberError(_("is written the English way; in Vietnamese '.' groups thousands and ',' marks "
+                                "decimals (1.733,5), or write it plainly (1733.5)"))
+        raise NumberError(_("is not a well-formed number: group thousands by three digits (1.733 or 1 733) "
+                            "and use ',' for decimals (66,7), or write it plainly (1733)"))
+    raise NumberError(_("is not a number"))
 
 
 def parse_number(text: str, kind: str = "number") -> float:
@@ -70,7 +73,7 @@ def parse_number(text: str, kind: str = "number") -> float:
     shown = text.strip()
     text = _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
     if not text:
-        raise NumberError("empty: leave a cell empty only for a figure that is not reported")
+        raise NumberError(_("empty: leave a cell empty only for a figure that is not reported"))
     negative = text[0] in MINUS_SIGNS
     body = text[1:].lstrip() if negative else text
     if kind == "percent" and body.endswith("%"):
@@ -80,10 +83,10 @@ def parse_number(text: str, kind: str = "number") -> float:
     except NumberError as exc:
         raise NumberError(f"{shown!r} {exc}") from None
     if kind == "count" and value != value.to_integral_value():
-        hint = (f" (',' is the decimal mark in Vietnamese, so {shown!r} is not {_digits(body.replace(',', ''))})"
-                if "," in body else "")
-        raise NumberError(f"{shown!r} is not a whole number, and this indicator counts things{hint}: "
-                          "write 1733 or 1.733")
+        hint = (_(" (',' is the decimal mark in Vietnamese, so {text!r} is not {whole})").format(
+                    text=shown, whole=_digits(body.replace(",", ""))) if "," in body else "")
+        raise NumberError(_("{text!r} is not a whole number, and this indicator counts things{hint}: "
+                            "write 1733 or 1.733").format(text=shown, hint=hint))
     return float(-value if negative else value) + 0.0  # + 0.0: no negative zero
 
 
@@ -91,7 +94,7 @@ def plain(value: float) -> str:
     """The form the project's CSV files store a figure in: '1733', '3.5', '99.45'; never grouped.
     A figure with exactly three decimals gets a trailing zero ('1.1250'): '1.125' would be ambiguous."""
     if not math.isfinite(value):
-        raise NumberError(f"{value!r} is not a finite number")
+        raise NumberError(_("{value!r} is not a finite number").format(value=value))
     if float(value).is_integer():
         return str(int(value))
     text = format(Decimal(repr(float(value))), "f")

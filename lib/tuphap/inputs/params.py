@@ -8,6 +8,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tuphap.errors import DataError, TuphapError
+from tuphap.i18n import _
 from tuphap.inputs.textfiles import read_text
 
 
@@ -58,26 +59,27 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def read_yaml(path: Path) -> dict:
     """A YAML file that must hold a mapping, read with the safe loader (no tags)."""
     if not path.is_file():
-        raise TuphapError(f"file not found: expected {path}")
+        raise TuphapError(_("file not found: expected {path}").format(path=path))
     try:
         raw = yaml.load(read_text(path), Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
-        raise DataError(path, f"not valid YAML: {exc}") from None
+        raise DataError(path, _("not valid YAML: {error}").format(error=exc)) from None
     if not isinstance(raw, dict):
-        raise DataError(path, "expected a mapping of keys")
+        raise DataError(path, _("expected a mapping of keys"))
     return raw
 
 
 def load_params(path: Path, model: type[ReportParams] = ReportParams) -> ReportParams:
     if not path.is_file():
-        raise TuphapError(f"params file not found: expected {path}")
+        raise TuphapError(_("params file not found: expected {path}").format(path=path))
     raw = read_yaml(path)
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         key = ".".join(str(part) for part in first["loc"])
-        raise DataError(path, f"{first['msg']} ({len(exc.errors())} problem(s) in all)", field=key) from None
+        raise DataError(path, _("{message} ({count} problem(s) in all)").format(message=first["msg"], count=len(exc.errors())),
+                        field=key) from None
 
 
 class RollupParams(ReportParams):

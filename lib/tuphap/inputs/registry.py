@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tuphap.errors import DataError, TuphapError
+from tuphap.i18n import _
 from tuphap.inputs.tables import read_table, require
 from tuphap.project import check_slug
 
@@ -39,12 +40,14 @@ def load_units(path: Path) -> dict[str, Unit]:
         except TuphapError as exc:
             raise DataError(path, str(exc), row=row["_row"], field="slug") from None
         if slug in units:
-            raise DataError(path, f"unit {slug!r} is listed twice", row=row["_row"], field="slug")
+            raise DataError(path, _("unit {slug!r} is listed twice").format(slug=slug), row=row["_row"], field="slug")
         kind = require(path, row, "kind")
         if kind not in UNIT_KINDS:
-            raise DataError(path, f"kind {kind!r} is not one of {', '.join(UNIT_KINDS)}", row=row["_row"], field="kind")
+            raise DataError(path, _("kind {kind!r} is not one of {kinds}").format(kind=kind, kinds=", ".join(UNIT_KINDS)),
+                            row=row["_row"], field="kind")
         if row["sample"] not in ("yes", "no"):
-            raise DataError(path, f"expected 'yes' or 'no', found {row['sample']!r}", row=row["_row"], field="sample")
+            raise DataError(path, _("expected 'yes' or 'no', found {value!r}").format(value=row["sample"]),
+                            row=row["_row"], field="sample")
         units[slug] = Unit(
             slug=slug, code=row["code"], kind=kind, name=require(path, row, "name"),
             hamlet_kind=require(path, row, "hamlet_kind"), district=row["district"],
@@ -56,6 +59,7 @@ def load_units(path: Path) -> dict[str, Unit]:
 def unknown_unit(slug: str, units: dict[str, Unit], units_file: Path) -> TuphapError:
     """The error for a slug the registry lacks, naming the nearest slug it has (a typo: tan-kai)."""
     nearest = difflib.get_close_matches(slug, sorted(units), n=1, cutoff=0.6)
-    hint = f"; did you mean {nearest[0]!r}?" if nearest else f"; known units: {', '.join(sorted(units)[:12])}" + \
-        (", …" if len(units) > 12 else "")
-    return TuphapError(f"unknown unit {slug!r}: not in {units_file}{hint}")
+    known = ", ".join(sorted(units)[:12]) + (", …" if len(units) > 12 else "")
+    hint = (_("; did you mean {slug!r}?").format(slug=nearest[0]) if nearest
+            else _("; known units: {slugs}").format(slugs=known))
+    return TuphapError(_("unknown unit {slug!r}: not in {file}").format(slug=slug, file=units_file) + hint)

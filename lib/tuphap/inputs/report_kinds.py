@@ -6,6 +6,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, RootModel, ValidationError
 
 from tuphap.errors import DataError
+from tuphap.i18n import _
 from tuphap.inputs.params import read_yaml
 
 KINDS = ("commune", "rollup")
@@ -29,5 +30,5 @@ def load_report_kinds(path: Path) -> dict[str, ReportKind]:
         raise DataError(path, first["msg"], field=".".join(str(part) for part in first["loc"])) from None
     missing = [kind for kind in KINDS if kind not in kinds]
     if missing:
-        raise DataError(path, f"no definition of the report kind(s) {', '.join(missing)}")
+        raise DataError(path, _("no definition of the report kind(s) {kinds}").format(kinds=", ".join(missing)))
     return kinds

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tuphap.errors import DataError
+from tuphap.i18n import _
 
 _BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -72,14 +73,14 @@ def decode_exactly(path: Path, data: bytes) -> tuple[str, Encoding]:
     bytes; DataError naming the file when the encoding cannot be told."""
     encoding = encoding_of(data)
     if encoding is None:
-        hint = " (it looks like UTF-16 without a byte-order mark)" if b"\x00" in data else ""
-        raise DataError(path, f"cannot tell its text encoding{hint}: it is neither UTF-8 nor Vietnamese "
-                              "Windows-1258; save it as CSV UTF-8 (or UTF-8 text)")
+        hint = _(" (it looks like UTF-16 without a byte-order mark)") if b"\x00" in data else ""
+        raise DataError(path, _("cannot tell its text encoding{hint}: it is neither UTF-8 nor Vietnamese "
+                                "Windows-1258; save it as CSV UTF-8 (or UTF-8 text)").format(hint=hint))
     try:
         return data[len(encoding.bom):].decode(encoding.codec), encoding
     except UnicodeDecodeError as exc:
-        raise DataError(path, f"not valid {encoding.codec} text ({exc.reason} at byte {exc.start}); "
-                              "save it as UTF-8") from None
+        raise DataError(path, _("not valid {encoding} text ({reason} at byte {byte}); save it as UTF-8").format(
+            encoding=encoding.codec, reason=exc.reason, byte=exc.start)) from None
 
 
 def read_text(path: Path) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from tuphap.errors import DataError, DataErrors
+from tuphap.i18n import _
 from tuphap.inputs.catalogue import Catalogue, EntryError, Indicator, parse_entry
 from tuphap.inputs.registry import Unit
 from tuphap.inputs.tables import read_table, require
@@ -23,14 +24,16 @@ def _value_record(path: Path, row: dict, units: dict[str, Unit], catalogue: Cata
     """One values row checked and parsed; None for an empty cell ("not reported")."""
     unit = require(path, row, "unit")
     if unit not in units:
-        raise DataError(path, f"unknown unit {unit!r} (not in data/units.csv)", row=row["_row"], field="unit")
+        raise DataError(path, _("unknown unit {unit!r} (not in data/units.csv)").format(unit=unit), row=row["_row"], field="unit")
     indicator = require(path, row, "indicator")
     if indicator not in catalogue:
-        raise DataError(path, f"unknown indicator {indicator!r} (not in data/indicators.csv)", row=row["_row"], field="indicator")
+        raise DataError(path, _("unknown indicator {indicator!r} (not in data/indicators.csv)").format(indicator=indicator),
+                        row=row["_row"], field="indicator")
     if catalogue[indicator].derived:
-        raise DataError(path, f"{indicator!r} is computed from other indicators; do not enter it", row=row["_row"], field="indicator")
+        raise DataError(path, _("{indicator!r} is computed from other indicators; do not enter it").format(indicator=indicator),
+                        row=row["_row"], field="indicator")
     if not re.fullmatch(r"\d{4}", row["year"]):
-        raise DataError(path, f"year {row['year']!r} is not a four-digit year", row=row["_row"], field="year")
+        raise DataError(path, _("year {year!r} is not a four-digit year").format(year=row["year"]), row=row["_row"], field="year")
     if not row["value"]:
         return None  # an empty cell means "not reported"; a zero must be written as 0
     return {"unit": unit, "year": int(row["year"]), "indicator": indicator,
@@ -43,7 +46,7 @@ def load_values(folder: Path, units: dict[str, Unit], catalogue: Catalogue) -> p
     (DataErrors), not just the first."""
     files = sorted(folder.glob("*.csv"))
     if not files:
-        raise DataError(folder, "no values files (*.csv) found")
+        raise DataError(folder, _("no values files (*.csv) found"))
     records, seen, errors = [], {}, []
     for path in files:
         try:
@@ -58,11 +61,12 @@ def load_values(folder: Path, units: dict[str, Unit], catalogue: Catalogue) -> p
                     continue
                 key = (record["unit"], record["year"], record["indicator"])
                 if key in seen:
-                    raise DataError(path, f"duplicate of {seen[key]} for {', '.join(map(str, key))}", row=row["_row"])
+                    raise DataError(path, _("duplicate of {first} for {key}").format(first=seen[key], key=", ".join(map(str, key))),
+                                    row=row["_row"])
             except DataError as exc:
                 errors.append(exc)
                 continue
-            seen[key] = f"{path.name} row {row['_row']}"
+            seen[key] = _("{file} row {row}").format(file=path.name, row=row["_row"])
             records.append(record)
     if len(errors) == 1:
         raise errors[0]

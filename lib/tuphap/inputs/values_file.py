@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tuphap.errors import TuphapError
+from tuphap.i18n import _
 from tuphap.inputs.catalogue import EntryError, Indicator, parse_entry
 from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.numbers import plain
@@ -139,8 +140,9 @@ def updated_values_files(dataset: Dataset, reports: list[tuple[str, int, dict[st
         rows = table.loc[(table["unit"] == unit) & (table["year"] == year), "file"]
         elsewhere = sorted({Path(f).name for f in rows} - {target.name})
         if elsewhere:
-            raise TuphapError(f"the figures of {unit} {year} are also in {', '.join(elsewhere)} under {folder}; "
-                              f"ingest updates only {target.name}: move them there first")
+            raise TuphapError(_("the figures of {unit} {year} are also in {files} under {folder}; "
+                                "ingest updates only {file}: move them there first").format(
+                unit=unit, year=year, files=", ".join(elsewhere), folder=folder, file=target.name))
         if target not in texts:
             texts[target] = decode_exactly(target, target.read_bytes()) if target.exists() else ("", Encoding(b"", "utf-8"))
         text, encoding = texts[target]
@@ -152,8 +154,9 @@ def updated_values_files(dataset: Dataset, reports: list[tuple[str, int, dict[st
         try:
             contents[target] = encoding.encode(text)
         except UnicodeEncodeError as exc:
-            raise TuphapError(f"{target}: the update cannot be saved in its encoding {encoding.codec} ({exc.reason}); "
-                              "save the file as CSV UTF-8 first") from None
+            raise TuphapError(_("{file}: the update cannot be saved in its encoding {encoding} ({reason}); "
+                                "save the file as CSV UTF-8 first").format(
+                file=target, encoding=encoding.codec, reason=exc.reason)) from None
     _check_loads(dataset, contents)
     return contents, updates
 
@@ -169,4 +172,5 @@ def _check_loads(dataset: Dataset, contents: dict[Path, bytes]) -> None:
             load_values(Path(scratch), dataset.units, dataset.catalogue)
         except TuphapError as exc:
             message = str(exc).replace(scratch, str(dataset.paths.values_dir))
-            raise TuphapError(f"after the update the values would not load, so nothing was written: {message}") from None
+            raise TuphapError(_("after the update the values would not load, so nothing was written: {message}").format(
+                message=message)) from None

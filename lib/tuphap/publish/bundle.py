@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 from tuphap.errors import TuphapError
+from tuphap.i18n import _
 from tuphap.project import ProjectPaths, check_year
 from tuphap.publish import site
 
@@ -18,7 +19,7 @@ def write_zip(paths: ProjectPaths, year: int, output: Path | None = None) -> tup
     year = check_year(year)
     collected = site.collect(paths, years={year})
     if not collected.years or not collected.years[0].reports:
-        raise TuphapError(f"no reports for {year}: build them first (tuphap build --year {year})")
+        raise TuphapError(_("no reports for {year}: build them first (tuphap build --year {year})").format(year=year))
     output = output or paths.bundle_file(year)
     folder = f"tuphap-{year}"
     now = time.localtime()[:6]

@@ -5,6 +5,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 from tuphap.errors import TuphapError
+from tuphap.i18n import _
 from tuphap.project import ProjectPaths
 
 
@@ -14,4 +15,5 @@ def make_server(paths: ProjectPaths, host: str, port: int) -> ThreadingHTTPServe
     try:
         return ThreadingHTTPServer((host, port), handler)
     except OSError as exc:
-        raise TuphapError(f"cannot serve on {host}:{port}: {exc.strerror or exc} (try another --port)") from None
+        raise TuphapError(_("cannot serve on {host}:{port}: {reason} (try another --port)").format(
+            host=host, port=port, reason=exc.strerror or exc)) from None

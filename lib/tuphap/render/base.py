@@ -15,6 +15,7 @@ from tuphap.compute import formatting
 from tuphap.compute.figures import format_value
 from tuphap.compute.prose import Source, fill_words
 from tuphap.errors import TuphapError
+from tuphap.i18n import _
 from tuphap.inputs.catalogue import Indicator
 from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.params import ReportParams
@@ -90,11 +91,12 @@ class Report(ABC):
         """Whether there are figures for the year before, i.e. whether comparisons are due."""
 
     def _fill_words(self, text: str) -> str:
-        return fill_words(text, self.words, Source(f"heading or caption in a {self.kind_name}"))
+        return fill_words(text, self.words, Source(_("heading or caption in a {kind}").format(kind=_(self.kind_name))))
 
     def _indicator(self, indicator_id: str, caller: str) -> Indicator:
         if indicator_id not in self.dataset.catalogue:
-            raise TuphapError(f"{caller}: {indicator_id!r} names no indicator in data/indicators.csv")
+            raise TuphapError(_("{caller}: {indicator!r} names no indicator in data/indicators.csv").format(
+                caller=caller, indicator=indicator_id))
         return self.dataset.catalogue[indicator_id]
 
     # -- structure --------------------------------------------------------------------------

@@ -3,22 +3,26 @@ displayable HTML (the methods all report notebooks share are in base.py)."""
 from __future__ import annotations
 
 import html
+import os
 from functools import cached_property
+from pathlib import Path
 
 from tuphap.check.reports import report_findings
 from tuphap.compute.figures import Figures
 from tuphap.compute.prose import Source, figure_phrase, fill, knows_none
 from tuphap.compute.words import commune_words, year_words
+from tuphap.i18n import N_, _
 from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.narrative import NarrativeBlock, load_narrative
 from tuphap.inputs.params import ReportParams, load_params
 from tuphap.project import ProjectPaths, check_slug, check_year
 from tuphap.render.base import TEMPLATES, Fragment, Report, brief_errors_in_notebooks, draw_chart
 from tuphap.render.chart import Chart
+from tuphap.render.preview import PreviewLink, Reads, ReadValues, opened, preview_link
 
 
 class CommuneReport(Report):
-    kind_name = "section notebook"
+    kind_name = N_("section notebook")
 
     def __init__(self, dataset: Dataset, unit: str, year: int):
         self.dataset = dataset
@@ -27,11 +31,25 @@ class CommuneReport(Report):
         paths = dataset.paths
         self.params: ReportParams = load_params(paths.params_file(self.year, unit))
         self.narrative_file = paths.narrative_file(self.year, unit)
-        self.narrative_blocks: dict[str, NarrativeBlock] = load_narrative(self.narrative_file)
+        # Read now, so that a file that cannot be read fails the notebook's first cell.
+        self._narrative_state = _file_state(self.narrative_file)  # taken first: a later save is seen next time
+        self._narrative_blocks: dict[str, NarrativeBlock] = load_narrative(self.narrative_file)
+        self.reads: Reads = opened(Reads())  # what the cells read, for the live preview (render/preview.py)
+
+    @property
+    def narrative_blocks(self) -> dict[str, NarrativeBlock]:
+        """The narrative file's blocks, read again when the file changed (its size, time or inode; one
+        stat per call), so that re-running a cell in JupyterLab shows the text just saved."""
+        state = _file_state(self.narrative_file)
+        if state != self._narrative_state:
+            self._narrative_blocks = load_narrative(self.narrative_file)
+            self._narrative_state = state
+        return self._narrative_blocks
 
     # -- data -------------------------------------------------------------------------------
     def figures(self, year: int | None = None) -> Figures:
-        return Figures(self.dataset.catalogue, self.dataset.values_for(self.unit.slug, year or self.year))
+        year = year or self.year
+        return Figures(self.dataset.catalogue, ReadValues(self.dataset.values_for(self.unit.slug, year), year, self.reads))
 
     @cached_property
     def words(self) -> dict[str, str]:
@@ -49,7 +67,7 @@ class CommuneReport(Report):
         figures = self.figures(year)
         if optional and knows_none(template, figures):
             return Fragment("")
-        source = Source("text in a section notebook")
+        source = Source(_("text in a section notebook"))
         return Fragment(fill(template, figures, self._words_for(year or self.year), source))
 
     def text_by_count(self, indicator_id: str, *, other: str, one: str | None = None, zero: str | None = None,
@@ -67,6 +85,7 @@ class CommuneReport(Report):
     @cached_property
     def has_previous_year(self) -> bool:
         """Whether the unit has any figure for the year before, i.e. whether comparisons are due."""
+        self.reads.any_values.add(self.year - 1)
         return bool(self.dataset.values_for(self.unit.slug, self.year - 1))
 
     def year_comparison(self, indicators: list[str], intro: str) -> Fragment:
@@ -82,14 +101,15 @@ class CommuneReport(Report):
         items = [f"{html.escape(self.dataset.catalogue[i].label)}: {figure_phrase(now, i)} "
                  f"(năm {self.year - 1}: {figure_phrase(before, i)})" for i in shown]
         listed = "".join(f"<li>{item}{'.' if n == len(items) else ';'}</li>" for n, item in enumerate(items, start=1))
-        source = Source("year comparison in a section notebook")
+        source = Source(_("year comparison in a section notebook"))
         return Fragment(fill(intro, now, self.words, source) + f"<ul>{listed}</ul>")
 
     def _block_html(self, key: str) -> str | None:
+        self.reads.narrative.add(key)
         block = self.narrative_blocks.get(key)
         if block is None:
             return None
-        source = Source(f"{block.file}, block '## {key}' (line {block.line})")
+        source = Source(_("{file}, block '## {key}' (line {line})").format(file=block.file, key=key, line=block.line))
         return fill(block.text, self.figures(), self.words, source) if block.text else ""
 
     def narrative(self, key: str) -> Fragment:
@@ -121,6 +141,7 @@ class CommuneReport(Report):
         """A boxed note, set apart from the official text, listing what validation found in this
         report's figures and narrative (label, expected, found, and the reason where the params
         acknowledge a finding); nothing when all rules pass. Drafts only: the final copy drops it."""
+        self.reads.everything = True  # validation reads every figure and the whole narrative
         findings = report_findings(self.dataset, self.unit.slug, self.year)
         if not findings:
             return Fragment("")
@@ -160,6 +181,21 @@ class CommuneReport(Report):
         if not shared:
             return Fragment("")
         return self._years_chart(caption, shared, [before.value(i.id) for i in shared], [now.value(i.id) for i in shared])
+
+    # -- the whole report -------------------------------------------------------------------
+    def preview(self) -> PreviewLink:
+        """The whole report, from a notebook: the running `tuphap preview` of this unit and year (its
+        address and the live page in a frame), else a link to the last built report.html. Shown as
+        Markdown, so a forgotten `section.preview()` cell adds nothing to a built report."""
+        return preview_link(self.dataset.paths, self.unit.slug, self.year)
+
+
+def _file_state(path: Path) -> tuple | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 def open_section(unit: str, year: int, root: str | None = None) -> CommuneReport:

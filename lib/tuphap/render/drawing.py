@@ -19,6 +19,7 @@ from PIL import Image
 
 from tuphap import fonts
 from tuphap.errors import TuphapError
+from tuphap.i18n import _
 from tuphap.render.chart import Chart
 
 STYLE = {
@@ -62,9 +63,11 @@ def _check_glyphs(chart: Chart, texts: list[str]) -> None:
     for text in texts:
         missing = face.missing(text)
         if missing:
-            raise TuphapError(f"chart “{chart.caption}”: the font file {face.path} has no glyph for "
-                              f"{fonts.describe_char(missing[0])} in “{text}”; install a font with every "
-                              f"Vietnamese letter (Debian: fonts-liberation2) or point {fonts.FONT_DIR_ENV} at one")
+            raise TuphapError(_("chart “{caption}”: the font file {file} has no glyph for {character} in “{text}”; "
+                                "install a font with every Vietnamese letter (Debian: fonts-liberation2) or point "
+                                "{variable} at one").format(caption=chart.caption, file=face.path,
+                                                            character=fonts.describe_char(missing[0]), text=text,
+                                                            variable=fonts.FONT_DIR_ENV))
 
 
 def draw(chart: Chart) -> bytes:
@@ -75,7 +78,7 @@ def draw(chart: Chart) -> bytes:
         try:
             return draw_kind(chart)
         except UserWarning as warning:
-            raise TuphapError(f"chart “{chart.caption}”: {warning}") from None
+            raise TuphapError(_("chart “{caption}”: {warning}").format(caption=chart.caption, warning=warning)) from None
 
 
 def _horizontal_bars(chart: Chart) -> bytes:

@@ -14,6 +14,7 @@ from tuphap.compute.figures import Figures, format_value
 from tuphap.compute.prose import Source, fill, fill_words
 from tuphap.compute.words import rollup_words
 from tuphap.errors import TuphapError
+from tuphap.i18n import N_, _
 from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.params import RollupParams, load_params
 from tuphap.inputs.registry import Unit
@@ -33,7 +34,7 @@ def _cell(text: str, css: str = "") -> dict:
 
 
 class RollupReport(Report):
-    kind_name = "roll-up notebook"
+    kind_name = N_("roll-up notebook")
 
     def __init__(self, dataset: Dataset, level: str, area: str, year: int):
         self.dataset = dataset
@@ -77,7 +78,7 @@ class RollupReport(Report):
     def text(self, template: str) -> Fragment:
         """Prose with the area's figures: {hoa_giai.tiep_nhan} is the area's total, a rate is
         recomputed from the totals; footnotes ^[...] as in the commune reports."""
-        return Fragment(fill(template, self.figures, self.words, Source("text in a roll-up notebook")))
+        return Fragment(fill(template, self.figures, self.words, Source(_("text in a roll-up notebook"))))
 
     def document_header(self, subject: str) -> Fragment:
         """The header, issued by an agency under its body (UBND TỈNH BÌNH PHƯỚC over SỞ TƯ PHÁP)."""
@@ -88,7 +89,7 @@ class RollupReport(Report):
         if not self.sample_communes:
             return Fragment("")
         words = {**self.words, "units": ", ".join(unit_title(u) for u in self.sample_communes)}
-        text = fill_words(template, words, Source("sample notice in a roll-up notebook"))
+        text = fill_words(template, words, Source(_("sample notice in a roll-up notebook")))
         return Fragment(f'<p class="sample-banner">{html.escape(text)}</p>')
 
     def coverage(self, reported: str, missing: str) -> Fragment:
@@ -99,7 +100,8 @@ class RollupReport(Report):
         for template, units in ((reported, self.communes), (missing, absent)):
             if units:
                 words = {**self.words, "units": ", ".join(unit_title(u) for u in units), "count": formatting.count(len(units))}
-                parts.append(f"<p>{html.escape(fill_words(template, words, Source('coverage in a roll-up notebook')))}</p>")
+                source = Source(_("coverage in a roll-up notebook"))
+                parts.append(f"<p>{html.escape(fill_words(template, words, source))}</p>")
         return Fragment("".join(parts))
 
     # -- tables -----------------------------------------------------------------------------
@@ -129,7 +131,8 @@ class RollupReport(Report):
         ('2/3 đạt'), texts not at all, and how many communes reported each."""
         indicators = [ind for ind in self.dataset.catalogue if ind.section == section]
         if not indicators:
-            raise TuphapError(f"totals_table: no indicator of section {section!r} in data/indicators.csv")
+            raise TuphapError(_("totals_table: no indicator of section {section!r} in data/indicators.csv").format(
+                section=section))
         how = {"sum": "tổng", "ratio": "tính trên tổng", "min": "nhỏ nhất", "max": "lớn nhất", "range": "từ – đến",
                "yes_count": "đếm số đơn vị", "none": "không tổng hợp"}
         rows = []

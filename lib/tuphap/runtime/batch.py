@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+from tuphap.i18n import _
 from tuphap.project import ProjectPaths, commune_reports, rollup_reports
 from tuphap.runtime import pipeline
 from tuphap.runtime.execute import import_report_modules
@@ -45,7 +46,7 @@ def build_job(root: str, target: Target, previous: dict | None, options: Options
     try:
         return pipeline.build(ProjectPaths(Path(root)), target, previous=previous, options=options)
     except Exception as exc:  # a bug must not take the rest of the batch down; it is reported per report
-        return Result(target, error=f"internal error: {type(exc).__name__}: {exc}")
+        return Result(target, error=_("internal error: {error}").format(error=f"{type(exc).__name__}: {exc}"))
 
 
 def default_jobs() -> int:

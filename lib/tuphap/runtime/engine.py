@@ -22,6 +22,7 @@ import nbformat
 from jupyter_client.manager import KernelManager
 from papermill.engines import Engine
 
+from tuphap.i18n import _
 from tuphap.runtime.kernel_side import CELLS_MIME
 
 # Errors only (not the per-start "unencrypted TCP" warning); no sqlite history, which slows every reset.
@@ -73,10 +74,11 @@ class WarmKernel:
             if kind == "display_data" and CELLS_MIME in content["data"]:
                 ran = content["data"][CELLS_MIME]
             elif kind == "error":  # the driver itself failed, e.g. tuphap missing from the kernel's Python
-                raise KernelFailed(f"the warm kernel could not run the notebook: {content['ename']}: {content['evalue']}")
+                raise KernelFailed(_("the warm kernel could not run the notebook: {error}").format(
+                    error=f"{content['ename']}: {content['evalue']}"))
         self._reply(request)
         if ran is None:
-            raise KernelFailed("the warm kernel returned no cell outputs")
+            raise KernelFailed(_("the warm kernel returned no cell outputs"))
         for record in ran:
             _record_cell(nb_man, nb.cells[record["index"]], record)
         nb.metadata["language_info"] = self.language_info
@@ -104,10 +106,10 @@ class WarmKernel:
 
     def _check_alive(self) -> None:
         if not self.is_alive():
-            raise KernelFailed("the kernel died while running the notebook (out of memory?)")
+            raise KernelFailed(_("the kernel died while running the notebook (out of memory?)"))
         if time.monotonic() > self._deadline:
             self.shutdown()  # the next notebook starts a new kernel (warm_kernel sees this one dead)
-            raise KernelFailed("the notebook ran past its cells' time limit (--cell-timeout) and its kernel was stopped")
+            raise KernelFailed(_("the notebook ran past its cells' time limit (--cell-timeout) and its kernel was stopped"))
 
     def is_alive(self) -> bool:
         return self.manager.is_alive()

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from tuphap.errors import SectionFailed
+from tuphap.i18n import _
 from tuphap.runtime.targets import SectionRecord, SectionStatus
 
 KERNEL = "python3"
@@ -57,8 +58,9 @@ def run_section(notebook: Path, executed: Path, name: str, year: int, root: Path
         kept = partial.is_file()
         if kept:
             os.replace(partial, executed)
-        raise SectionFailed(name, year, notebook.stem, None, f"TimeoutError: a cell ran longer than {cell_timeout:g} s "
-                            "(--cell-timeout)", executed if kept else None) from None
+        raise SectionFailed(name, year, notebook.stem, None, "TimeoutError: " + _(
+            "a cell ran longer than {seconds:g} s (--cell-timeout)").format(seconds=cell_timeout),
+            executed if kept else None) from None
     os.replace(partial, executed)
 
 

@@ -1,6 +1,7 @@
 """What a section's output depends on, reduced to one hash, so unchanged sections are not re-run.
 
-A section depends on: its notebook; the unit's params and narrative for the year; the unit's row in
+A section depends on: its notebook's code (`notebook_code`: not what running or saving it in JupyterLab
+changes, nor its notes for analysts); the unit's params and narrative for the year; the unit's row in
 the registry; the indicator catalogue and the validation rules (the data-quality note and whether the
 report may be built at all depend on them); the unit's values for the year and the year before (for
 comparisons); the report kinds (titles and authors); the package itself (its code, templates and
@@ -8,6 +9,7 @@ stylesheet); and a forced font folder.
 """
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -67,7 +69,54 @@ def report_data(paths: ProjectPaths, dataset: Dataset, unit: str, year: int) -> 
 
 
 def section_input(report_digest: str, notebook: Path) -> str:
-    return _sha(report_digest.encode(), notebook.read_bytes())
+    return _sha(report_digest.encode(), notebook_code(notebook))
+
+
+def notebook_code(notebook: Path) -> bytes:
+    """What of a section notebook reaches its report: its code cells, in order, each as its source and
+    tags (page.py drops the cells and outputs tagged remove-cell and remove-output). Not outputs,
+    execution counts, other metadata or Markdown cells (notes for analysts), and of the cell tagged
+    `parameters` only the names it defines: the build passes every parameter (unit and year; level,
+    area and year), so its defaults never reach a report. An analyst who picks another unit, runs the
+    notebook and saves it in JupyterLab rebuilds nothing. Read as plain JSON, no validation, and once per
+    process while the file's inode, size and modification time stay (every report reads every notebook)."""
+    stat = notebook.stat()
+    return _notebook_code(notebook, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=256)
+def _notebook_code(notebook: Path, inode: int, size: int, mtime_ns: int) -> bytes:
+    raw = notebook.read_bytes()
+    try:
+        cells = json.loads(raw)["cells"]
+        code = [(sorted(cell.get("metadata", {}).get("tags", [])), _source(cell))
+                for cell in cells if cell["cell_type"] == "code"]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return raw  # not a notebook: papermill will say so when it runs
+    code = [(tags, _parameter_names(source) if "parameters" in tags else source) for tags, source in code]
+    return json.dumps(code, ensure_ascii=False).encode()
+
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return source if isinstance(source, str) else "".join(source)  # nbformat allows a string or its lines
+
+
+def _parameter_names(source: str) -> str:
+    """A parameters cell without its default values: each assigned name; any other statement whole."""
+    try:
+        statements = ast.parse(source).body
+    except SyntaxError:
+        return source
+    kept = []
+    for statement in statements:
+        targets = statement.targets if isinstance(statement, ast.Assign) else \
+            [statement.target] if isinstance(statement, ast.AnnAssign) else None
+        if targets is not None and all(isinstance(target, ast.Name) for target in targets):
+            kept.append(" = ".join(target.id for target in targets) + " = ...")
+        else:
+            kept.append(ast.unparse(statement))
+    return "\n".join(kept)
 
 
 def combined(section_digests: list[str]) -> str:

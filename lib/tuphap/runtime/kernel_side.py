@@ -20,6 +20,8 @@ from contextlib import contextmanager
 
 from IPython import get_ipython
 
+from tuphap.i18n import _
+
 CELLS_MIME = "application/x.tuphap-cells+json"
 OUTPUT_TYPES = frozenset({"stream", "display_data", "update_display_data", "execute_result", "error", "clear_output"})
 
@@ -55,7 +57,7 @@ def _time_limit(seconds: float | None):
         return
 
     def interrupt(signum, frame):
-        raise TimeoutError(f"the cell ran longer than {seconds:g} s (--cell-timeout)")
+        raise TimeoutError(_("the cell ran longer than {seconds:g} s (--cell-timeout)").format(seconds=seconds))
 
     previous = signal.signal(signal.SIGALRM, interrupt)
     signal.setitimer(signal.ITIMER_REAL, seconds)

@@ -14,6 +14,7 @@ from pathlib import Path
 from tuphap.assemble.report import write_report
 from tuphap.check.findings import Finding, describe
 from tuphap.errors import DocumentDefects, TuphapError
+from tuphap.i18n import _
 from tuphap.inputs.dataset import Dataset
 from tuphap.project import REPORT_FILES, ProjectPaths
 from tuphap.runtime import fingerprint
@@ -38,12 +39,14 @@ def blocking(findings: list[dict], acknowledged: list[dict], options: Options) -
 
 def _blocked_message(blocked: list[dict], options: Options, params_file: str) -> str:
     if options.final and not any(f["severity"] == "error" for f in blocked):
-        lines = [f"the final copy needs every data warning fixed or acknowledged: {len(blocked)} warning(s) are not; "
-                 f"fix the data, or acknowledge each in {params_file} under `acknowledged:` with its rule, "
-                 "indicator and reason:"]
+        lines = [_("the final copy needs every data warning fixed or acknowledged: {count} warning(s) are not; "
+                   "fix the data, or acknowledge each in {params_file} under `acknowledged:` with its rule, "
+                   "indicator and reason:").format(count=len(blocked), params_file=params_file)]
+    elif options.strict or options.final:
+        lines = [_("data validation found {count} error(s) or unacknowledged warning(s); fix them, or see "
+                   "`tuphap validate`:").format(count=len(blocked))]
     else:
-        kinds = "error(s) or unacknowledged warning(s)" if options.strict or options.final else "error(s)"
-        lines = [f"data validation found {len(blocked)} {kinds}; fix them, or see `tuphap validate`:"]
+        lines = [_("data validation found {count} error(s); fix them, or see `tuphap validate`:").format(count=len(blocked))]
     lines += [f"  {describe(Finding(**finding))}" for finding in blocked]
     return "\n".join(lines)
 

@@ -17,6 +17,7 @@ from tuphap.check.reports import report_findings
 from tuphap.compute import rollup
 from tuphap.compute.words import commune_words, rollup_words
 from tuphap.errors import TuphapError
+from tuphap.i18n import _
 from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.narrative import load_narrative
 from tuphap.inputs.params import RollupParams, load_params
@@ -24,7 +25,6 @@ from tuphap.inputs.report_kinds import load_report_kinds
 from tuphap.inputs.rollup_rules import load_rollup_rules
 from tuphap.project import ProjectPaths, check_slug, check_year
 from tuphap.runtime import fingerprint
-
 
 DEFAULT_CELL_TIMEOUT = 300.0  # a section cell takes well under a second; this only catches one that never ends
 
@@ -101,8 +101,8 @@ class Result:
     def failure(self) -> str:
         """The error as a summary lists it, naming the report (a failing section's message already does)."""
         if any(record.status == SectionStatus.FAILED for record in self.sections.values()):
-            return self.error or "failed"
-        return f"{self.target.describe(self.extra)}: {self.error or 'failed'}"
+            return self.error or _("failed")
+        return f"{self.target.describe(self.extra)}: {self.error or _('failed')}"
 
 
 class Target(ABC):
@@ -180,7 +180,7 @@ class CommuneTarget(Target):
         return f"{self.year} {self.unit}"
 
     def describe(self, extra: dict) -> str:
-        return f"unit {self.unit}, year {self.year}"
+        return _("unit {unit}, year {year}").format(unit=self.unit, year=self.year)
 
     @property
     def error_name(self) -> str:
@@ -189,7 +189,7 @@ class CommuneTarget(Target):
     def notebooks(self, paths: ProjectPaths) -> list[Path]:
         notebooks = paths.section_notebooks()
         if not notebooks:
-            raise TuphapError(f"no section notebooks (NN-name.ipynb) in {paths.notebooks_dir}")
+            raise TuphapError(_("no section notebooks (NN-name.ipynb) in {folder}").format(folder=paths.notebooks_dir))
         return notebooks
 
     def report_dir(self, paths: ProjectPaths) -> Path:
@@ -246,10 +246,12 @@ class RollupTarget(Target):
         return {"level": self.level, "slug": self.slug, "year": self.year}
 
     def year_label(self, extra: dict) -> str:
-        return f"{self.year} roll-up {self.level} {extra.get('name') or self.slug}"
+        return _("{year} roll-up {level} {area}").format(year=self.year, level=_(rollup.LEVEL_WORDS.get(self.level, self.level)),
+                                                         area=extra.get("name") or self.slug)
 
     def describe(self, extra: dict) -> str:
-        return f"roll-up {self.level} {extra.get('name') or self.slug}, year {self.year}"
+        return _("roll-up {level} {area}, year {year}").format(level=_(rollup.LEVEL_WORDS.get(self.level, self.level)),
+                                                               area=extra.get("name") or self.slug, year=self.year)
 
     @property
     def error_name(self) -> str:
@@ -258,7 +260,7 @@ class RollupTarget(Target):
     def notebooks(self, paths: ProjectPaths) -> list[Path]:
         notebooks = paths.rollup_notebooks()
         if not notebooks:
-            raise TuphapError(f"no roll-up notebooks (NN-name.ipynb) in {paths.rollup_notebooks_dir}")
+            raise TuphapError(_("no roll-up notebooks (NN-name.ipynb) in {folder}").format(folder=paths.rollup_notebooks_dir))
         return notebooks
 
     def report_dir(self, paths: ProjectPaths) -> Path:
@@ -273,8 +275,8 @@ class RollupTarget(Target):
     def inputs(self, paths: ProjectPaths, dataset: Dataset, result: Result) -> str:
         params_file = self.params_file(paths)
         if self.level not in rollup.LEVELS or not self.slug:
-            raise TuphapError(f"{params_file}: name roll-up params <level>-<area>.yaml, with level "
-                              f"{' or '.join(rollup.LEVELS)} (e.g. province-binh-phuoc.yaml)")
+            raise TuphapError(_("{file}: name roll-up params <level>-<area>.yaml, with level province or district "
+                                "(e.g. province-binh-phuoc.yaml)").format(file=params_file))
         area = rollup.find_area(dataset, self.level, self.slug, self.year)
         communes = [u for u in area.units if dataset.values_for(u.slug, self.year)]
         result.extra = {"name": area.name, "communes": [u.slug for u in communes],
@@ -283,7 +285,8 @@ class RollupTarget(Target):
         load_rollup_rules(paths.rollup_rules_file, dataset.catalogue)
         load_report_kinds(paths.report_kinds_file)
         if not communes:
-            raise TuphapError(f"no commune of {self.level} {area.name} has figures for {self.year} in {paths.values_dir}")
+            raise TuphapError(_("no commune of {level} {area} has figures for {year} in {folder}").format(
+                level=_(rollup.LEVEL_WORDS.get(self.level, self.level)), area=area.name, year=self.year, folder=paths.values_dir))
         units = [u.slug for u in area.units]
         result.data_hash = fingerprint.rollup_data(paths, dataset, units, params_file, self.year)[:12]
         return fingerprint.rollup_inputs(paths, dataset, units, params_file, self.year)

@@ -1,0 +1,440 @@
+"""The live preview of one commune report (`tuphap preview`): its sections kept in memory, and re-run
+only when something they read changed.
+
+A session keeps, for each section, the HTML nbconvert made of its executed notebook and what its cells
+read (render/preview.py: the narrative blocks, the figures by year and indicator, whether a year had
+any figure; or `everything`). It runs the sections in one warm kernel, through papermill and the warm
+engine as builds do, but never writes a notebook or a report file: the build's outputs and ledger are
+left alone.
+
+On each change it reads the report's inputs again (the Dataset is reloaded only when a data file
+changed), compares them with those its sections were made from, and re-runs:
+- every section, when the params, the unit's registry row or the indicator catalogue changed;
+- a section whose notebook changed (a new one too), and one that failed (it is re-run on any change);
+- a section that read a narrative block whose text changed (appeared, went), a figure whose value
+  changed (appeared, went), or asked whether a year had any figure when that answer changed;
+- a section that read `everything` (the data-quality note of section 00: validation reads every
+  figure and the whole narrative; or a notebook the static check below cannot vouch for) when any
+  input other than the notebooks changed.
+Reads are recorded as the cells run, not guessed from their text, so they follow every branch the
+code took; the static check only vouches that a notebook reads its inputs through the recorded calls
+and nothing else (render/preview.RECORDED_METHODS, literal arguments). When in doubt, it re-runs.
+
+Then it assembles the screen page from all sections (the outline and footnotes are report-wide) and
+bumps the version the browser watches. PDF and Word files are rendered on demand from the same HTML.
+"""
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import html
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from tuphap.errors import TuphapError
+from tuphap.i18n import _
+from tuphap.inputs.dataset import Dataset, data_digest
+from tuphap.inputs.narrative import load_narrative
+from tuphap.inputs.params import load_params
+from tuphap.inputs.report_kinds import load_report_kinds
+from tuphap.project import ProjectPaths, check_slug, check_year
+from tuphap.render.preview import READS_MIME, RECORDED_METHODS, Reads
+from tuphap.runtime import fingerprint
+from tuphap.runtime.execute import KERNEL, WARM_ENGINE
+from tuphap.runtime.targets import DEFAULT_CELL_TIMEOUT, CommuneTarget, Result
+
+# Cells the preview adds around a section's own: collect what the report reads, then hand it back.
+# Tagged as nbconvert's remove-cell, they never reach the HTML.
+_RECORD_CELL = "__import__('tuphap.render.preview', fromlist=['record_reads']).record_reads()"
+_RECORDED_CELL = "__import__('tuphap.render.preview', fromlist=['recorded_reads']).recorded_reads()"
+_REMOVED = "remove-cell"
+
+# watchfiles groups the events of one save (an editor's write, or its temporary file and rename):
+# it yields once no new event came for STEP_MS, and at the latest after DEBOUNCE_MS of steady events.
+STEP_MS = 20
+DEBOUNCE_MS = 200
+
+
+# -- which notebooks the recorded reads can speak for ------------------------------------------------
+def _literal(node: ast.AST) -> bool:
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def analysable(sources: list[str]) -> bool:
+    """Whether a section notebook's code cells read the report's inputs only through recorded calls:
+    literal parameters, `import tuphap`, `<name> = tuphap.open_section(unit, year)`, then only
+    `<name>.<recorded method>(<literals>)`. Anything else (own code, magics, other objects, another
+    unit or year) cannot be vouched for, and its section is re-run on every change."""
+    reports: set[str] = set()
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:  # IPython magics, or a cell that cannot run
+            return False
+        for statement in tree.body:
+            if isinstance(statement, ast.Import) and [a.name for a in statement.names] == ["tuphap"] \
+                    and statement.names[0].asname is None:
+                continue
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
+                    and isinstance(statement.targets[0], ast.Name):
+                value = statement.value
+                if _literal(value) and statement.targets[0].id not in reports:
+                    continue  # a parameter
+                if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) \
+                        and isinstance(value.func.value, ast.Name) and value.func.value.id == "tuphap" \
+                        and value.func.attr == "open_section" and not value.keywords \
+                        and [getattr(a, "id", None) for a in value.args] == ["unit", "year"]:
+                    reports.add(statement.targets[0].id)
+                    continue
+                return False
+            if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+                call = statement.value
+                if isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) \
+                        and call.func.value.id in reports and call.func.attr in RECORDED_METHODS \
+                        and all(_literal(a) for a in call.args) \
+                        and all(k.arg is not None and _literal(k.value) for k in call.keywords):
+                    continue
+            return False
+    return True
+
+
+# -- the report's inputs, and what changed between two readings --------------------------------------
+@dataclass(frozen=True)
+class Inputs:
+    """What one report is made of, as the preview compares it."""
+    narrative: Mapping[str, str]  # block key -> text
+    narrative_source: bytes  # the whole file (the data-quality note names its lines)
+    values: Mapping[int, Mapping[str, float | str]]  # the unit's figures, by year
+    data: str  # every shared data file (the data-quality note names their rows)
+    unit_row: str
+    catalogue: bytes
+    params: bytes
+    rules: bytes
+    report_kinds: bytes
+    notebooks: Mapping[str, bytes]  # section name -> its notebook, in report order
+
+
+def _bytes(path: Path) -> bytes:
+    return path.read_bytes() if path.is_file() else b""
+
+
+def read_inputs(paths: ProjectPaths, unit: str, year: int) -> Inputs:
+    """The report's inputs now, read and checked as a build reads them; a file that cannot be read
+    raises TuphapError (naming the file)."""
+    dataset = Dataset.load(paths)  # reloaded only when a data file changed (data_digest)
+    unit_row = repr(dataset.unit(unit))
+    years = sorted({int(y) for u, y in zip(dataset.values["unit"], dataset.values["year"]) if u == unit})
+    narrative_file, params_file = paths.narrative_file(year, unit), paths.params_file(year, unit)
+    narrative = {key: block.text for key, block in load_narrative(narrative_file).items()}
+    load_params(params_file)
+    load_report_kinds(paths.report_kinds_file)
+    notebooks = CommuneTarget(unit, year).notebooks(paths)
+    return Inputs(
+        narrative=narrative, narrative_source=_bytes(narrative_file),
+        values={y: dataset.values_for(unit, y) for y in years}, data=data_digest(paths), unit_row=unit_row,
+        catalogue=_bytes(paths.indicators_file), params=_bytes(params_file), rules=_bytes(paths.rules_file),
+        report_kinds=_bytes(paths.report_kinds_file), notebooks={nb.stem: nb.read_bytes() for nb in notebooks},
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    """What differs between two readings of a report's inputs."""
+    narrative: frozenset[str] = frozenset()  # block keys whose text changed, appeared or went
+    values: frozenset[tuple[int, str]] = frozenset()  # (year, indicator) whose value changed, appeared or went
+    any_values: frozenset[int] = frozenset()  # years that got their first figure or lost their last
+    notebooks: frozenset[str] = frozenset()  # sections whose notebook changed or appeared
+    every_section: bool = False  # the params, the registry row or the catalogue
+    data: bool = False  # any input but the notebooks and report kinds (for sections that read everything)
+    document: bool = False  # the report kinds: the page's title and author
+
+    @property
+    def empty(self) -> bool:
+        return not (self.notebooks or self.every_section or self.data or self.document)
+
+
+def compare(before: Inputs | None, after: Inputs) -> Change:
+    """What changed from `before` to `after` (everything, when there was no reading before)."""
+    if before is None:
+        return Change(notebooks=frozenset(after.notebooks), every_section=True, data=True, document=True)
+    keys = set(before.narrative) | set(after.narrative)
+    narrative = frozenset(k for k in keys if before.narrative.get(k) != after.narrative.get(k))
+    values = set()
+    for year in set(before.values) | set(after.values):
+        old, new = before.values.get(year, {}), after.values.get(year, {})
+        values |= {(year, i) for i in set(old) | set(new) if old.get(i) != new.get(i)}
+    any_values = frozenset(y for y in set(before.values) | set(after.values)
+                           if bool(before.values.get(y)) != bool(after.values.get(y)))
+    notebooks = frozenset(name for name, source in after.notebooks.items()
+                          if _what_runs(before.notebooks.get(name)) != _what_runs(source))
+    every_section = (before.params, before.unit_row, before.catalogue) != (after.params, after.unit_row, after.catalogue)
+    data = every_section or bool(narrative or values) or (before.narrative_source, before.data, before.rules) != \
+        (after.narrative_source, after.data, after.rules)
+    return Change(narrative, frozenset(values), any_values, notebooks, every_section, data,
+                  before.report_kinds != after.report_kinds)
+
+
+@lru_cache(maxsize=128)
+def _what_runs(source: bytes | None) -> object:
+    """What of a notebook file makes its section: its code cells with their tags (remove-cell…), not its
+    outputs, metadata or Markdown notes, so that saving it from JupyterLab after a run re-runs nothing.
+    A file that cannot be read as a notebook (half saved) counts as it is."""
+    if source is None:
+        return None
+    try:
+        cells = json.loads(source)["cells"]
+        return tuple((cell.get("cell_type"), "".join(cell.get("source", "")),
+                      tuple(cell.get("metadata", {}).get("tags", ()))) for cell in cells if cell.get("cell_type") == "code")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return source
+
+
+def to_rerun(change: Change, reads: Mapping[str, Reads | None], sections: list[str]) -> list[str]:
+    """The sections, in report order, that `change` may have changed. `reads` holds what each read
+    when it last ran: None when it failed (or never ran), which re-runs it on any change."""
+    def affected(name: str) -> bool:
+        read = reads.get(name)
+        if read is None:
+            return not change.empty
+        if name in change.notebooks or change.every_section:
+            return True
+        if read.everything:
+            return change.data
+        return bool(read.narrative & change.narrative or read.values & change.values
+                    or read.any_values & change.any_values)
+
+    return [name for name in sections if affected(name)]
+
+
+# -- the session -------------------------------------------------------------------------------------
+@dataclass
+class SectionRun:
+    """A section as last run: its HTML (or the box that shows its failure) and what it read."""
+    html: str
+    reads: Reads | None  # None: failed, re-run on any change
+    error: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Update:
+    """What one refresh did. `error`: the inputs could not be read, nothing ran, the page is as before."""
+    version: int
+    ran: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # every section failing now, not only those that ran
+    seconds: float = 0.0
+    error: str | None = None
+    at: str = ""  # ISO 8601, local time
+
+
+def _now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _failure_html(name: str, error: str) -> str:
+    """In place of a section that failed: its error, on the page (the preview never shows its old text)."""
+    return (f'<div class="preview-error" role="alert" style="border:2px solid #b00000;background:#fde2e1;'
+            f'padding:6px 10px;margin:8px 0;font-family:sans-serif;font-size:11pt">'
+            f"<p><strong>Mục {html.escape(name)} không chạy được.</strong> Sửa lỗi dưới đây rồi lưu tệp; "
+            f"trang sẽ tự cập nhật.</p><pre style=\"white-space:pre-wrap;font-family:inherit\">{html.escape(error)}</pre></div>")
+
+
+class PreviewSession:
+    """One report's live preview: run() in one thread (the warm kernel belongs to it), the page and
+    the print files read from any thread."""
+
+    def __init__(self, paths: ProjectPaths, unit: str, year: int):
+        self.paths, self.unit, self.year = paths, check_slug(unit), check_year(year)
+        self.target = CommuneTarget(self.unit, self.year)
+        Dataset.load(paths).unit(self.unit)  # an unknown unit is the user's mistake, said at once
+        if not self.target.params_file(paths).is_file():
+            raise TuphapError(_("{unit} has no report for {year}: the file {path} is missing").format(
+                unit=self.unit, year=self.year, path=self.target.params_file(paths)))
+        self.inputs: Inputs | None = None  # the reading the sections were made from
+        self.sections: dict[str, SectionRun] = {}
+        self.version = 0
+        self.last: Update | None = None
+        self._page: tuple[int, str, list, object] | None = None  # version, screen HTML, sections, Document
+        self._lock = threading.Lock()
+        self._print_lock = threading.Lock()  # one PDF or Word file rendered at a time
+        self._printed: dict[tuple[int, str], bytes] = {}
+
+    # -- reading -------------------------------------------------------------------------------------
+    def current(self) -> tuple[int, str | None]:
+        """The version and its screen page (None before the first assembly), as one pair."""
+        page = self._page
+        return (page[0], page[1]) if page else (0, None)
+
+    def refresh(self, on_start: Callable[[list[str]], None] = lambda names: None) -> Update | None:
+        """Read the inputs; re-run the sections the change may have changed; assemble. None when
+        nothing changed. `on_start` hears which sections are about to run."""
+        started = time.monotonic()
+        try:
+            inputs = read_inputs(self.paths, self.unit, self.year)
+        except TuphapError as exc:
+            self.last = Update(self.version, failed=self._failed(), error=str(exc), at=_now())
+            return self.last  # the sections keep the reading they were made from: nothing is missed later
+        change = compare(self.inputs, inputs)
+        names = list(inputs.notebooks)
+        reads = {name: run.reads for name, run in self.sections.items()}
+        rerun = to_rerun(change, reads, names)
+        gone = set(self.sections) - set(names)
+        if not rerun and not gone and not change.document and self._page is not None:
+            self.inputs = inputs  # e.g. a comment or a figure no section reads: nothing to show
+            if self.last and self.last.error:  # the inputs read again: the error is gone
+                self.last = Update(self.version, failed=self._failed(), at=_now())
+                return self.last
+            return None
+        on_start(rerun)
+        for name in rerun:
+            self.sections[name] = self._run(name, inputs.notebooks[name])
+        for name in gone:
+            del self.sections[name]
+        self.inputs = inputs
+        self._assemble(names)
+        self.last = Update(self.version, rerun, self._failed(), round(time.monotonic() - started, 3), at=_now())
+        return self.last
+
+    def _failed(self) -> list[str]:
+        return [name for name, run in self.sections.items() if run.error]
+
+    def _run(self, name: str, source: bytes) -> SectionRun:
+        """One section in this thread's warm kernel, with the cells that collect what it reads."""
+        import nbformat
+        import papermill
+        from papermill.exceptions import PapermillExecutionError
+
+        from tuphap.assemble.page import notebook_section_html
+        from tuphap.runtime.engine import KernelFailed
+
+        started = time.monotonic()
+        os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")  # this environment's kernel, as builds
+        try:
+            notebook = nbformat.reads(source.decode("utf-8"), as_version=4)  # may be half saved: shown as failed
+            vouched = analysable([cell.source for cell in notebook.cells if cell.cell_type == "code"])
+            for index, cell_source in ((0, _RECORD_CELL), (len(notebook.cells) + 1, _RECORDED_CELL)):
+                notebook.cells.insert(index, nbformat.v4.new_code_cell(cell_source, metadata={"tags": [_REMOVED]}))
+            executed = papermill.execute_notebook(
+                notebook, None, parameters=self.target.parameters({}), kernel_name=KERNEL, engine_name=WARM_ENGINE,
+                kernel_cwd=str(self.paths.root), request_save_on_cell_execute=False, progress_bar=False,
+                log_output=False, cell_timeout=DEFAULT_CELL_TIMEOUT)
+            section = notebook_section_html(name, executed)
+        except PapermillExecutionError as exc:
+            first_line = (exc.source or "").strip().splitlines()[:1]
+            where = f"Ô lệnh: {first_line[0]}\n" if first_line else ""
+            return self._failed_run(name, f"{where}{exc.ename}: {exc.evalue}", started)
+        except KernelFailed as exc:  # the next section starts a new kernel
+            return self._failed_run(name, str(exc), started)
+        except Exception as exc:  # noqa: BLE001 - the preview goes on; the page says what happened
+            return self._failed_run(name, f"{type(exc).__name__}: {exc}", started)
+        reads = _reads_of(executed) or Reads()
+        reads.everything = reads.everything or not vouched
+        return SectionRun(section.html, reads, seconds=round(time.monotonic() - started, 3))
+
+    @staticmethod
+    def _failed_run(name: str, error: str, started: float) -> SectionRun:
+        return SectionRun(_failure_html(name, error), None, error, round(time.monotonic() - started, 3))
+
+    def _assemble(self, names: list[str]) -> None:
+        from tuphap.assemble.page import SectionHtml, outlined, render_page
+
+        result = Result(self.target, mode="draft")
+        result.built_at = _now()
+        try:
+            dataset = Dataset.load(self.paths)
+            result.data_hash = fingerprint.report_data(self.paths, dataset, self.unit, self.year)[:12]
+            document = self.target.document(self.paths, result)
+        except TuphapError:  # read a moment ago; changed since: the next refresh follows
+            if self._page is None:
+                raise
+            document = self._page[3]
+        sections = outlined([SectionHtml(name, self.sections[name].html) for name in names])
+        screen = render_page(sections, document, for_print=False)
+        with self._lock:
+            self.version += 1
+            self._page = (self.version, screen, sections, document)
+
+    # -- files on demand ------------------------------------------------------------------------------
+    def print_file(self, kind: str) -> tuple[int, bytes]:
+        """The current version as a PDF ("pdf") or Word file ("docx"), rendered on first demand from the
+        same sections as the page (not run through the document check, and never written to outputs/)."""
+        if kind not in ("pdf", "docx"):
+            raise ValueError(kind)
+        page = self._page
+        if page is None:
+            raise TuphapError(_("the report is not ready yet"))
+        version, _screen, sections, document = page
+        with self._print_lock:
+            if (version, kind) not in self._printed:
+                from tuphap.assemble.page import render_page
+
+                printed = render_page(sections, document, for_print=True)
+                if kind == "pdf":
+                    from tuphap.assemble.pdf import render_pdf
+                    content = render_pdf(printed, self.paths.root)
+                else:
+                    from tuphap.assemble.docx.writer import render_docx
+                    content = render_docx(printed, document)
+                self._printed = {key: value for key, value in self._printed.items() if key[0] == version}
+                self._printed[(version, kind)] = content
+            return version, self._printed[(version, kind)]
+
+
+def _reads_of(executed) -> Reads | None:
+    """What the section's report read, from the output of the preview's last cell."""
+    for output in executed.cells[-1].get("outputs", []):
+        data = output.get("data", {}).get(READS_MIME)
+        if data is not None:
+            return Reads.from_json(data["reads"]) if data.get("reads") else None
+    return None
+
+
+# -- watching the files -------------------------------------------------------------------------------
+def watched(paths: ProjectPaths, unit: str, year: int) -> tuple[list[Path], Callable[[object, str], bool]]:
+    """The folders to watch and the filter of the files whose saving may change this report."""
+    files = {paths.narrative_file(year, unit), paths.params_file(year, unit), paths.units_file,
+             paths.indicators_file, paths.rules_file, paths.report_kinds_file}
+
+    def relevant(_change, path: str) -> bool:
+        file = Path(path)
+        return (file in files or (file.parent == paths.values_dir and file.suffix == ".csv")
+                or (file.parent == paths.notebooks_dir and file.suffix == ".ipynb" and file.name[:2].isdigit()))
+
+    folders = [folder for folder in (paths.data, paths.params_dir, paths.notebooks_dir) if folder.is_dir()]
+    return folders, relevant
+
+
+def run(session: PreviewSession, stop: threading.Event, *, on_start: Callable[[list[str]], None],
+        on_update: Callable[[Update], None]) -> None:
+    """Make the report, then re-make what each saved change may have changed, until `stop` is set.
+    The warm kernel lives in the calling thread."""
+    from watchfiles import watch
+
+    def refresh() -> None:
+        try:
+            update = session.refresh(on_start)
+        except Exception as exc:  # noqa: BLE001 - a bug must not end the preview; the page shows it
+            update = Update(session.version, error=_("tuphap's own fault: {kind}: {message}").format(
+                kind=type(exc).__name__, message=exc), at=_now())
+        if update is not None:
+            on_update(update)
+
+    refresh()
+    folders, relevant = watched(session.paths, session.unit, session.year)
+    try:
+        for _changes in watch(*folders, watch_filter=relevant, step=STEP_MS, debounce=DEBOUNCE_MS, stop_event=stop,
+                              raise_interrupt=False, rust_timeout=1000, yield_on_timeout=False):
+            refresh()
+    except Exception as exc:  # noqa: BLE001 - the page must say that it no longer follows the files
+        on_update(Update(session.version, error=_("no longer following the files: {kind}: {message}").format(
+            kind=type(exc).__name__, message=exc), at=_now()))
