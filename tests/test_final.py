@@ -56,6 +56,16 @@ def test_one_warning_left_unacknowledged_still_blocks_the_final_copy(project):
     assert result.returncode == 1 and "1 warning(s) are not" in result.stderr and "rule thay_doi_so_voi_nam_truoc" in result.stderr
 
 
+def test_a_failed_final_build_leaves_the_draft_recorded_as_a_draft(tmp_path):
+    root = copy_project(tmp_path / "project")
+    assert run_tuphap("build", "--unit", "tan-khai", "--year", "2024", root=root).returncode == 0
+    assert run_tuphap("build", "--unit", "tan-khai", "--year", "2024", "--final", root=root).returncode == 1
+    ledger = json.loads((root / "outputs" / "manifest.json").read_text(encoding="utf-8"))
+    assert ledger["reports"]["2024/tan-khai"]["mode"] == "draft"
+    checked = run_tuphap("check", "--unit", "tan-khai", "--year", "2024", root=root)
+    assert checked.returncode == 0, checked.stdout  # the draft's data-quality note is no final-copy defect
+
+
 def test_acknowledged_the_final_copy_has_no_note_and_the_ledger_and_site_record_why(tmp_path):
     root = copy_project(tmp_path / "project")
     acknowledge(root, ACKNOWLEDGED)

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from tests.conftest import REPO, run_tuphap
 from tuphap.check.expressions import Expression
+from tuphap.check.findings import Finding, describe
 from tuphap.check.narrative import typed_figures
 from tuphap.check.reports import report_findings, validate_project
 from tuphap.check.rules import load_rules
@@ -327,3 +328,13 @@ def test_an_unreadable_params_file_is_an_error_beside_the_data_findings(project)
     [load] = [f for f in found if f.rule == "load"]
     assert load.severity == "error" and load.file == "params/2024/tan-khai.yaml" and "not valid YAML" in load.message
     assert "tong_thanh_phan" in {f.rule for f in found}
+
+
+def test_a_finding_line_leaves_out_an_expectation_it_does_not_have():
+    placeholder = Finding("error", "placeholder_unknown", "tan-khai", 2024, "tu_sach.khu_dan_cuu",
+                          "data/narrative/2024/tan-khai.md", 20, "", "{tu_sach.khu_dan_cuu}", "unknown placeholder", "")
+    sums = Finding("warning", "parts_sum", "tan-khai", 2024, "ho_tich.tong", "data/values/2024.csv", 18,
+                   "1733", "1732", "the parts do not add up", "")
+    assert describe(placeholder) == ("error: data/narrative/2024/tan-khai.md, line 20 | tan-khai 2024 | tu_sach.khu_dan_cuu | "
+                                     "rule placeholder_unknown | found {tu_sach.khu_dan_cuu} | unknown placeholder")
+    assert " | expected 1733, found 1732 | " in describe(sums)

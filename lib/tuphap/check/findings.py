@@ -55,7 +55,9 @@ def describe(finding: Finding) -> str:
     severity = _(SEVERITY_WORDS[finding.severity]) if finding.severity in SEVERITY_WORDS else finding.severity
     fields = [f"{severity}: {where}", report, finding.indicator, _("rule {rule}").format(rule=finding.rule)]
     text = " | ".join(field for field in fields if field)
-    if finding.expected or finding.found:
+    if finding.expected:
         text += " | " + _("expected {expected}, found {found}").format(expected=finding.expected, found=finding.found)
+    elif finding.found:
+        text += " | " + _("found {found}").format(found=finding.found)
     message = finding.message_vi if in_vietnamese() and finding.message_vi else finding.message
     return f"{text} | {message}"

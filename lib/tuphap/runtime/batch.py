@@ -109,6 +109,8 @@ def run(paths: ProjectPaths, targets: list[Target], options: Options, *, workers
 
     def finish(result: Result) -> None:
         nonlocal last_save, save_every
+        if result.status == Status.FAILED:  # the last good files stay, and the entry must still describe them
+            result.mode = (ledger.entry(result.target) or {}).get("mode", "draft")
         ledger.record(result.target, result.as_ledger_entry())
         results.append(result)
         on_result(result)
