@@ -76,9 +76,10 @@ BAD_INPUT = REPO / "tests" / "bad_input"
 def tree_digest(root: Path) -> str:
     """One hash over every file under data/, params/ and outputs/ (names and contents), except the
     build's own bookkeeping: the ledger and the site (with the time it was last written), which
-    record that an attempt failed and why."""
+    record that an attempt failed and why, and the build lock's file."""
     digest = hashlib.sha256()
-    bookkeeping = (root / "outputs" / "manifest.json", root / "outputs" / "site", root / "outputs" / ".site-written")
+    bookkeeping = (root / "outputs" / "manifest.json", root / "outputs" / "site", root / "outputs" / ".site-written",
+                   root / "outputs" / ".build.lock")
     for folder in ("data", "params", "outputs"):
         for path in sorted((root / folder).rglob("*")):
             if path.is_file() and not any(path == b or b in path.parents for b in bookkeeping):
@@ -124,7 +125,7 @@ def form_round_trip(tmp_path_factory) -> Path:
     result = run_tuphap("build", "--unit", "an-phu-mau", "--year", "2024", root=root)
     assert result.returncode == 1, result.stdout + result.stderr
     (root / "hostile-build.txt").write_text(result.stdout + result.stderr, encoding="utf-8")
-    shutil.copytree(root / "outputs" / "2024" / "an-phu-mau" / "sections", root / "hostile-sections")
+    shutil.copytree(root / "outputs" / "2024" / "an-phu-mau" / "failed-sections", root / "hostile-sections")
     shutil.copy(REPO / "data" / "units.csv", root / "data" / "units.csv")
     shutil.copy(REPO / "data" / "narrative" / "2024" / "an-phu-mau.md", root / "data" / "narrative" / "2024" / "an-phu-mau.md")
     result = run_tuphap("build", "--unit", "an-phu-mau", "--year", "2024", root=root)

@@ -11,7 +11,8 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from tests.conftest import run_tuphap
+from tests.conftest import BAD_INPUT, run_tuphap
+from tests.runtime.build_ids import ledger_ids, one_build_each
 
 # Every figure of the reference report, in the report's order, formatted as DOMAIN.md says. Each entry
 # is (figure, words around it) so that a figure is found where it belongs. The citizen-reception part
@@ -194,7 +195,7 @@ def test_failing_section_names_unit_year_section_cell_and_error(project):
     assert "unit tan-khai, year 2024, section 03-hoa-giai-co-so, cell 7: TuphapError" in result.stderr
     assert "{hoa_giai.khong_co} names no indicator" in result.stderr
     assert "Traceback" not in result.stderr
-    kept = project / "outputs" / "2024" / "tan-khai" / "sections" / "03-hoa-giai-co-so.ipynb"
+    kept = project / "outputs" / "2024" / "tan-khai" / "failed-sections" / "03-hoa-giai-co-so.ipynb"
     assert kept.is_file() and str(kept) in result.stderr
     assert any(o.output_type == "error" for c in nbformat.read(kept, as_version=4).cells
                if c.cell_type == "code" for o in c.outputs)
@@ -209,3 +210,45 @@ def test_failing_section_names_unit_year_section_cell_and_error(project):
 def test_bad_build_requests_are_explained(project, args, message):
     result = run_tuphap(*args, root=project)
     assert result.returncode != 0 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_three_files_and_the_ledger_entry_record_one_build(built_tan_khai):
+    root = built_tan_khai.parents[2]
+    files = one_build_each(root)
+    assert set(files) == {"2024/tan-khai"} and ledger_ids(root)["2024/tan-khai"] == files["2024/tan-khai"]
+
+
+def test_a_late_failure_keeps_the_old_files_and_the_last_good_entry_and_the_fix_reruns_nothing(project):
+    """Issue 13, defects 2 and 11: the document check refuses the new files after every section ran
+    and all three were rendered; the old three stay, the ledger keeps the last good build and records
+    the failure beside it, and once the narrative is put back nothing needs running again."""
+    result = run_tuphap("build", "--unit", "an-phu-mau", "--year", "2024", "--quiet", root=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    folder = project / "outputs" / "2024" / "an-phu-mau"
+    good = json.loads((project / "outputs" / "manifest.json").read_text(encoding="utf-8"))["reports"]["2024/an-phu-mau"]
+    files = {path.relative_to(folder): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+    narrative = project / "data" / "narrative" / "2024" / "an-phu-mau.md"
+    kept_narrative = narrative.read_bytes()
+    shutil.copy(BAD_INPUT / "narrative-html.md", narrative)  # markup the document check refuses
+
+    result = run_tuphap("build", "--unit", "an-phu-mau", "--year", "2024", "--quiet", root=project)
+
+    assert result.returncode == 1 and "the document check found" in result.stderr, result.stdout + result.stderr
+    assert {path.relative_to(folder): path.read_bytes() for path in folder.rglob("*")
+            if path.is_file() and "failed-sections" not in path.parts} == files
+    assert len(list((folder / "failed-sections").glob("*.ipynb"))) == 11  # the attempt's, for the analyst
+    entry = json.loads((project / "outputs" / "manifest.json").read_text(encoding="utf-8"))["reports"]["2024/an-phu-mau"]
+    last_good = ("build_id", "built_at", "mode", "input_hash", "sections", "missing_markers", "data_hash")
+    assert {name: entry[name] for name in last_good} == {name: good[name] for name in last_good}
+    assert entry["status"] == "failed" and entry["last_failure"]["error"].startswith("the document check found")
+    assert entry["last_failure"]["at"] >= good["built_at"] and one_build_each(project) == {"2024/an-phu-mau": good["build_id"]}
+
+    narrative.write_bytes(kept_narrative)
+    result = run_tuphap("build", "--unit", "an-phu-mau", "--year", "2024", "--quiet", root=project)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 built, 1 unchanged, 0 failed of 1 report(s)" in result.stdout
+    assert "sections executed: 0, reused: 11" in result.stdout
+    entry = json.loads((project / "outputs" / "manifest.json").read_text(encoding="utf-8"))["reports"]["2024/an-phu-mau"]
+    assert entry["build_id"] == good["build_id"] and "last_failure" not in entry
+    assert not (folder / "failed-sections").exists()

@@ -1,9 +1,36 @@
 """Errors a user can act on. The CLI prints them as one message, without a traceback."""
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from tuphap.i18n import _
+from tuphap.limits import MAX_FINDINGS_PER_FILE
+
+T = TypeVar("T")
+
+
+def first_per_file(items: Iterable[T], file_of: Callable[[T], Hashable], limit: int = MAX_FINDINGS_PER_FILE
+                   ) -> tuple[list[T], dict[Hashable, list[T]]]:
+    """The first `limit` items of each file, in their order, and the others by file. Every list of
+    problems shown to a user goes through it: 200,000 bad rows read as 20 and a count."""
+    shown: list[T] = []
+    rest: dict[Hashable, list[T]] = {}
+    counts: dict[Hashable, int] = {}
+    for item in items:
+        file = file_of(item)
+        counts[file] = counts.get(file, 0) + 1
+        if counts[file] <= limit:
+            shown.append(item)
+        else:
+            rest.setdefault(file, []).append(item)
+    return shown, rest
+
+
+def more_findings(count: int, file: str) -> str:
+    """The line that stands for the findings of a file left out."""
+    return _("… and {count} more finding(s) in {file}").format(count=count, file=file)
 
 
 class TuphapError(Exception):
@@ -28,8 +55,10 @@ class DataErrors(TuphapError):
 
     def __init__(self, errors: list[DataError]):
         self.errors = errors
+        shown, rest = first_per_file(errors, lambda error: error.file)
+        lines = [str(error) for error in shown] + [more_findings(len(left), file) for file, left in rest.items()]
         super().__init__(_("{count} problem(s) in the data files:").format(count=len(errors)) + "\n"
-                         + "\n".join(f"  {e}" for e in errors))
+                         + "\n".join(f"  {line}" for line in lines))
 
 
 class SectionFailed(TuphapError):
@@ -50,6 +79,8 @@ class DocumentDefects(TuphapError):
 
     def __init__(self, findings: list, descriptions: list[str]):
         self.findings = findings
+        shown, rest = first_per_file(zip(findings, descriptions), lambda pair: getattr(pair[0], "file", ""))
+        lines = [line for _finding, line in shown] + [more_findings(len(left), file) for file, left in rest.items()]
         super().__init__(_("the document check found {count} defect(s) in the rendered report; "
                            "its files were not replaced:").format(count=len(findings))
-                         + "\n" + "\n".join(f"  {line}" for line in descriptions))
+                         + "\n" + "\n".join(f"  {line}" for line in lines))

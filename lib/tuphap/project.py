@@ -2,6 +2,7 @@
 else) and which reports it holds (commune reports with params, roll-ups with params)."""
 from __future__ import annotations
 
+import numbers
 import os
 import re
 from dataclasses import dataclass
@@ -9,29 +10,36 @@ from pathlib import Path
 
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
+from tuphap.limits import MAX_SLUG_CHARS, RESERVED_NAMES
 
 ROOT_ENV = "TUPHAP_ROOT"
 REPORT_FILES = ("report.html", "report.pdf", "report.docx")  # what a built report is, in every report folder
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # matched whole (fullmatch): '$' would let a final newline by
+_YEAR = re.compile(r"[0-9]{4}")  # ASCII digits: str.isdigit() and int() also take '٢٠٢٥'
 
 
 def check_slug(slug: str) -> str:
-    """Unit slugs become folder names, so only lowercase ASCII words joined by hyphens pass."""
-    if not isinstance(slug, str) or not _SLUG.match(slug):
+    """Unit slugs become folder and file names, so only lowercase ASCII words joined by hyphens pass,
+    short enough for every filesystem and none of the names Windows reserves (con, nul, com1…)."""
+    if not isinstance(slug, str) or not _SLUG.fullmatch(slug):
         raise TuphapError(
             _("invalid unit slug {slug!r}: use lowercase letters, digits and hyphens (e.g. 'tan-khai')").format(slug=slug)
         )
+    if len(slug) > MAX_SLUG_CHARS:
+        raise TuphapError(_("invalid unit slug {slug!r}: it has {count} characters; at most {limit}, since it becomes "
+                            "folder and file names").format(slug=slug, count=len(slug), limit=MAX_SLUG_CHARS))
+    if slug in RESERVED_NAMES:
+        raise TuphapError(_("invalid unit slug {slug!r}: Windows reserves this name for a device, so no folder or "
+                            "file can bear it there; choose another slug").format(slug=slug))
     return slug
 
 
 def check_year(year) -> int:
-    try:
-        value = int(year)
-    except (TypeError, ValueError):
-        raise TuphapError(_("invalid year {year!r}: expected a four-digit year such as 2024").format(year=year)) from None
-    if not 1900 <= value <= 2200:
+    """A year given as an int, or as text of four ASCII digits."""
+    text = str(int(year)) if isinstance(year, numbers.Integral) and not isinstance(year, bool) else year
+    if not isinstance(text, str) or not _YEAR.fullmatch(text) or not 1900 <= int(text) <= 2200:
         raise TuphapError(_("invalid year {year!r}: expected a four-digit year such as 2024").format(year=year))
-    return value
+    return int(text)
 
 
 def check_selection(units: tuple[str, ...], years: tuple[int, ...]) -> None:
@@ -162,6 +170,11 @@ class ProjectPaths:
     def site_stamp(self) -> Path:
         """Touched when the site was last brought up to date (its unchanged pages keep their times)."""
         return self.outputs_dir / ".site-written"
+
+    @property
+    def build_lock_file(self) -> Path:
+        """Held by the one build running in this project folder (runtime/lock.py)."""
+        return self.outputs_dir / ".build.lock"
 
     def bundle_file(self, year: int) -> Path:
         return self.outputs_dir / f"tuphap-{check_year(year)}.zip"

@@ -72,7 +72,7 @@ def _document(final: bool):
 
     known = {"title": "Báo cáo tổng kết công tác Tư pháp năm 2024 — Thị trấn Thử Nghiệm", "author": "UBND thị trấn Thử Nghiệm",
              "mode": "final" if final else "draft", "built_at": "2026-12-01T10:32:00", "data_hash": "0123abcd",
-             "unit": UNIT, "year": YEAR}
+             "unit": UNIT, "year": YEAR, "build_id": "0123456789ab"}
     return Document(**{f.name: known[f.name] for f in dataclasses.fields(Document)})
 
 

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -221,7 +222,7 @@ def test_names_and_messages_with_markup_are_escaped_everywhere(decorated):
 def test_a_report_that_failed_after_a_good_build_links_the_previous_files_as_such(decorated):
     row = row_of(decorated / "2024" / "index.html", "an-phu-mau")
     assert row["data-status"] == "failed" and "KeyError" in text_of(row.select_one(".error"))
-    assert "Bản trước:" in text_of(row.select_one(".links.stale"))
+    assert text_of(row.select_one(".links.stale .stale-note")).startswith("Bản tốt gần nhất, tạo lúc ")
 
 
 def test_findings_page_lists_each_finding_with_file_and_row(decorated):
@@ -295,6 +296,35 @@ def test_serve_answers_with_the_site_and_stops_on_sigterm(root):
         _, errors = server.communicate(timeout=10)
     assert server.returncode == 0
     assert f"at http://127.0.0.1:{port}/" in errors
+
+
+def test_serve_answers_a_path_no_file_can_have_with_400_and_no_traceback(root):
+    """Issue 13: a '%00' in the path made the server log a traceback (it kept serving)."""
+    port = _free_port()
+    server = subprocess.Popen([str(TUPHAP), "--root", str(root), "serve", "--port", str(port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    codes = {}
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html", timeout=2).close()
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, server.stderr.read()
+                time.sleep(0.2)
+        for path in ("/%00", "/2024/tan-khai/report%00.pdf", "/%ED%A0%80.html", "/2024/index.html"):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+                    codes[path] = response.status
+            except urllib.error.HTTPError as error:
+                codes[path] = error.code
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _, errors = server.communicate(timeout=10)
+    assert codes == {"/%00": 400, "/2024/tan-khai/report%00.pdf": 400, "/%ED%A0%80.html": 400, "/2024/index.html": 200}
+    assert "Traceback" not in errors and "ValueError" not in errors
+    assert server.returncode == 0
 
 
 def test_serve_on_a_busy_port_says_so(root):

@@ -24,4 +24,6 @@ def _print_style() -> tuple[CSS, FontConfiguration]:
 
 def render_pdf(page_html: str, base: Path) -> bytes:
     style, font_config = _print_style()
-    return HTML(string=page_html, base_url=str(base)).write_pdf(stylesheets=[style], font_config=font_config)
+    # custom_metadata: the page's own <meta> names (the build id) go into the PDF's information too.
+    return HTML(string=page_html, base_url=str(base)).write_pdf(stylesheets=[style], font_config=font_config,
+                                                                 custom_metadata=True)

@@ -1,10 +1,14 @@
 """A finding: one problem found in a report's data, prose or rendered files, located as precisely as
-the files allow; how it reads on a terminal; which ones stop a report."""
+the files allow; how it reads on a terminal; which ones stop a report; how many are shown (the first
+of each file, errors before warnings, and a count of the rest: limits.MAX_FINDINGS_PER_FILE)."""
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import asdict, dataclass
+from typing import TypeVar
 
-from tuphap.errors import DataError, DataErrors, TuphapError
+from tuphap.errors import DataError, DataErrors, TuphapError, first_per_file, more_findings
 from tuphap.i18n import N_, _, in_vietnamese
 
 SEVERITIES = ("error", "warning")
@@ -44,6 +48,33 @@ def _load_error_finding(exc: TuphapError, unit: str, year: int | None) -> Findin
     field = _(" (field '{field}')").format(field=exc.field) if isinstance(exc, DataError) and exc.field else ""
     text = exc.message + field if isinstance(exc, DataError) else str(exc)
     return Finding("error", "load", unit, year, "", file, row, "", "", text, f"Không đọc được tệp: {text}")
+
+
+T = TypeVar("T")
+
+
+def _bounded(findings: Sequence[T], severity: Callable[[T], str], group: Callable[[T], Hashable]
+             ) -> tuple[list[T], dict[Hashable, list[T]]]:
+    """The findings shown of each group, in their order, and the others by group; errors are shown
+    before warnings, so that what blocks a report is never among those only counted."""
+    errors_first = sorted(range(len(findings)), key=lambda i: severity(findings[i]) != "error")
+    shown, rest = first_per_file(errors_first, lambda i: group(findings[i]))
+    return [findings[i] for i in sorted(shown)], {key: [findings[i] for i in sorted(left)] for key, left in rest.items()}
+
+
+def describe_bounded(findings: Sequence[Finding]) -> list[str]:
+    """Lines for the terminal: the first findings of each file of each report, described, then one line
+    per file and report counting the others."""
+    shown, rest = _bounded(findings, lambda f: f.severity, lambda f: (f.file, f.unit, f.year))
+    more = [more_findings(len(left), file) + (f" ({unit} {year})" if unit else "") for (file, unit, year), left in rest.items()]
+    return [describe(finding) for finding in shown] + more
+
+
+def bounded_records(findings: Sequence[dict]) -> tuple[list[dict], dict[str, dict[str, int]]]:
+    """One report's findings (Finding.as_dict()) as the ledger keeps them: the first of each file, and
+    the others counted by file and severity ({file: {"error": 3, "warning": 1}})."""
+    shown, rest = _bounded(findings, lambda f: f.get("severity"), lambda f: str(f.get("file") or ""))
+    return shown, {file: dict(Counter(str(f.get("severity") or "warning") for f in left)) for file, left in rest.items()}
 
 
 def describe(finding: Finding) -> str:

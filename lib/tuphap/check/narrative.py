@@ -3,15 +3,13 @@ placeholder belongs."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 from tuphap.check.findings import Finding
 from tuphap.check.rules import Rule, fill_message
 from tuphap.compute.figures import Figures
-from tuphap.compute.prose import MODIFIERS, PLACEHOLDER
-from tuphap.inputs.narrative import without_comments
-from tuphap.inputs.textfiles import read_text
+from tuphap.compute.prose import MODIFIERS, PLACEHOLDER, footnote_problem
+from tuphap.inputs.narrative import load_narrative, read_narrative_text
 
 # A typed figure: digits, with Vietnamese thousands dots or a decimal comma, maybe a percent sign.
 _NUMBER = re.compile(r"(?<![\w/.,-])(\d+(?:[.,]\d+)*)(%?)(?![\w/-]|[.,]\d)")
@@ -84,7 +82,7 @@ def check_narrative(path: Path, figures: Figures, words: dict[str, str], rules: 
     """Placeholders that name nothing (errors) and figures typed where a placeholder belongs (warnings),
     with the file's line numbers."""
     by_check = {rule.check: rule for rule in rules if rule.check in ("typed_figure", "unknown_placeholder")}
-    text = without_comments(unicodedata.normalize("NFC", read_text(path)))
+    text = read_narrative_text(path)
     findings = []
 
     def add(rule: Rule, indicator: str, line: int, expected: str, found: str, message: str) -> None:
@@ -94,6 +92,14 @@ def check_narrative(path: Path, figures: Figures, words: dict[str, str], rules: 
         findings.append(Finding(rule.severity, rule.id, unit, year, indicator, str(path), line, expected, found,
                                 message, message_vi))
 
+    lines = text.splitlines()
+    for block in load_narrative(path).values():  # footnotes belong to a block: [^1] and '[^1]:' in the same one
+        problem = footnote_problem(block.text)
+        if problem:
+            line = next((number for number in range(block.line, len(lines) + 1) if problem.written in lines[number - 1]),
+                        block.line)
+            findings.append(Finding("error", "footnote", unit, year, "", str(path), line, "", problem.written,
+                                    problem.message(), problem.message_vi()))
     for number, line in enumerate(text.splitlines(), start=1):
         if _HEADING.match(line):
             continue

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 from tuphap.check.findings import Finding, load_error_findings
@@ -19,8 +20,15 @@ from tuphap.project import ProjectPaths, commune_reports
 
 def _relative(finding: Finding, root: Path) -> Finding:
     """Files named from the project folder (data/values/2024.csv), as the user sees them."""
-    path = Path(finding.file)
-    return replace(finding, file=str(path.relative_to(root))) if path.is_relative_to(root) else finding
+    file = _relative_file(finding.file, root)
+    return replace(finding, file=file) if file != finding.file else finding
+
+
+@lru_cache(maxsize=256)
+def _relative_file(file: str, root: Path) -> str:
+    # Cached: a file with 200,000 bad rows gives as many findings, all naming the same file.
+    path = Path(file)
+    return str(path.relative_to(root)) if path.is_relative_to(root) else file
 
 
 def report_findings(dataset: Dataset, unit: str, year: int, *, rules: list[Rule] | None = None) -> list[Finding]:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import operator as op
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from tuphap.check.expressions import Expression
+from tuphap.check.expressions import CannotCompute, Expression
 from tuphap.check.findings import SEVERITIES, Finding
 from tuphap.compute import formatting
 from tuphap.compute.figures import Figures, format_value
@@ -99,7 +99,7 @@ def load_rules(path: Path, catalogue: Catalogue) -> list[Rule]:
             if factor <= 1:
                 raise fail(_("factor {factor!r}: a year-over-year rule needs a number above 1").format(
                     factor=row.get("factor", "")), "factor")
-            if right and not re.fullmatch(r"\d+(\.\d+)?", right):
+            if right and not re.fullmatch(r"[0-9]+(\.[0-9]+)?", right):
                 raise fail(_("{right!r}: for year_change, 'right' is the smallest change to flag, a number").format(
                     right=right), "right")
         rules.append(Rule(rule_id, check, left, operator, right, row["severity"], factor, row["message_vi"], row["_row"]))
@@ -153,7 +153,10 @@ def fill_message(rule: Rule, words: dict) -> str:
 
 
 def _show(ind: Indicator | None, value: float) -> str:
-    """A value as the report would print it (1.733; 66,7%), without a count's leading zero."""
+    """A value as the report would print it (1.733; 66,7%), without a count's leading zero; one too
+    large to print (a rate over a tiny denominator) as 1.2e+30, so that the finding is still made."""
+    if not formatting.printable(value):
+        return f"{value:.3g}"
     if ind is None:
         return formatting.number(value)
     return format_value(ind, value, pad=False)
@@ -227,10 +230,38 @@ def _required_if(rule: Rule, ctx: _Context):
                               section=ind.section, condition=condition.label, yes=yes)
 
 
+def _cannot_compute(rule: Rule, ctx: _Context, side: str, problem: CannotCompute) -> Finding:
+    """A compare rule with a side that has no value (a division by zero, a result too large) is a
+    warning whatever the rule's severity, since the figures may be right (a commune with no files at
+    all); it points at the divisor's values row and names the rule's row."""
+    subject = (problem.ids or Expression.parse(rule.left).ids or ("",))[0]
+    if problem.divisor:
+        message = _("rule {rule} (data/rules.csv, row {row}) cannot be checked: the expression in '{side}' divides "
+                    "by {divisor}, which is 0").format(rule=rule.id, row=rule.row, side=side, divisor=problem.divisor)
+        message_vi = (f"Không kiểm tra được quy tắc “{rule.id}” (dòng {rule.row} của data/rules.csv): biểu thức "
+                      f"ở cột {side} chia cho {problem.divisor}, mà giá trị này bằng 0")
+    else:
+        message = _("rule {rule} (data/rules.csv, row {row}) cannot be checked: the expression in '{side}' is too "
+                    "large to compute").format(rule=rule.id, row=rule.row, side=side)
+        message_vi = (f"Không kiểm tra được quy tắc “{rule.id}” (dòng {rule.row} của data/rules.csv): biểu thức "
+                      f"ở cột {side} cho kết quả quá lớn để tính")
+    finding = ctx.finding(rule, subject, "", "", message, row_of=subject if problem.ids else "")
+    return replace(finding, severity="warning", message_vi=message_vi)
+
+
 def _compare(rule: Rule, ctx: _Context):
-    left, right = Expression.parse(rule.left), Expression.parse(rule.right)
-    found, limit = left.value(ctx.figures), right.value(ctx.figures)
+    left = Expression.parse(rule.left)
+    values, problems = {}, []
+    for side, expression in (("left", left), ("right", Expression.parse(rule.right))):
+        try:
+            values[side] = expression.value(ctx.figures)
+        except CannotCompute as problem:
+            values[side], problems = 0.0, problems + [(side, problem)]
+    found, limit = values["left"], values["right"]
     if found is None or limit is None:
+        return  # a figure is missing: nothing to check
+    if problems:
+        yield _cannot_compute(rule, ctx, *problems[0])
         return
     catalogue = ctx.dataset.catalogue
     subject = left.ids[0] if left.ids else ""

@@ -93,7 +93,7 @@ def built_reports(paths: ProjectPaths, units: tuple[str, ...] = (), years: tuple
 def check(root, units, years, all_final) -> None:
     """`tuphap check`: the document check over the reports already built (help above)."""
     from tuphap.check import document  # lxml, pypdfium2 and fontTools only for this command
-    from tuphap.check.findings import describe
+    from tuphap.check.findings import describe_bounded
 
     try:
         paths = ProjectPaths.discover(root)
@@ -123,8 +123,8 @@ def check(root, units, years, all_final) -> None:
             sys.exit(USAGE)
         flagged += bool(found)
         findings += found
-        for finding in found:
-            click.echo(describe(finding))
+        for line in describe_bounded(found):
+            click.echo(line)
     seconds = time.monotonic() - started
     click.echo(_("{findings} finding(s) in {flagged} of {reports} report(s) checked "
                  "({seconds:.1f} s, {per_report:.2f} s per report)").format(

@@ -59,7 +59,9 @@ def form(root, year, units, output_dir) -> None:
       "(text or a formula where a figure belongs, \"1,733\" for a count, a share above 100, a result other "
       "than its two words or 1/0, ...). If there is any problem, nothing is written. Otherwise the figures "
       "of each form's unit and year replace those on file: an empty cell means \"not reported\", 0 means "
-      "zero. Other units' rows stay exactly as they were. Formulas are rejected: type the figures themselves."),
+      "zero. Other units' rows stay exactly as they were. Formulas are rejected: type the figures themselves. "
+      "A whole form is refused when it is larger than a form can be, has merged cells in its table, a hidden "
+      "sheet holding data, or a hidden identity that does not match the unit and year its sheets show."),
     examples(("tuphap ingest outputs/forms/2025/tan-khai.xlsx", ""),
              ("tuphap ingest ~/nhan-ve/*.xlsx", ""),
              ("tuphap ingest --dry-run ~/nhan-ve/*.xlsx", _("check only")))))

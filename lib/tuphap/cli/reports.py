@@ -15,6 +15,7 @@ from tuphap.i18n import N_, _
 from tuphap.project import ProjectPaths, commune_reports, rollup_reports
 from tuphap.publish import folder
 from tuphap.runtime import batch
+from tuphap.runtime.lock import project_lock, waiting_message
 from tuphap.runtime.targets import DEFAULT_CELL_TIMEOUT, Options, Result, RollupTarget, Status
 
 STATUS_WORDS = {Status.PLANNED: N_("planned"), Status.BUILT: N_("built"), Status.REUSED: N_("reused"),
@@ -116,26 +117,28 @@ def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh
     options = Options(force=force, fresh_kernels=fresh_kernels, strict=strict, final=final, cell_timeout=cell_timeout)
     # A plain `kill` then unwinds like Ctrl-C: workers stop, and no report is left half-written.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    started = time.monotonic()
-    with tqdm(total=len(targets), unit=_("report"), desc=_("Building"), disable=quiet, file=sys.stderr,
-              dynamic_ncols=True) as bar:
-        def report(result: Result) -> None:
-            bar.update()
-            if result.status == Status.FAILED:
-                bar.write(_("FAILED {failure}").format(failure=result.failure), file=sys.stderr)
-            elif not quiet:
-                bar.write(_result_line(result, final))
+    # One build per project folder: a second one waits here, saying so once (runtime/lock.py).
+    with project_lock(paths, on_wait=lambda: click.echo(waiting_message(paths), err=True)):
+        started = time.monotonic()
+        with tqdm(total=len(targets), unit=_("report"), desc=_("Building"), disable=quiet, file=sys.stderr,
+                  dynamic_ncols=True) as bar:
+            def report(result: Result) -> None:
+                bar.update()
+                if result.status == Status.FAILED:
+                    bar.write(_("FAILED {failure}").format(failure=result.failure), file=sys.stderr)
+                elif not quiet:
+                    bar.write(_result_line(result, final))
 
-        results = batch.run(paths, targets, options, workers=workers, scheduler=scheduler, on_result=report)
-    click.echo(_summary(results, time.monotonic() - started))
-    rollups = _build_rollups(paths, batch.rollups_after(paths, targets, units_chosen=bool(units)), options, quiet)
-    click.echo(_("Reports in {folder}; ledger in {ledger}").format(folder=paths.outputs_dir, ledger=paths.ledger_file))
-    site_written = _refresh_site(paths, changed=any(r.status != Status.REUSED for r in [*results, *rollups]))
+            results = batch.run(paths, targets, options, workers=workers, scheduler=scheduler, on_result=report)
+        click.echo(_summary(results, time.monotonic() - started))
+        rollups = _build_rollups(paths, batch.rollups_after(paths, targets, units_chosen=bool(units)), options, quiet)
+        click.echo(_("Reports in {folder}; ledger in {ledger}").format(folder=paths.outputs_dir, ledger=paths.ledger_file))
+        site_written = _refresh_site(paths, changed=any(r.status != Status.REUSED for r in [*results, *rollups]))
     failed = [r.failure for r in [*results, *rollups] if r.status == Status.FAILED]
     if failed:
         click.echo(_("{count} report(s) failed:").format(count=len(failed)), err=True)
-        for text in failed:
-            click.echo(f"- {text}", err=True)
+        for text in failed:  # each one's first line: the whole message was printed as it failed
+            click.echo(f"- {text.splitlines()[0].removesuffix(':')}", err=True)
     if failed or not site_written:
         sys.exit(1)
 

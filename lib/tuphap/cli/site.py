@@ -13,6 +13,7 @@ from tuphap.i18n import _
 from tuphap.project import ProjectPaths, check_year
 from tuphap.publish import bundle, folder
 from tuphap.publish import serve as serving
+from tuphap.runtime.lock import settled_outputs, waiting_message
 
 
 @click.command(name="site", help=help_text(
@@ -31,7 +32,8 @@ def site_command(root: str | None) -> None:
         click.echo(_("error: {message}").format(message=exc), err=True)
         sys.exit(1)
     try:
-        click.echo(_("Site: {index}").format(index=folder.write_site(paths)))
+        with settled_outputs(paths, on_wait=lambda: click.echo(waiting_message(paths), err=True)):  # not mid-build
+            click.echo(_("Site: {index}").format(index=folder.write_site(paths)))
     except (TuphapError, OSError) as exc:
         click.echo(_("error: the site in {folder} was not updated: {message}").format(folder=paths.site_dir, message=exc),
                    err=True)
@@ -51,7 +53,8 @@ def serve(root: str | None, port: int, host: str) -> None:
     """`tuphap serve`: the site on a local web server until Ctrl-C (help above)."""
     try:
         paths = ProjectPaths.discover(root)
-        folder.write_site(paths)
+        with settled_outputs(paths, on_wait=lambda: click.echo(waiting_message(paths), err=True)):  # not mid-build
+            folder.write_site(paths)
         server = serving.make_server(paths, host, port)
     except (TuphapError, OSError) as exc:
         click.echo(_("error: {message}").format(message=exc), err=True)
@@ -71,7 +74,9 @@ def serve(root: str | None, port: int, host: str) -> None:
 @click.command(name="publish", help=help_text(
     _("Pack one year's bundle into a zip: its site pages, every report (HTML, PDF, DOCX) and roll-up."),
     _("The archive holds one folder, tuphap-YEAR/, that works wherever it is unzipped: open its "
-      "index.html. Build the reports first; a report that failed is listed as failed."),
+      "index.html. It holds only that year, and only the units that still have params and a row in "
+      "data/units.csv. Build the reports first: a report whose last build failed is listed as failed, "
+      "with its error, and its last good files are left out of the archive."),
     examples(("tuphap publish --year 2024 --zip", ""),
              ("tuphap publish --year 2024 --zip --output /mnt/share/tuphap-2024.zip", ""))))
 @click.option("--year", type=int, required=True, metavar="YEAR", help=_("The year to publish."))
@@ -83,11 +88,12 @@ def publish_command(root: str | None, year: int, as_zip: bool, output: str | Non
     """`tuphap publish`: one year's bundle as a zip (help above)."""
     try:
         paths = ProjectPaths.discover(root)
-        archive, failed = bundle.write_zip(paths, check_year(year), Path(output) if output else None)
+        with settled_outputs(paths, on_wait=lambda: click.echo(waiting_message(paths), err=True)):  # not mid-build
+            archive, failed = bundle.write_zip(paths, check_year(year), Path(output) if output else None)
     except (TuphapError, OSError) as exc:
         click.echo(_("error: {message}").format(message=exc), err=True)
         sys.exit(1)
     click.echo(_("Wrote {archive}").format(archive=archive))
     if failed:
-        click.echo(_("warning: {count} report(s) of {year} failed; the bundle lists them as failed").format(
-            count=failed, year=year), err=True)
+        click.echo(_("warning: {count} report(s) of {year} failed; the bundle lists them as failed, without "
+                     "their last good files").format(count=failed, year=year), err=True)

@@ -5,21 +5,23 @@ import sys
 
 import click
 
-from tuphap.check.findings import blocking, describe
+from tuphap.check.findings import blocking, describe_bounded
 from tuphap.check.reports import validate_project
 from tuphap.cli.selection import USAGE, known_selection
 from tuphap.cli.texts import examples, help_text
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
+from tuphap.limits import MAX_FINDINGS_PER_FILE
 from tuphap.project import ProjectPaths
 
 
 @click.command(help=help_text(
-    _("Check the data against data/rules.csv and the narratives, and print every finding."),
+    _("Check the data against data/rules.csv and the narratives, and print the findings."),
     _("Without options every (unit, year) with figures or a params file is checked. Each finding names "
       "its severity, file and row (or line), unit and year, indicator, rule, the expected and the found "
       "value. Files that cannot be read at all (a bad row in a values file, an unknown indicator, a "
-      "duplicate row) are findings too."),
+      "duplicate row) are findings too. The first {limit} findings of each file are printed for each "
+      "report, errors first, and one line counts the others.").format(limit=MAX_FINDINGS_PER_FILE),
     _("Exit status: 0 when nothing blocks a report (warnings alone do not, unless --strict), 1 when "
       "there are errors (or, with --strict, warnings), 2 when the command itself is wrong (an unknown "
       "unit, a bad option, nothing to check)."),
@@ -40,8 +42,8 @@ def validate(root, units, years, strict) -> None:
     except TuphapError as exc:
         click.echo(_("error: {message}").format(message=exc), err=True)
         sys.exit(USAGE)
-    for finding in findings:
-        click.echo(describe(finding))
+    for line in describe_bounded(findings):  # the first of each file; the others counted
+        click.echo(line)
     errors = sum(f.severity == "error" for f in findings)
     warnings = len(findings) - errors
     click.echo(_("{errors} error(s), {warnings} warning(s) in {reports} report(s)").format(

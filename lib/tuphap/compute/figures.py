@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tuphap.compute import formatting
+from tuphap.errors import TuphapError
+from tuphap.i18n import _
 from tuphap.inputs.catalogue import Catalogue, Indicator
 
 
@@ -57,11 +59,16 @@ class Figures:
 
 
 def format_value(ind: Indicator, value: float, *, pad: bool = True) -> str:
-    """A figure of this indicator as printed (texts are printed as written, not through here)."""
-    if ind.type == "count":
-        return formatting.count(value, pad=pad)
-    if ind.type in ("percent", "rate"):
-        return formatting.percent(value)
-    if ind.type == "flag":
-        return formatting.flag(value, *ind.flag_words)
-    return formatting.number(value)
+    """A figure of this indicator as printed (texts are printed as written, not through here);
+    TuphapError naming the indicator for one too large to print (never '∞')."""
+    try:
+        if ind.type == "count":
+            return formatting.count(value, pad=pad)
+        if ind.type in ("percent", "rate"):
+            return formatting.percent(value)
+        if ind.type == "flag":
+            return formatting.flag(value, *ind.flag_words)
+        return formatting.number(value)
+    except formatting.UnprintableFigure:
+        raise TuphapError(_("the figure of {indicator} ({value:.3g}) is too large to print; check the figures "
+                            "it is computed from").format(indicator=ind.id, value=value)) from None

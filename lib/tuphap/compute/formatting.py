@@ -2,28 +2,47 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
 LOCALE = "vi"
+# Babel rounds in Decimal's default context (28 digits): a figure from 10^27 up makes it raise, and an
+# infinite one prints as "∞". Inputs stop far below (limits.LARGEST_FIGURE); this guards what is computed.
+_PRINTABLE = 10**26
+
+
+class UnprintableFigure(ValueError):
+    """A figure too large (or not finite) to be printed as a Vietnamese number."""
+
+
+def printable(value: float) -> bool:
+    """Whether a figure can be printed: finite, and small enough for Babel to round."""
+    return math.isfinite(value) and abs(value) < _PRINTABLE
+
+
+def _printable(value: float) -> float:
+    if not printable(value):
+        raise UnprintableFigure(value)
+    return value
 
 
 def count(value: float, *, pad: bool = True) -> str:
     """A count: 1.733; from one to nine with the customary leading zero (07) unless pad is False.
     Zero is 0, never 00; prose says "không có" instead where it reads better (prose.py's |co)."""
-    whole = round(value)
+    whole = round(_printable(value))
     return format_decimal(whole, "#,#00" if pad and 0 < whole < 10 else "#,##0", locale=LOCALE)
 
 
 def number(value: float) -> str:
     """A measured quantity: 3; 3,5; 1.250,75 (up to two decimals, no padding)."""
-    return format_decimal(value, "#,##0.##", locale=LOCALE)
+    return format_decimal(_printable(value), "#,##0.##", locale=LOCALE)
 
 
 def percent(value: float) -> str:
     """A share given in percent (66.666 -> 66,7%; 100 -> 100%)."""
-    return format_percent(value / 100, "#,##0.#%", locale=LOCALE)
+    return format_percent(_printable(value) / 100, "#,##0.#%", locale=LOCALE)
 
 
 def _day_month_pattern(day: dt.date) -> str:

@@ -1,6 +1,7 @@
 """Prose with placeholders: '{hoa_giai.tiep_nhan}' becomes '15', '{year}' becomes '2024'.
 
-Templates are Markdown (paragraphs, lists, *emphasis*, inline footnotes ^[...]); raw HTML in them is
+Templates are Markdown (paragraphs, lists, *emphasis*, footnotes: inline ^[...] or [^label] with a
+'[^label]: ...' definition in the same template); raw HTML in them is
 shown as text, never executed. Placeholders are replaced after Markdown is rendered, by escaped text.
 Indicator placeholders contain a dot; the words of the document (year, unit name, ...) do not.
 Modifiers: {id|nopad} drops the leading zero (7 not 07); {id|zero_word} writes 'không' for zero;
@@ -93,14 +94,63 @@ def _footnote_bodies(tokens, env: dict) -> dict[int, str]:
     return bodies
 
 
+_LITERAL_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
+_CODE = re.compile(r"<code>.*?</code>", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class FootnoteProblem:
+    """A [^label] reference with no definition in its template (it would print as typed), or a
+    '[^label]: …' definition nothing refers to (its note would be lost)."""
+    label: str
+    undefined: bool
+
+    @property
+    def written(self) -> str:
+        """What to look for in the text: the reference, or the definition."""
+        return f"[^{self.label}]" if self.undefined else f"[^{self.label}]:"
+
+    def message(self) -> str:
+        if self.undefined:
+            return _("the footnote [^{label}] has no definition: add a line '[^{label}]: text of the note' after the "
+                     "paragraph, in the same block, or write the note inline as ^[text of the note]").format(label=self.label)
+        return _("the footnote definition [^{label}]: is not referred to in its block, so its note would be lost: "
+                 "put [^{label}] where the note belongs, or remove the definition").format(label=self.label)
+
+    def message_vi(self) -> str:
+        """For findings, which carry their Vietnamese (reports and the site are Vietnamese by design)."""
+        if self.undefined:
+            return (f"Chú thích [^{self.label}] chưa có nội dung: thêm dòng “[^{self.label}]: nội dung chú thích” "
+                    f"trong cùng khối, hoặc viết chú thích ngay trong câu: ^[nội dung chú thích]")
+        return (f"Nội dung chú thích [^{self.label}]: không được câu nào trong khối dẫn tới, nên sẽ bị mất: "
+                f"đặt [^{self.label}] vào chỗ cần chú thích, hoặc xóa nội dung đó")
+
+
 @lru_cache(maxsize=1024)  # a section's own templates are the same for every commune a kernel builds
-def render_markdown(text: str) -> str:
-    """Markdown to HTML; footnotes stay inline as <span class="footnote"> for assembly to place."""
+def _rendered(text: str) -> tuple[str, FootnoteProblem | None]:
+    """The HTML, and the first problem with its footnotes, if any."""
     env: dict = {}
     tokens = _MD.parse(text, env)
     env["notes"] = _footnote_bodies(tokens, env)
     cut = next((i for i, tok in enumerate(tokens) if tok.type == "footnote_block_open"), len(tokens))
-    return _MD.renderer.render(tokens[:cut], _MD.options, env)
+    rendered = _MD.renderer.render(tokens[:cut], _MD.options, env)
+    undefined = _LITERAL_FOOTNOTE.search(_CODE.sub("", rendered))
+    unused = [label[1:] for label, note_id in env.get("footnotes", {}).get("refs", {}).items() if note_id < 0]
+    if undefined:
+        return rendered, FootnoteProblem(undefined.group(1), undefined=True)
+    if unused:
+        return rendered, FootnoteProblem(unused[0], undefined=False)
+    return rendered, None
+
+
+def footnote_problem(text: str) -> FootnoteProblem | None:
+    """What is wrong with a template's footnotes (validation reports it before a build)."""
+    return _rendered(text)[1]
+
+
+def render_markdown(text: str) -> str:
+    """Markdown to HTML; footnotes stay inline as <span class="footnote"> for assembly to place."""
+    return _rendered(text)[0]
 
 
 def _missing_html(label: str) -> str:
@@ -139,7 +189,9 @@ def _replacement(name: str, modifier: str, figures: Figures, words: dict[str, st
 def fill(template: str, figures: Figures, words: dict[str, str], source: Source) -> str:
     """Render a Markdown template to HTML with every placeholder replaced."""
     check_template(template, figures, words, source)
-    rendered = render_markdown(template)
+    rendered, problem = _rendered(template)
+    if problem:
+        raise source.error(problem.message())
     return PLACEHOLDER.sub(lambda m: _replacement(m.group(1), m.group(2) or "", figures, words), rendered)
 
 

@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from tuphap.errors import TuphapError
 from tuphap.inputs.catalogue import Catalogue, load_catalogue
 from tuphap.inputs.registry import Unit, load_units, unknown_unit
+from tuphap.inputs.textfiles import check_size
 from tuphap.inputs.values import load_values
+from tuphap.limits import MAX_CSV_BYTES
 from tuphap.project import ProjectPaths
 
 
@@ -26,13 +29,22 @@ class Dataset:
     def load(cls, paths: ProjectPaths) -> "Dataset":
         """Load data/, or reuse the last load while the files' contents are unchanged: every section
         notebook loads the data, and a warm kernel runs thousands of them."""
+        for path in data_files(paths):  # before hashing them: a file over its limit is refused unread
+            if path.is_file():
+                check_size(path, MAX_CSV_BYTES)
         key = (paths.root, data_digest(paths))
         cached = _LOADED.get(key)
+        if isinstance(cached, TuphapError):  # unchanged files fail as before: not read again for every report
+            raise cached
         if cached is None:
-            units = load_units(paths.units_file)
-            catalogue = load_catalogue(paths.indicators_file)
-            cached = cls(paths, units, catalogue, load_values(paths.values_dir, units, catalogue))
             _LOADED.clear()
+            try:
+                units = load_units(paths.units_file)
+                catalogue = load_catalogue(paths.indicators_file)
+                cached = cls(paths, units, catalogue, load_values(paths.values_dir, units, catalogue))
+            except TuphapError as exc:
+                _LOADED[key] = exc
+                raise
             _LOADED[key] = cached
         return cached
 
@@ -61,7 +73,7 @@ class Dataset:
         return dict(self._sources_by_report.get((unit, year), {}))
 
 
-_LOADED: dict[tuple, Dataset] = {}
+_LOADED: dict[tuple, Dataset | TuphapError] = {}
 
 
 def data_files(paths: ProjectPaths) -> list[Path]:
@@ -89,7 +101,12 @@ def data_digest(paths: ProjectPaths) -> str:
         digest = hashlib.sha256()
         for path in files:
             digest.update(path.name.encode() + b"\0")
-            digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+            if path.is_file():
+                with path.open("rb") as stream:  # in chunks: a file over its size limit is refused later, not held here
+                    for chunk in iter(lambda: stream.read(1 << 20), b""):
+                        digest.update(chunk)
+            else:
+                digest.update(b"<missing>")
         _DIGESTS.clear()
         _DIGESTS[state] = digest.hexdigest()
     return _DIGESTS[state]

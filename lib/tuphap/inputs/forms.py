@@ -1,22 +1,23 @@
-"""Excel input forms: one workbook per commune and year to fill in, and reading filled ones back.
+"""Excel input forms: one workbook per commune and year to fill in, and ingesting filled ones.
 
 A form has an instructions sheet, one sheet per catalogue section (label, unit of measure, last year's
 figure for reference, this year's figure to fill in) and a hidden sheet naming the unit, the year and
-the form version. Each section sheet keeps the indicator ids in a hidden column, so reading a form
-back never depends on labels or on row positions.
+the form version (where each thing is: form_layout.py). Each section sheet keeps the indicator ids in a
+hidden column, so reading a form back never depends on labels or on row positions.
 
-Reading back is all or nothing: every cell of every given form is checked, every problem is reported
-with file, sheet and cell, and the values files change only when there is none.
+Making forms is all or nothing too: every file name is checked and every form made before the first
+is written. Ingesting is all or nothing: every cell of every given form is checked (form_reading.py),
+every problem is reported with file, sheet and cell, and the values files change only when there is none.
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
-import math
-from dataclasses import dataclass, field
+import os
+import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook.protection import WorkbookProtection
@@ -26,19 +27,30 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tuphap.atomic import write_atomically
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
-from tuphap.inputs.catalogue import TEXT_MAX_LENGTH, EntryError, Indicator, parse_entry
+from tuphap.inputs.catalogue import TEXT_MAX_LENGTH, Indicator
 from tuphap.inputs.dataset import Dataset
-from tuphap.inputs.numbers import plain
+from tuphap.inputs.form_layout import (
+    FIRST_ROW,
+    FORM_VERSION,
+    GUIDE_SHEET,
+    HEADER_ROW,
+    ID,
+    LABEL,
+    LAST_YEAR,
+    META_SHEET,
+    THIS_YEAR,
+    UNIT,
+    UNIT_CELL,
+    unit_line,
+    year_header,
+)
+from tuphap.inputs.form_reading import FilledForm, FormProblems, read_form
 from tuphap.inputs.registry import Unit
 from tuphap.inputs.values_file import ValuesUpdate, updated_values_files
+from tuphap.limits import MAX_FILE_NAME_BYTES
 from tuphap.project import ProjectPaths, check_slug, check_year
 
-FORM_VERSION = "1"
-META_SHEET = "tuphap"
-GUIDE_SHEET = "Hướng dẫn"
-HEADER_ROW = 5
-FIRST_ROW = HEADER_ROW + 1
-LABEL, UNIT, LAST_YEAR, THIS_YEAR, ID = "A", "B", "C", "D", "E"
+__all__ = ["FilledForm", "FormProblems", "IngestResult", "ingest", "make_form", "read_form", "write_forms"]
 
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 _REFERENCE_FILL = PatternFill("solid", fgColor="EDEDED")
@@ -130,10 +142,10 @@ def _guide(sheet: Worksheet, unit: Unit, year: int) -> None:
 def _section_sheet(sheet: Worksheet, unit: Unit, year: int, section: str, indicators: list[Indicator],
                    now: dict[str, float | str], before: dict[str, float | str]) -> None:
     _text(sheet["A1"], f"BIỂU NHẬP SỐ LIỆU CÔNG TÁC TƯ PHÁP NĂM {year}").font = Font(bold=True, size=13)
-    _text(sheet["A2"], unit.full_name[:1].upper() + unit.full_name[1:])
+    _text(sheet[UNIT_CELL], unit_line(unit))
     _text(sheet["A3"], f"Mục {section}").font = Font(bold=True)
     headers = {LABEL: "Chỉ tiêu", UNIT: "Đơn vị tính", LAST_YEAR: f"Năm {year - 1} (tham khảo)",
-               THIS_YEAR: f"Năm {year}", ID: "indicator"}
+               THIS_YEAR: year_header(year), ID: "indicator"}
     for column, title in headers.items():
         cell = _text(sheet[f"{column}{HEADER_ROW}"], title)
         cell.font, cell.border = Font(bold=True), _BOX
@@ -201,152 +213,49 @@ def make_form(dataset: Dataset, unit_slug: str, year: int) -> bytes:
     return buffer.getvalue()
 
 
+def _check_target(target: Path, slug: str, paths: ProjectPaths) -> None:
+    """A form's file name the file system can hold, at a place that is not a folder: checked for every
+    unit before any form is written, so that `tuphap form` never stops half-way."""
+    if len(os.fsencode(target.name)) > MAX_FILE_NAME_BYTES:
+        raise TuphapError(_("the form of unit {slug} would be named with {length} bytes, more than a file system "
+                            "allows ({limit}): shorten the unit's slug in {file}").format(
+                                slug=slug, length=len(os.fsencode(target.name)), limit=MAX_FILE_NAME_BYTES,
+                                file=paths.units_file))
+    if target.is_dir():
+        raise TuphapError(_("{path} is a folder, so the form of unit {slug} cannot be written there: move or "
+                            "rename the folder").format(path=target, slug=slug))
+
+
+def _write_all_or_none(contents: dict[Path, bytes]) -> None:
+    """Every form is written beside its target first and renamed into place only once all are written,
+    so a failure (a full disk, a name the file system refuses) leaves no new form and no stray file."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, content in contents.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.parent / f".form-{secrets.token_hex(6)}.tmp"  # short: the target's name may be long
+            staged.append((temporary, target))
+            temporary.write_bytes(content)
+    except BaseException:
+        for temporary, _target in staged:
+            temporary.unlink(missing_ok=True)
+        raise
+    for temporary, target in staged:
+        os.replace(temporary, target)
+
+
 def write_forms(paths: ProjectPaths, year: int, units: tuple[str, ...] = (), output_dir: Path | None = None) -> list[Path]:
-    """One form per unit (default: every unit in data/units.csv); returns the files written."""
+    """One form per unit (default: every unit in data/units.csv); returns the files written. Nothing is
+    written unless every form can be."""
     dataset = Dataset.load(paths)
     year = check_year(year)
-    for slug in units:
-        dataset.unit(check_slug(slug))
-    written = []
+    targets = {}
     for slug in units or tuple(dataset.units):
-        target = paths.form_file(year, slug, output_dir)
-        write_atomically(target, make_form(dataset, slug, year))
-        written.append(target)
-    return written
-
-
-# -- reading filled forms ------------------------------------------------------------------------
-
-class FormProblems(TuphapError):
-    """Every problem found in the forms given to one ingest; nothing was written."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__(_("{count} problem(s) in the form(s); nothing was written:").format(count=len(problems)) + "\n"
-                         + "\n".join(f"- {problem}" for problem in problems))
-
-
-@dataclass
-class FilledForm:
-    file: Path
-    unit: str = ""
-    year: int = 0
-    values: dict[str, float | str | None] = field(default_factory=dict)  # None: left empty, "not reported"
-
-
-def _cell_value(cell: Cell, ind: Indicator) -> float | str | None:
-    """The value in one input cell (a float, or a str for a text indicator), or None when it is empty;
-    EntryError saying what is wrong."""
-    value = cell.value
-    if cell.data_type == "f":
-        raise EntryError(_("holds a formula ({formula}); type the figure itself "
-                           "(copy the cell, then Paste Special → Values)").format(formula=str(value)[:40]))
-    if cell.data_type == "e":
-        raise EntryError(_("shows the error {value}").format(value=value))
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise EntryError(_("holds {value}, not a number").format(value=str(value).upper()))
-    if isinstance(value, (dt.date, dt.time, dt.timedelta)):
-        raise EntryError(_("holds a date or time ({value}): Excel turned the entry into one; format the cell "
-                           "as Number and type the figure again").format(value=value))
-    if isinstance(value, str):
-        if not value.strip():
-            return None
-        number = parse_entry(ind, value)
-        if not ind.quantity:
-            return number  # a flag's word or 1/0, or a text
-    else:
-        number = float(value)
-        if not math.isfinite(number):
-            raise EntryError(_("{value!r} is not a number").format(value=value))
-        if ind.type == "text":
-            return parse_entry(ind, plain(number))  # a number typed where the cell lost its text format
-        if ind.type == "flag" and number not in (0, 1):
-            yes, no = ind.flag_words
-            raise EntryError(_("{value!r} is not a result: choose '{yes}' or '{no}' (or write 1 or 0)").format(
-                value=value, yes=yes, no=no))
-        if ind.type == "count" and not number.is_integer():
-            raise EntryError(_("{value!r} is not a whole number, and this indicator counts things").format(value=value))
-        if ind.type == "percent" and "%" in cell.number_format:
-            # A cell formatted as % stores 66,7% as 0.667: the analyst saw 66,7. Rounding to 12 digits
-            # drops the binary noise of the product (66.69999999999999), far below Excel's 15 digits.
-            number = float(f"{number * 100:.12g}")
-    if number < 0:
-        raise EntryError(_("{value!r} is negative; figures here are zero or more").format(value=value))
-    if ind.type == "percent" and number > 100:
-        raise EntryError(_("{value!r} is above 100; write a percentage from 0 to 100 (66,7 for 66,7%)").format(value=value))
-    return number
-
-
-def _read_meta(book, dataset: Dataset, problem) -> tuple[str, int] | None:
-    if META_SHEET not in book.sheetnames:
-        problem(_("not a tuphap form (it has no hidden sheet '{sheet}'); make forms with `tuphap form`").format(sheet=META_SHEET))
-        return None
-    meta = {str(row[0]): str(row[1]) for row in book[META_SHEET].iter_rows(max_col=2, values_only=True) if row[0]}
-    if meta.get("form") != FORM_VERSION:
-        problem(_("form version {version!r} is not {expected!r}; make a new form with `tuphap form`").format(
-            version=meta.get("form"), expected=FORM_VERSION))
-        return None
-    try:
-        slug, year = check_slug(meta.get("unit", "")), check_year(meta.get("year"))
-    except TuphapError as exc:
-        problem(_("sheet '{sheet}': {error}").format(sheet=META_SHEET, error=exc))
-        return None
-    if slug not in dataset.units:
-        problem(_("the form is for unit {slug!r}, which is not in {file}").format(slug=slug, file=dataset.paths.units_file))
-        return None
-    return slug, year
-
-
-def read_form(path: Path, dataset: Dataset) -> tuple[FilledForm, list[str]]:
-    """The figures of one filled form, and every problem found in it (each naming file, sheet and cell)."""
-    form, problems = FilledForm(path), []
-
-    def problem(message: str, sheet: str | None = None, cell: str | None = None, ind_id: str | None = None) -> None:
-        where = f"{path}"
-        if sheet is not None:
-            where += ": " + _("sheet '{sheet}'").format(sheet=sheet)
-        if cell is not None:
-            where += _(", cell {cell}").format(cell=cell) + (f" ({ind_id})" if ind_id else "")
-        problems.append(f"{where}: {message}")
-
-    try:
-        book = load_workbook(path, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged or foreign file; all mean the same here
-        problem(_("cannot be read as an Excel .xlsx workbook ({error}); save it from Excel as "
-                  "'Excel Workbook (*.xlsx)'").format(error=f"{type(exc).__name__}: {exc}"))
-        return form, problems
-    identity = _read_meta(book, dataset, problem)
-    if identity is None:
-        return form, problems
-    form.unit, form.year = identity
-    catalogue, rows_of = dataset.catalogue, {}
-    for sheet in book.worksheets:
-        if sheet.title in (META_SHEET, GUIDE_SHEET):
-            continue
-        for row in range(FIRST_ROW, sheet.max_row + 1):
-            ind_id = sheet[f"{ID}{row}"].value
-            if ind_id is None:
-                continue
-            ind_id, cell = str(ind_id).strip(), f"{THIS_YEAR}{row}"
-            if ind_id not in catalogue or catalogue[ind_id].derived:
-                problem(_("indicator {id!r} is not an input of {file} (the catalogue changed since the form was "
-                          "made?); make a new form with `tuphap form`").format(id=ind_id, file=dataset.paths.indicators_file),
-                        sheet.title, cell)
-                continue
-            if ind_id in rows_of:
-                problem(_("indicator {id} appears twice (also at {first})").format(id=ind_id, first=rows_of[ind_id]),
-                        sheet.title, cell, ind_id)
-                continue
-            rows_of[ind_id] = _("sheet '{sheet}'").format(sheet=sheet.title) + _(", cell {cell}").format(cell=cell)
-            try:
-                form.values[ind_id] = _cell_value(sheet[cell], catalogue[ind_id])
-            except EntryError as exc:
-                problem(str(exc), sheet.title, cell, ind_id)
-    if not rows_of:
-        problem(_("no indicator rows found (were sheets or rows deleted?); make a new form with `tuphap form`"))
-    return form, problems
+        dataset.unit(check_slug(slug))
+        targets[slug] = paths.form_file(year, slug, output_dir)
+        _check_target(targets[slug], slug, paths)
+    _write_all_or_none({target: make_form(dataset, slug, year) for slug, target in targets.items()})
+    return list(targets.values())
 
 
 @dataclass(frozen=True)

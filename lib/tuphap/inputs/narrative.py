@@ -9,6 +9,7 @@ from pathlib import Path
 from tuphap.errors import DataError, TuphapError
 from tuphap.i18n import _
 from tuphap.inputs.textfiles import read_text
+from tuphap.limits import MAX_NARRATIVE_BYTES
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,17 @@ def without_comments(text: str) -> str:
     return _COMMENT.sub(lambda match: "\n" * match.group(0).count("\n"), text)
 
 
+def read_narrative_text(path: Path) -> str:
+    """The file's text, NFC, without its comments; DataError for a file over the size limit or a
+    '<!--' never closed, whose notes would otherwise be printed in the report."""
+    text = without_comments(unicodedata.normalize("NFC", read_text(path, MAX_NARRATIVE_BYTES)))
+    if "<!--" in text:
+        line = text.count("\n", 0, text.index("<!--")) + 1
+        raise DataError(path, _("a comment opened with '<!--' is never closed with '-->', so the notes after it "
+                                "would be printed in the report; close it"), row=line)
+    return text
+
+
 def load_narrative(path: Path) -> dict[str, NarrativeBlock]:
     """A unit's prose for one year: blocks introduced by '## key' lines, Markdown inside."""
     if not path.is_file():
@@ -41,7 +53,7 @@ def load_narrative(path: Path) -> dict[str, NarrativeBlock]:
         if key is not None:
             blocks[key] = NarrativeBlock(key, "\n".join(lines).strip(), path, start)
 
-    text = without_comments(unicodedata.normalize("NFC", read_text(path)))  # not stripped: line numbers
+    text = read_narrative_text(path)  # not stripped: line numbers
     for number, line in enumerate(text.splitlines(), start=1):
         match = _BLOCK_HEADING.match(line)
         if match:

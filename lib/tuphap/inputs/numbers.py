@@ -8,7 +8,9 @@ so that '1.733' means the same everywhere. What it accepts, for a field of indic
 - ',' as the decimal mark: '66,7', '1.250,75', '3,5';
 - '.' as a decimal point only where it cannot be a thousands separator, i.e. not followed by exactly
   three digits: '3.5', '99.45', '0.125', '1250.75' (how the project's CSV files store decimals);
-- a leading minus sign (ranges are checked elsewhere); for percents a trailing '%': '66,7%'.
+- a leading minus sign (ranges are checked elsewhere); for percents a trailing '%': '66,7%';
+- nothing larger than limits.LARGEST_FIGURE (10^15), in either sign: a figure beyond it cannot be
+  printed exactly, and a commune's figures never approach it.
 
 What it rejects, with a message saying how to write the figure instead:
 - text ('mười', 'n/a', '12 vụ'), formulas, an empty string (callers treat an empty cell as "not reported");
@@ -26,6 +28,7 @@ import unicodedata
 from decimal import Decimal
 
 from tuphap.i18n import _
+from tuphap.limits import LARGEST_FIGURE
 
 MINUS_SIGNS = "-\u2212"  # hyphen-minus and the typographic minus
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]+")
@@ -82,6 +85,10 @@ def parse_number(text: str, kind: str = "number") -> float:
         value = _decimal(body, kind)
     except NumberError as exc:
         raise NumberError(f"{shown!r} {exc}") from None
+    if abs(value) > LARGEST_FIGURE:
+        raise NumberError(_("{text!r} is larger than the largest figure accepted, {limit} (see Limits in "
+                            "docs/data-format.md)").format(text=shown if len(shown) <= 30 else shown[:20] + "…",
+                                                           limit=f"{LARGEST_FIGURE:,}".replace(",", ".")))
     if kind == "count" and value != value.to_integral_value():
         hint = (_(" (',' is the decimal mark in Vietnamese, so {text!r} is not {whole})").format(
                     text=shown, whole=_digits(body.replace(",", ""))) if "," in body else "")

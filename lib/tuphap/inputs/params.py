@@ -4,23 +4,23 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tuphap.errors import DataError, TuphapError
 from tuphap.i18n import _
-from tuphap.inputs.textfiles import read_text
+from tuphap.inputs.yamlfiles import read_yaml
+from tuphap.limits import MAX_FIELD_CHARS, MAX_NAME_CHARS
 
 
 class Signer(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_max_length=MAX_FIELD_CHARS)
     name: str
     title: str = "CHỦ TỊCH"
     on_behalf: str = "TM. ỦY BAN NHÂN DÂN"
 
 
 class Period(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_max_length=MAX_FIELD_CHARS)
     start: dt.date
     end: dt.date
 
@@ -28,7 +28,7 @@ class Period(BaseModel):
 class Acknowledgement(BaseModel):
     """A validation warning the unit has looked at and stands by, with why: it lets `tuphap build
     --final` make the copy to be signed. It never appears in that copy; the site lists it."""
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_max_length=MAX_FIELD_CHARS)
     rule: str = Field(min_length=1)
     indicator: str = ""
     reason: str = Field(min_length=1)
@@ -39,7 +39,7 @@ class Acknowledgement(BaseModel):
 
 class ReportParams(BaseModel):
     """Document metadata of one report: params/<year>/<unit>.yaml."""
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_max_length=MAX_FIELD_CHARS)
     document_number: str = ""
     document_symbol: str = "BC-UBND"
     issuer: str = "ỦY BAN NHÂN DÂN"
@@ -52,23 +52,6 @@ class ReportParams(BaseModel):
     acknowledged: list[Acknowledgement] = []
 
 
-# libyaml's safe loader when PyYAML was built with it: the same rules (no tags), many times faster.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def read_yaml(path: Path) -> dict:
-    """A YAML file that must hold a mapping, read with the safe loader (no tags)."""
-    if not path.is_file():
-        raise TuphapError(_("file not found: expected {path}").format(path=path))
-    try:
-        raw = yaml.load(read_text(path), Loader=_SAFE_LOADER)
-    except yaml.YAMLError as exc:
-        raise DataError(path, _("not valid YAML: {error}").format(error=exc)) from None
-    if not isinstance(raw, dict):
-        raise DataError(path, _("expected a mapping of keys"))
-    return raw
-
-
 def load_params(path: Path, model: type[ReportParams] = ReportParams) -> ReportParams:
     if not path.is_file():
         raise TuphapError(_("params file not found: expected {path}").format(path=path))
@@ -78,13 +61,22 @@ def load_params(path: Path, model: type[ReportParams] = ReportParams) -> ReportP
     except ValidationError as exc:
         first = exc.errors()[0]
         key = ".".join(str(part) for part in first["loc"])
-        raise DataError(path, _("{message} ({count} problem(s) in all)").format(message=first["msg"], count=len(exc.errors())),
-                        field=key) from None
+        given, count = first.get("input"), len(exc.errors())
+        if isinstance(given, (str, int, float)) and len(str(given)) <= 40:  # a short value: say what was found
+            message = _("{message}, found {value!r} ({count} problem(s) in all)").format(
+                message=first["msg"], value=given, count=count)
+        else:
+            message = _("{message} ({count} problem(s) in all)").format(message=first["msg"], count=count)
+        raise DataError(path, message, field=key) from None
 
 
 class RollupParams(ReportParams):
     """Document metadata of a roll-up: the commune report's keys, plus the issuing agency's names."""
-    issuer: str  # the body above the agency, first header line: "UBND tỉnh Bình Phước"
-    issuer_unit: str  # the agency that issues the report, in bold below it: "Sở Tư pháp"
-    area_full: str  # the area as it reads inside a sentence: "tỉnh Bình Phước", "huyện Hớn Quản"
+    # Names, held like the registry's (limits.py, MAX_NAME_CHARS): they enter the report's title and author.
+    # The body above the agency, first header line: "UBND tỉnh Bình Phước".
+    issuer: str = Field(max_length=MAX_NAME_CHARS)
+    # The agency that issues the report, in bold below it: "Sở Tư pháp".
+    issuer_unit: str = Field(max_length=MAX_NAME_CHARS)
+    # The area as it reads inside a sentence: "tỉnh Bình Phước", "huyện Hớn Quản".
+    area_full: str = Field(max_length=MAX_NAME_CHARS)
     document_symbol: str = "BC-STP"

@@ -8,9 +8,12 @@ from pathlib import Path
 from tuphap.errors import DataError, TuphapError
 from tuphap.i18n import _
 from tuphap.inputs.tables import read_table, require
+from tuphap.limits import MAX_NAME_CHARS
 from tuphap.project import check_slug
 
 UNIT_KINDS = ("xã", "phường", "thị trấn")
+# The names that enter the report's title, header and author: held to limits.py's MAX_NAME_CHARS.
+_NAME_FIELDS = ("code", "name", "hamlet_kind", "district", "province")
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,11 @@ def load_units(path: Path) -> dict[str, Unit]:
         if row["sample"] not in ("yes", "no"):
             raise DataError(path, _("expected 'yes' or 'no', found {value!r}").format(value=row["sample"]),
                             row=row["_row"], field="sample")
+        for field in _NAME_FIELDS:
+            if len(row[field]) > MAX_NAME_CHARS:
+                raise DataError(path, _("{count} characters, more than the {limit} a name may have (it goes into the "
+                                        "report's title)").format(count=len(row[field]), limit=MAX_NAME_CHARS),
+                                row=row["_row"], field=field)
         units[slug] = Unit(
             slug=slug, code=row["code"], kind=kind, name=require(path, row, "name"),
             hamlet_kind=require(path, row, "hamlet_kind"), district=row["district"],

@@ -10,6 +10,7 @@ from pathlib import Path
 from tuphap.errors import DataError
 from tuphap.i18n import _
 from tuphap.inputs.textfiles import read_text
+from tuphap.limits import MAX_CSV_BYTES, MAX_CSV_ROWS, MAX_FIELD_CHARS
 
 
 def nfc(text: str) -> str:
@@ -17,10 +18,35 @@ def nfc(text: str) -> str:
 
 
 def _csv_records(path: Path, reader: csv.DictReader):
+    """The records with the line each starts on. The reader is strict, and a cell may not span lines:
+    a quote left open would otherwise swallow every row after it into one cell, silently."""
+    end = reader.line_num
     try:
-        yield from reader
-    except csv.Error as exc:  # e.g. a quote never closed swallows the rest of the file
-        raise DataError(path, _("not readable as CSV after row {row} ({error})").format(row=reader.line_num, error=exc)) from None
+        for record in reader:
+            cells = [(key, value) for key, value in record.items() if isinstance(value, str)]
+            start = reader.line_num - sum(value.count("\n") for _key, value in cells)
+            spanning = [key for key, value in cells if "\n" in value or "\r" in value]
+            if spanning:
+                raise DataError(path, _("this cell runs over several lines, to line {end}, and a cell must stay on "
+                                        "one line: if a quote (\") opened here is not closed on its line, close it "
+                                        "(the rows after it are read into the cell)").format(end=reader.line_num),
+                                row=start, field=spanning[0])
+            end = reader.line_num
+            yield start, record
+    except csv.Error as exc:
+        if str(exc) == "unexpected end of data":  # the file ends inside a quoted cell
+            raise DataError(path, _("a quote (\") opened in this row is never closed, so every row after it is "
+                                    "read as part of one cell; close the quote"), row=end + 1) from None
+        reached = reader.reader.line_num  # DictReader's own line_num is updated only after a good record
+        if reached > end + 1:  # a quote opened here closed rows later, at another cell's quote
+            raise DataError(path, _("a quote (\") opened in this row is not closed on its line, so the rows up to "
+                                    "line {line} are read as part of one cell; close the quote").format(
+                                line=reached), row=end + 1) from None
+        if "field larger than field limit" in str(exc):  # csv's own guard, far above MAX_FIELD_CHARS
+            raise DataError(path, _("a cell in this row runs over {limit} characters: a quote (\") opened in it is "
+                                    "probably never closed; close the quote").format(limit=csv.field_size_limit()),
+                            row=end + 1) from None
+        raise DataError(path, _("not readable as CSV ({error})").format(error=exc), row=end + 1) from None
 
 
 def read_table(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[dict]:
@@ -28,7 +54,7 @@ def read_table(path: Path, required: tuple[str, ...], optional: tuple[str, ...] 
     with each row's line number under '_row'."""
     if not path.is_file():
         raise DataError(path, _("file not found"))
-    reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
+    reader = csv.DictReader(io.StringIO(read_text(path, MAX_CSV_BYTES), newline=""), strict=True)
     header = [nfc(name) for name in reader.fieldnames or []]
     missing = [name for name in required if name not in header]
     if missing:
@@ -39,13 +65,20 @@ def read_table(path: Path, required: tuple[str, ...], optional: tuple[str, ...] 
         raise DataError(path, _("unknown column(s) {columns}").format(columns=", ".join(unknown)), row=1)
     reader.fieldnames = header
     rows = []
-    for row in _csv_records(path, reader):
+    for line, row in _csv_records(path, reader):
         if None in row or None in row.values():
             message = (_("this row has more cells than the header's {count} (an unquoted comma?)") if None in row
                        else _("this row has fewer cells than the header's {count} (an unquoted comma?)"))
-            raise DataError(path, message.format(count=len(header)), row=reader.line_num)
+            raise DataError(path, message.format(count=len(header)), row=line)
+        if len(rows) == MAX_CSV_ROWS:
+            raise DataError(path, _("more than {limit} rows: split the file (see Limits in docs/data-format.md)").format(
+                limit=MAX_CSV_ROWS), row=line)
         cleaned = {key: nfc(value or "") for key, value in row.items() if key is not None}
-        cleaned["_row"] = reader.line_num
+        for key, value in cleaned.items():
+            if len(value) > MAX_FIELD_CHARS:
+                raise DataError(path, _("{count} characters, more than the {limit} a cell may hold").format(
+                    count=len(value), limit=MAX_FIELD_CHARS), row=line, field=key)
+        cleaned["_row"] = line
         rows.append(cleaned)
     return rows
 

@@ -23,16 +23,21 @@ _BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-# The marks Vietnamese letters carry: grave, acute, circumflex, tilde, breve, hook above, horn, dot below.
-_VIETNAMESE_MARKS = {"\u0300", "\u0301", "\u0302", "\u0303", "\u0306", "\u0309", "\u031b", "\u0323"}
 _PUNCTUATION = set("–—‘’“”…•°·§€\u00a0")
+# The letters of the Vietnamese alphabet beyond ASCII: the twelve vowels with each of the five tone marks
+# (grave, hook above, tilde, acute, dot below), and đ. A tone mark on a consonant ("Ḥ") is not Vietnamese:
+# it is what Windows-1258 makes of another encoding's bytes (Latin-1 "Hòa" reads as "Ḥa").
+_VOWELS = "aăâeêioôơuưy"
+_TONES = ("", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323")
+_VIETNAMESE_LETTERS = {unicodedata.normalize("NFC", vowel + tone) for vowel in _VOWELS + _VOWELS.upper()
+                       for tone in _TONES} - set("aeiouyAEIOUY") | set("đĐ")
+# Western Latin-1 / Windows-1252 letters that Vietnamese shares (à, é, ô…): a file that decodes in it to
+# only such letters was most likely saved in it, and it cannot hold the rest of the alphabet.
+_WESTERN_ENCODING = "cp1252"
 
 
 def _vietnamese_letter(char: str) -> bool:
-    if char in "đĐ":
-        return True
-    base, *marks = unicodedata.normalize("NFD", char)
-    return base.isascii() and base.isalpha() and bool(marks) and set(marks) <= _VIETNAMESE_MARKS
+    return char in _VIETNAMESE_LETTERS
 
 
 def _reads_as_vietnamese(text: str) -> bool:
@@ -68,12 +73,24 @@ def encoding_of(data: bytes) -> Encoding | None:
     return Encoding(b"", "cp1258") if _reads_as_vietnamese(text) else None
 
 
+def _looks_western(data: bytes) -> bool:
+    """Whether the bytes read as Latin-1 / Windows-1252 text whose letters beyond ASCII are all ones
+    Vietnamese shares (Hòa, Tân): a Western save of Vietnamese text, which has lost the other letters."""
+    try:
+        text = data.decode(_WESTERN_ENCODING)
+    except UnicodeDecodeError:
+        return False
+    return any(not char.isascii() for char in text) and _reads_as_vietnamese(text)
+
+
 def decode_exactly(path: Path, data: bytes) -> tuple[str, Encoding]:
     """The text as stored (not normalised) and its encoding, so that encoding it again gives the same
     bytes; DataError naming the file when the encoding cannot be told."""
     encoding = encoding_of(data)
     if encoding is None:
-        hint = _(" (it looks like UTF-16 without a byte-order mark)") if b"\x00" in data else ""
+        hint = (_(" (it looks like UTF-16 without a byte-order mark)") if b"\x00" in data
+                else _(" (it looks like Western Latin-1/Windows-1252, which has no room for most Vietnamese "
+                       "letters)") if _looks_western(data) else "")
         raise DataError(path, _("cannot tell its text encoding{hint}: it is neither UTF-8 nor Vietnamese "
                                 "Windows-1258; save it as CSV UTF-8 (or UTF-8 text)").format(hint=hint))
     try:
@@ -83,6 +100,15 @@ def decode_exactly(path: Path, data: bytes) -> tuple[str, Encoding]:
             encoding=encoding.codec, reason=exc.reason, byte=exc.start)) from None
 
 
-def read_text(path: Path) -> str:
-    """A text file's content, normalised to NFC."""
+def check_size(path: Path, limit: int) -> None:
+    """Refuse a file larger than `limit` bytes by its size on disk, before a byte of it is read."""
+    size = path.stat().st_size
+    if size > limit:
+        raise DataError(path, _("the file is {size} bytes, more than the {limit} bytes such a file may hold "
+                                "(see Limits in docs/data-format.md)").format(size=size, limit=limit))
+
+
+def read_text(path: Path, limit: int) -> str:
+    """A text file's content, normalised to NFC; DataError when it is larger than `limit` bytes."""
+    check_size(path, limit)
     return unicodedata.normalize("NFC", decode_exactly(path, path.read_bytes())[0])

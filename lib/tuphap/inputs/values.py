@@ -32,7 +32,7 @@ def _value_record(path: Path, row: dict, units: dict[str, Unit], catalogue: Cata
     if catalogue[indicator].derived:
         raise DataError(path, _("{indicator!r} is computed from other indicators; do not enter it").format(indicator=indicator),
                         row=row["_row"], field="indicator")
-    if not re.fullmatch(r"\d{4}", row["year"]):
+    if not re.fullmatch(r"[0-9]{4}", row["year"]):  # ASCII: '\d' and int() also read '٢٠٢٥' as 2025
         raise DataError(path, _("year {year!r} is not a four-digit year").format(year=row["year"]), row=row["_row"], field="year")
     if not row["value"]:
         return None  # an empty cell means "not reported"; a zero must be written as 0

@@ -14,10 +14,12 @@ from tuphap.publish import site
 
 
 def write_zip(paths: ProjectPaths, year: int, output: Path | None = None) -> tuple[Path, int]:
-    """One archive of a year's bundle: the site limited to that year, with its reports, under one
-    folder 'tuphap-<year>/'. Returns the archive and how many of its reports failed."""
+    """One archive of a year's bundle: the site limited to that year, with its current reports and
+    roll-ups, under one folder 'tuphap-<year>/'. A report whose last build failed is listed as failed,
+    its last good files left out: a bundle is passed on, and a stale copy must not travel as the
+    year's report. Returns the archive and how many of its reports and roll-ups failed."""
     year = check_year(year)
-    collected = site.collect(paths, years={year})
+    collected = site.collect(paths, years={year}, bundle=True)
     if not collected.years or not collected.years[0].reports:
         raise TuphapError(_("no reports for {year}: build them first (tuphap build --year {year})").format(year=year))
     output = output or paths.bundle_file(year)
@@ -39,4 +41,5 @@ def write_zip(paths: ProjectPaths, year: int, output: Path | None = None) -> tup
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return output, collected.years[0].count("failed")
+    shown = collected.years[0]
+    return output, shown.count("failed") + sum(rollup.status == "failed" for rollup in shown.rollups)

@@ -27,10 +27,26 @@ def _place(source: Path, target: Path) -> None:
     os.replace(temporary, target)
 
 
+def _inputs_stamp(paths: ProjectPaths) -> str:
+    """What decides the site besides the report files: the ledger, the registry and which params
+    files there are (a unit whose params or registry row are removed leaves the site even when no
+    build changed the ledger)."""
+    lines = []
+    for path in (paths.ledger_file, paths.units_file):
+        try:
+            status = path.stat()
+            lines.append(f"{path.name} {status.st_size} {status.st_mtime_ns}")
+        except OSError:
+            lines.append(f"{path.name} -")
+    lines += sorted(p.relative_to(paths.params_dir).as_posix() for p in paths.params_dir.glob("[0-9][0-9][0-9][0-9]/**/*.yaml"))
+    return "\n".join(lines) + "\n"
+
+
 def write_site(paths: ProjectPaths) -> Path:
     """Bring outputs/site/ in line with the outputs: changed pages rewritten, reports linked in, files
     of reports that are gone removed. Returns the index page."""
     root = paths.site_dir
+    stamp = _inputs_stamp(paths)  # before reading them: a change while writing is seen next time
     wanted = site.render(site.collect(paths))
     for name, content in wanted.items():
         target = root / name
@@ -45,18 +61,18 @@ def write_site(paths: ProjectPaths) -> Path:
                 path.rmdir()
         elif relative not in wanted:
             path.unlink()
-    # Unchanged pages keep their time (publishing copies only what changed), so the time the site was
-    # last brought up to date is kept beside it.
-    paths.site_stamp.touch()
+    # Unchanged pages keep their time (publishing copies only what changed), so what the site was last
+    # made from is kept beside it.
+    write_atomically(paths.site_stamp, stamp.encode("utf-8"))
     return root / "index.html"
 
 
 def site_is_current(paths: ProjectPaths) -> bool:
-    """Whether the site was written after the ledger last changed."""
+    """Whether the site was written from the ledger, registry and params files as they are."""
     try:
         return (paths.site_dir / "index.html").is_file() and \
-            paths.site_stamp.stat().st_mtime_ns >= paths.ledger_file.stat().st_mtime_ns
-    except FileNotFoundError:
+            paths.site_stamp.read_text(encoding="utf-8") == _inputs_stamp(paths)
+    except (OSError, UnicodeError):
         return False
 
 

@@ -5,6 +5,11 @@ per commune across years.
 The site is a plan — site-relative path to page bytes or to a report file — that folder.py writes
 into outputs/site/ or into a year's zip. Links are relative and the reports are part of the plan, so
 the folder alone works from a file share, file:// or any static server.
+
+It shows what is true now: the reports that have params and a registry row (a unit removed from
+either leaves the site, its old folder untouched on disk); a report whose last build failed as failed,
+with its error and the time of the last good copy, which the site links as such and a year's bundle
+leaves out; the first findings of each file and a count of the others.
 """
 from __future__ import annotations
 
@@ -20,13 +25,14 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader
 
 from tuphap import __version__
+from tuphap.check.findings import bounded_records
 from tuphap.compute import formatting
 from tuphap.compute.figures import Figures, format_value
 from tuphap.errors import TuphapError
 from tuphap.inputs.catalogue import Indicator
 from tuphap.inputs.dataset import Dataset, data_digest
 from tuphap.inputs.registry import Unit, load_units
-from tuphap.project import REPORT_FILES, ProjectPaths, check_slug, commune_reports
+from tuphap.project import REPORT_FILES, ProjectPaths, check_slug, commune_reports, rollup_reports
 from tuphap.runtime.ledger import Ledger
 
 STATIC_FILES = ("site.css", "site.js")
@@ -69,6 +75,9 @@ class Report:
     files: dict[str, str]  # report file name -> path within the site
     mode: str = "draft"  # draft | final, as last built
     acknowledged: list[dict] = field(default_factory=list)  # the params' acknowledgements, as recorded
+    more_findings: dict[str, dict[str, int]] = field(default_factory=dict)  # file -> severity -> count not listed
+    last_good: str = ""  # when the files on disk were built, as a reader reads it ('' when never)
+    left_out: bool = False  # a failed report's last good files, not in this bundle
 
     def acknowledgement(self, finding: dict) -> str:
         """The reason the unit gave for standing by this finding, or ''."""
@@ -84,8 +93,15 @@ class Report:
         return fold(f"{self.name} {self.unit}")
 
     @property
+    def finding_count(self) -> int:
+        """Every finding, those only counted included."""
+        return len(self.findings) + sum(sum(counts.values()) for counts in self.more_findings.values())
+
+    @property
     def severity_counts(self) -> list[tuple[str, int]]:
         counts = Counter(str(f.get("severity") or "warning") for f in self.findings)
+        for more in self.more_findings.values():
+            counts.update(more)
         return [(SEVERITY_LABELS.get(s, s), n) for s, n in sorted(counts.items(), key=_severity_order)]
 
 
@@ -103,6 +119,8 @@ class Rollup:
     status: str
     error: str | None
     files: dict[str, str]
+    last_good: str = ""
+    left_out: bool = False
 
 
 @dataclass
@@ -116,11 +134,12 @@ class Year:
 
     @property
     def findings(self) -> int:
-        return sum(len(r.findings) for r in self.reports)
+        return sum(r.finding_count for r in self.reports)
 
 
-def _load_data(paths: ProjectPaths) -> tuple[dict[str, Unit], Dataset | None, str | None]:
-    """The units and figures; a data problem leaves the site without figures but still built."""
+def _load_data(paths: ProjectPaths) -> tuple[dict[str, Unit] | None, Dataset | None, str | None]:
+    """The units and figures; a data problem leaves the site without figures but still built. The
+    units are None when not even the registry can be read (then it cannot say which units are gone)."""
     try:
         dataset = Dataset.load(paths)
         return dataset.units, dataset, None
@@ -128,7 +147,7 @@ def _load_data(paths: ProjectPaths) -> tuple[dict[str, Unit], Dataset | None, st
         try:
             units = load_units(paths.units_file)
         except TuphapError:
-            units = {}
+            units = None
         return units, None, str(exc)
 
 
@@ -153,14 +172,8 @@ def _figures(dataset: Dataset | None, unit: str, year: int) -> list[Figure]:
     return shown
 
 
-def _report_files(folder: Path, site_folder: str, sources: dict[str, Path]) -> dict[str, str]:
-    """The report files that exist, each added to the site's sources; name -> path within the site."""
-    found = {}
-    for name in REPORT_FILES:
-        if (folder / name).is_file():
-            found[name] = f"{site_folder}/{name}"
-            sources[found[name]] = folder / name
-    return found
+def _files_on_disk(folder: Path) -> dict[str, Path]:
+    return {name: folder / name for name in REPORT_FILES if (folder / name).is_file()}
 
 
 def _unit_names(units: dict[str, Unit], slug: str) -> tuple[str, str, str]:
@@ -183,32 +196,86 @@ class Site:
     data_hash: str  # the shared data files it was made from, short; '' when they cannot be read
 
 
-def collect(paths: ProjectPaths, years: set[int] | None = None) -> Site:
-    """What the site shows, from the params files, the ledger, the data and the files on disk."""
+@dataclass(frozen=True)
+class _State:
+    """Where a report stands by its ledger entry and its folder: the status shown, the error, the
+    files that may be linked and when they were built."""
+    status: str
+    error: str | None
+    files: dict[str, Path]  # report file name -> the file under outputs/
+    last_good: str
+    left_out: bool
+
+
+def _moment(iso) -> dt.datetime | None:
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo else moment.astimezone()
+
+
+def _state(paths: ProjectPaths, entry: dict, folder: Path, *, bundle: bool) -> _State:
+    """A report is failed when its last attempt failed: the ledger says so, or records a failure
+    newer than the last good build (runtime/ledger.py keeps both). Its files on disk are then the last
+    good build's: linked as such on the site, left out of a bundle, which must hold only current reports."""
+    files = _files_on_disk(folder)
+    status = str(entry.get("status") or "missing")
+    failure = entry.get("last_failure") if isinstance(entry.get("last_failure"), dict) else {}
+    built, failed_at = _moment(entry.get("built_at")), _moment(failure.get("at"))
+    if failed_at and (built is None or failed_at > built):
+        status = "failed"
+    if status not in STATUS_LABELS:
+        status = "missing"
+    error = _error(paths, entry.get("error") or failure.get("error")) if status == "failed" else None
+    if built is None and files:  # a ledger from before built_at was kept for failures: the file's own time
+        built = dt.datetime.fromtimestamp(max(path.stat().st_mtime for path in files.values())).astimezone()
+    last_good = formatting.timestamp(built.isoformat()) if built and files else ""
+    left_out = bundle and status == "failed" and bool(files)
+    return _State(status, error, {} if left_out else files, last_good, left_out)
+
+
+def _linked(files: dict[str, Path], site_folder: str, sources: dict[str, Path]) -> dict[str, str]:
+    """Add a report's files to the site's sources; name -> path within the site."""
+    linked = {}
+    for name, path in files.items():
+        linked[name] = f"{site_folder}/{name}"
+        sources[linked[name]] = path
+    return linked
+
+
+def current_reports(paths: ProjectPaths, units: dict[str, Unit] | None, years: set[int] | None) -> list[tuple[int, str]]:
+    """The (year, unit) the site lists: those with params whose unit is in the registry (when it can
+    be read). A unit whose params or registry row were removed is left out; so are names that are not
+    slugs, such as an editor's '.tan-khai.yaml.swp' or a build's '.tan-khai.new' folder."""
+    return [(key.year, key.unit) for key in commune_reports(paths)
+            if (years is None or key.year in years) and _is_slug(key.unit) and (units is None or key.unit in units)]
+
+
+def collect(paths: ProjectPaths, years: set[int] | None = None, *, bundle: bool = False) -> Site:
+    """What the site shows, from the params files, the registry, the ledger, the data and the files on
+    disk. `years` limits it to those years (a bundle's); `bundle` leaves out the last good files of
+    reports whose last build failed."""
     ledger = Ledger.load(paths)
-    ledger_reports, ledger_rollups = ledger.reports, ledger.rollups
     units, dataset, data_error = _load_data(paths)
-    keys = {(report.year, report.unit) for report in commune_reports(paths)}
-    for entry in ledger_reports.values():
-        if isinstance(entry, dict) and isinstance(entry.get("year"), int) and _is_slug(entry.get("unit")):
-            keys.add((entry["year"], entry["unit"]))
-    if years is not None:
-        keys = {key for key in keys if key[0] in years}
     by_year: dict[int, Year] = {}
     sources: dict[str, Path] = {}
-    for year, unit in sorted(keys):
-        entry = ledger_reports.get(f"{year}/{unit}") or {}
-        findings = [_finding(paths, f) for f in entry.get("findings") or [] if isinstance(f, dict)]
-        folder = paths.outputs_dir / str(year) / unit
+    for year, unit in current_reports(paths, units, years):
+        entry = ledger.reports.get(f"{year}/{unit}")
+        entry = entry if isinstance(entry, dict) else {}
+        state = _state(paths, entry, paths.report_dir(year, unit), bundle=bundle)
+        findings, more = _findings(paths, entry)
         acknowledged = [a for a in entry.get("acknowledged") or [] if isinstance(a, dict)]
-        report = Report(unit, year, *_unit_names(units, unit), entry.get("status") or "missing", _error(paths, entry),
-                        findings, _figures(dataset, unit, year), _report_files(folder, f"{year}/{unit}", sources),
-                        "final" if entry.get("mode") == "final" else "draft", acknowledged)
+        report = Report(unit, year, *_unit_names(units or {}, unit), state.status, state.error, findings,
+                        _figures(dataset, unit, year), _linked(state.files, f"{year}/{unit}", sources),
+                        "final" if entry.get("mode") == "final" else "draft", acknowledged, more, state.last_good,
+                        state.left_out)
         by_year.setdefault(year, Year(year)).reports.append(report)
-    for entry in ledger_rollups.values():
-        rollup = _rollup(paths, entry, sources)
-        if rollup and (years is None or rollup.year in years):
-            by_year.setdefault(rollup.year, Year(rollup.year)).rollups.append(rollup)
+    wanted_rollups = {(key.year, key.level, key.slug) for key in rollup_reports(paths, sorted(by_year))}
+    for entry in ledger.rollups.values():
+        rollup = _rollup(paths, entry, wanted_rollups, sources, bundle=bundle)
+        if rollup:
+            by_year[rollup.year].rollups.append(rollup)
     for year in by_year.values():
         year.reports.sort(key=lambda r: (r.sort_name, r.unit))
         year.rollups.sort(key=lambda r: (list(LEVEL_LABELS).index(r.level) if r.level in LEVEL_LABELS else 9, fold(r.name)))
@@ -230,17 +297,34 @@ def _ledger_time(paths: ProjectPaths) -> str:
     return formatting.timestamp(moment.isoformat(timespec="seconds"))
 
 
+def _findings(paths: ProjectPaths, entry: dict) -> tuple[list[dict], dict[str, dict[str, int]]]:
+    """A report's findings as recorded, the first of each file (a ledger written before they were
+    bounded may hold thousands), and the others counted by file and severity; files are shown
+    relative to the project (no server paths on the site)."""
+    shown, more = bounded_records([f for f in entry.get("findings") or [] if isinstance(f, dict)])
+    stored = entry.get("more_findings") if isinstance(entry.get("more_findings"), dict) else {}
+    counted: dict[str, Counter] = {}
+    for file, counts in [*more.items(), *stored.items()]:
+        if isinstance(counts, dict):
+            counted.setdefault(_relative_file(paths, file), Counter()).update(
+                {str(severity): n for severity, n in counts.items() if isinstance(n, int) and n > 0})
+    return [_finding(paths, f) for f in shown], {file: dict(counts) for file, counts in counted.items() if counts}
+
+
+def _relative_file(paths: ProjectPaths, file) -> str:
+    if isinstance(file, str) and Path(file).is_absolute() and Path(file).is_relative_to(paths.root):
+        return Path(file).relative_to(paths.root).as_posix()
+    return str(file)
+
+
 def _finding(paths: ProjectPaths, finding: dict) -> dict:
     """A finding as recorded, its file shown relative to the project (no server paths on the site)."""
     file = finding.get("file")
-    if isinstance(file, str) and Path(file).is_absolute() and Path(file).is_relative_to(paths.root):
-        return {**finding, "file": Path(file).relative_to(paths.root).as_posix()}
-    return finding
+    return {**finding, "file": _relative_file(paths, file)} if isinstance(file, str) else finding
 
 
-def _error(paths: ProjectPaths, entry: dict) -> str | None:
+def _error(paths: ProjectPaths, error) -> str | None:
     """A recorded build error, with the project's paths made relative (no server paths on the site)."""
-    error = entry.get("error")
     return str(error).replace(f"{paths.root}/", "") if error else None
 
 
@@ -249,7 +333,7 @@ def figure_text(value) -> str:
     if isinstance(value, bool) or value is None:
         return "" if value is None else str(value)
     if isinstance(value, (int, float)):
-        return formatting.number(value)
+        return formatting.number(value) if formatting.printable(value) else str(value)
     return str(value)
 
 
@@ -262,19 +346,20 @@ def _is_slug(value) -> bool:
         return False
 
 
-def _rollup(paths: ProjectPaths, entry, sources: dict[str, Path]) -> Rollup | None:
+def _rollup(paths: ProjectPaths, entry, wanted: set[tuple[int, str, str]], sources: dict[str, Path], *,
+            bundle: bool) -> Rollup | None:
+    """A roll-up of the ledger, when it is one the site lists: of a year shown, with its params."""
     if not isinstance(entry, dict):
         return None
     year, level, slug = entry.get("year"), entry.get("level"), entry.get("slug")
-    if not (isinstance(year, int) and isinstance(level, str) and isinstance(slug, str)):
+    if (year, level, slug) not in wanted:
         return None
     folder_name = f"{level}-{slug}"
     if not _is_slug(folder_name):
         return None
-    folder = paths.outputs_dir / str(year) / "_rollup" / folder_name
-    files_found = _report_files(folder, f"{year}/_rollup/{folder_name}", sources)
-    return Rollup(year, level, slug, str(entry.get("name") or slug), str(entry.get("status") or "missing"),
-                  _error(paths, entry), files_found)
+    state = _state(paths, entry, paths.rollup_dir(year, folder_name), bundle=bundle)
+    return Rollup(year, level, slug, str(entry.get("name") or slug), state.status, state.error,
+                  _linked(state.files, f"{year}/_rollup/{folder_name}", sources), state.last_good, state.left_out)
 
 
 def _relative(page: str):

@@ -1,6 +1,8 @@
 """Building many reports: plan the targets, run those with work to do on local worker processes or a
-Dask cluster, keep the ledger current after every report, and isolate failures. Commune reports and
-roll-ups go through the same runner; roll-ups come after their year's communes."""
+Dask cluster, put each report's files in place and keep the ledger current after every report, and
+isolate failures. Commune reports and roll-ups go through the same runner; roll-ups come after their
+year's communes. Workers write only into their reports' staging folders; this process, holding the
+build lock, is the only one that replaces report folders and writes the ledger."""
 from __future__ import annotations
 
 import gc
@@ -14,9 +16,10 @@ from pathlib import Path
 
 from tuphap.i18n import _
 from tuphap.project import ProjectPaths, commune_reports, rollup_reports
-from tuphap.runtime import pipeline
+from tuphap.runtime import pipeline, staging
 from tuphap.runtime.execute import import_report_modules
 from tuphap.runtime.ledger import Ledger
+from tuphap.runtime.lock import project_lock
 from tuphap.runtime.startup import skip_unused_imports
 from tuphap.runtime.targets import CommuneTarget, Options, Result, RollupTarget, Status, Target
 
@@ -101,38 +104,41 @@ def _dask(arguments: list[tuple], scheduler: str) -> Iterator[Result]:
 
 def run(paths: ProjectPaths, targets: list[Target], options: Options, *, workers: int = 1, scheduler: str | None = None,
         on_result: Callable[[Result], None] = lambda result: None) -> list[Result]:
-    """Build the targets. The ledger is saved every few seconds and at the end, also when interrupted,
-    so a stopped batch keeps its progress (a report missing from it is simply rebuilt next time)."""
-    ledger = Ledger.load(paths)
-    results, arguments = [], []
-    last_save, save_every = time.monotonic(), LEDGER_SAVE_SECONDS
+    """Build the targets, holding the project's build lock (lock.py). What a killed build left is put
+    right first (staging.py). Each report's new folder is put in place here, in this process, and the
+    ledger is saved every few seconds and at the end, also when interrupted, so a stopped batch keeps
+    its progress (a report missing from it is simply rebuilt next time)."""
+    with project_lock(paths):
+        ledger = Ledger.load(paths)
+        staging.recover(paths, ledger)
+        results, arguments = [], []
+        last_save, save_every = time.monotonic(), LEDGER_SAVE_SECONDS
 
-    def finish(result: Result) -> None:
-        nonlocal last_save, save_every
-        if result.status == Status.FAILED:  # the last good files stay, and the entry must still describe them
-            result.mode = (ledger.entry(result.target) or {}).get("mode", "draft")
-        ledger.record(result.target, result.as_ledger_entry())
-        results.append(result)
-        on_result(result)
-        if time.monotonic() - last_save > save_every:
-            started = time.monotonic()
+        def finish(result: Result) -> None:
+            nonlocal last_save, save_every
+            pipeline.put_in_place(paths, result)
+            ledger.record_result(result)  # a failure keeps the last good build's entry (ledger.py)
+            results.append(result)
+            on_result(result)
+            if time.monotonic() - last_save > save_every:
+                started = time.monotonic()
+                ledger.save()
+                last_save = time.monotonic()
+                save_every = max(LEDGER_SAVE_SECONDS, (last_save - started) / LEDGER_SAVE_SHARE)
+
+        try:
+            # Decide here what is unchanged (or unbuildable), so that workers start only for real work.
+            for target in targets:
+                previous = ledger.entry(target)
+                planned = pipeline.plan(paths, target, previous=previous, options=options)
+                if planned.status == Status.PLANNED:
+                    arguments.append((str(paths.root), target, previous, options))
+                else:
+                    finish(planned)
+            if arguments:
+                stream = _dask(arguments, scheduler) if scheduler else _local(arguments, min(workers, len(arguments)))
+                for result in stream:
+                    finish(result)
+        finally:
             ledger.save()
-            last_save = time.monotonic()
-            save_every = max(LEDGER_SAVE_SECONDS, (last_save - started) / LEDGER_SAVE_SHARE)
-
-    try:
-        # Decide here what is unchanged (or unbuildable), so that workers start only for real work.
-        for target in targets:
-            previous = ledger.entry(target)
-            planned = pipeline.plan(paths, target, previous=previous, options=options)
-            if planned.status == Status.PLANNED:
-                arguments.append((str(paths.root), target, previous, options))
-            else:
-                finish(planned)
-        if arguments:
-            stream = _dask(arguments, scheduler) if scheduler else _local(arguments, min(workers, len(arguments)))
-            for result in stream:
-                finish(result)
-    finally:
-        ledger.save()
-    return results
+        return results

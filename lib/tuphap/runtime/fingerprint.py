@@ -31,7 +31,12 @@ def _sha(*chunks: bytes) -> str:
 
 
 def _file_bytes(path: Path) -> bytes:
-    return path.read_bytes() if path.is_file() else b"<missing>"
+    """The file's SHA-256, read in chunks: a file far over its size limit (limits.py) is hashed in
+    bounded memory here, before its loader refuses it."""
+    if not path.is_file():
+        return b"<missing>"
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").digest()
 
 
 @lru_cache(maxsize=1)

@@ -8,11 +8,12 @@ for both, in pipeline.py.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 
 from tuphap.assemble.report import Document
+from tuphap.check.findings import bounded_records
 from tuphap.check.reports import report_findings
 from tuphap.compute import rollup
 from tuphap.compute.words import commune_words, rollup_words
@@ -82,11 +83,16 @@ class Result:
     acknowledged: list[dict] = field(default_factory=list)  # params' acknowledgements, each with "matched"
     data_hash: str = ""  # the report's data (figures, narrative, params, catalogue, rules), short
     built_at: str = ""  # when its files were last written (ISO 8601, local time)
+    build_id: str = ""  # the build its files come from: each of them records it (staging.py)
     extra: dict = field(default_factory=dict)
 
     def as_ledger_entry(self) -> dict:
-        entry = {name: value for name, value in asdict(self).items() if name not in ("target", "extra")}
-        return {**self.target.identity(), **self.extra, **entry}
+        """The entry, its findings bounded: the first of each file, the others counted by file and
+        severity under "more_findings" (200,000 bad rows must not make a ledger of megabytes)."""
+        findings, more = bounded_records(self.findings)
+        entry = {name: value for name, value in asdict(replace(self, findings=[])).items() if name not in ("target", "extra")}
+        return {**self.target.identity(), **self.extra, **entry, "findings": [dict(f) for f in findings],
+                "more_findings": more}
 
     @property
     def executed_sections(self) -> list[str]:
@@ -213,7 +219,8 @@ class CommuneTarget(Target):
         load_report_kinds(paths.report_kinds_file)
 
     def validate(self, paths: ProjectPaths, dataset: Dataset, result: Result, previous: dict) -> None:
-        result.findings = previous["findings"] if "findings" in previous else \
+        # The ledger's findings stand for the report's only when none were left out of it.
+        result.findings = previous["findings"] if "findings" in previous and not previous.get("more_findings") else \
             [finding.as_dict() for finding in report_findings(dataset, self.unit, self.year)]
         result.acknowledged = previous["acknowledged"] if "acknowledged" in previous else \
             [{**ack.model_dump(), "matched": any(ack.covers(f) for f in result.findings)}

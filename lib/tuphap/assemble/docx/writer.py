@@ -63,6 +63,7 @@ class DocxWriter:
         properties.comments = f"Dữ liệu #{report.data_hash}"
         properties.created = properties.modified = dt.datetime.fromisoformat(report.built_at)
         properties.last_modified_by = report.author
+        properties.identifier = report.build_id  # the same build id as the HTML and PDF beside it
 
     def _page_setup(self) -> None:
         section = self.document.sections[0]
