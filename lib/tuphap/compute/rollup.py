@@ -69,6 +69,13 @@ def area_key(level: str, name_or_slug: str) -> str:
     return f"{level}-{slugify(name_or_slug)}"
 
 
+def area_name(dataset: Dataset, level: str, slug: str) -> str:
+    """The area's name as the registry spells it in any period, else the slug: how messages name a roll-up
+    before its params, which date it, are read."""
+    names = {getattr(u, LEVELS[level]) for periods in dataset.units.periods.values() for u in periods}
+    return next((name for name in sorted(names) if name and slugify(name) == slug), slug)
+
+
 def find_area(dataset: Dataset, level: str, name_or_slug: str, year: int, on: dt.date) -> Area:
     """The area named (or slugged) so at that level, with the units the registry places in it on the
     roll-up's date, as they were then (from 2025: the new province's units only)."""

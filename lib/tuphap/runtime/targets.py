@@ -285,6 +285,7 @@ class RollupTarget(Target):
             raise TuphapError(_("{file}: name roll-up params <level>-<area>.yaml, with level province or district "
                                 "(e.g. province-binh-phuoc.yaml)").format(file=params_file))
         rollup.check_level_in(self.level, self.year)  # a 2025 district roll-up is refused before its params are read
+        result.extra = {"name": rollup.area_name(dataset, self.level, self.slug)}
         params = load_params(paths.rollup_params_file(self.year, self.key), RollupParams)
         area = rollup.find_area(dataset, self.level, self.slug, self.year, on=params.date)
         communes = [u for u in area.units if dataset.values_for(u.slug, self.year)]
