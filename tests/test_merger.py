@@ -121,6 +121,10 @@ def test_the_2025_rollup_is_by_the_new_province_over_the_new_units(built_2025):
     assert manifest["rollups"]["2025/province/dong-nai"]["communes"] == ["tan-khai"]
     text = page_text(built_2025 / "outputs" / "2025" / "_rollup" / "province-dong-nai" / "report.html")
     assert "UBND TỈNH ĐỒNG NAI" in text and "Xã Tân Khai" in text and "Hớn Quản" not in text
+    # Its comparison with 2024 adds up xã Tân Khai's predecessors, and says so: 15 + 12 + 10 cases received.
+    assert "Vụ việc hòa giải tiếp nhận vụ việc 37 34" in text
+    assert ("Số liệu năm 2024 của xã Tân Khai là tổng số liệu của thị trấn Tân Khai, xã Tân Hiệp và xã Đồng Nơ "
+            "(trước sắp xếp theo Nghị quyết số 1662/NQ-UBTVQH15).") in text
     dataset = Dataset.load(ProjectPaths(built_2025))
     with pytest.raises(TuphapError, match="no district roll-up for 2025: districts were abolished in 2025"):
         rollup.find_area(dataset, "district", "hon-quan", 2025, on=date(2025, 12, 5))

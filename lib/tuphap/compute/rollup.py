@@ -234,6 +234,18 @@ class PreviousYear:
     merger: Merger | None = None
     predecessors: tuple[Unit, ...] = ()  # as they were on the day before the merger
 
+    def note(self, year: int, unit: str = "") -> str:
+        """Where last year's figures come from after a merger, as a report says it under a comparison
+        ('Số liệu năm 2024 [của xã Tân Khai] là tổng số liệu của thị trấn Tân Khai, xã Tân Hiệp và xã Đồng
+        Nơ (trước sắp xếp theo Nghị quyết số 1662/NQ-UBTVQH15)'); '' without a merger."""
+        if self.merger is None:
+            return ""
+        names = [predecessor.full_name for predecessor in self.predecessors]
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} và {names[-1]}"
+        whose = f" của {unit}" if unit else ""
+        return (f"Số liệu năm {year - 1}{whose} là tổng số liệu của {listed} (trước sắp xếp theo Nghị quyết số "
+                f"{self.merger.resolution})")
+
 
 def merged_values(catalogue: Catalogue, values_by_unit: dict[str, dict[str, float | str]],
                   rules: dict[str, str] | None = None) -> dict[str, float]:

@@ -101,12 +101,10 @@ class CommuneReport(Report):
         """Under a comparison, where last year's figures come from when the unit was formed from others:
         'Số liệu năm 2024 là tổng số liệu của thị trấn Tân Khai, xã Tân Hiệp và xã Đồng Nơ (trước sắp xếp
         theo Nghị quyết số 1662/NQ-UBTVQH15).'"""
-        if self.previous.merger is None:
+        note = self.previous.note(self.year)
+        if not note:
             return ""
-        names = [unit.full_name for unit in self.previous.predecessors]
-        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} và {names[-1]}"
-        note = (f"Số liệu năm {self.year - 1} là tổng số liệu của {listed} (trước sắp xếp theo Nghị quyết số "
-                f"{self.previous.merger.resolution}); chỉ tiêu nào một đơn vị không có số liệu thì không được cộng.")
+        note += "; chỉ tiêu nào một đơn vị không có số liệu thì không được cộng."
         return f'<p class="comparison-note"><em>{html.escape(note)}</em></p>'
 
     def year_comparison(self, indicators: list[str], intro: str) -> Fragment:

@@ -191,7 +191,13 @@ class RollupReport(Report):
             return self.text(missing) if missing else Fragment("")
         chart = self._years_chart(caption, [p.indicator for p in pairs], [p.before.value for p in pairs],
                                   [p.now.value for p in pairs])
-        return Fragment((self.text(note).html if note else "") + chart.html)
+        return Fragment((self.text(note).html if note else "") + chart.html + self._merger_notes())
+
+    def _merger_notes(self) -> str:
+        """Under the comparison, for each commune formed during the year, whose figures its last year's are."""
+        notes = [rollup.previous_year(self.dataset, unit.slug, self.year).note(self.year, unit.full_name)
+                 for unit in self.communes]
+        return "".join(f'<p class="comparison-note"><em>{html.escape(note)}.</em></p>' for note in notes if note)
 
 
 def open_rollup(level: str, area: str, year: int, root: str | None = None) -> RollupReport:
