@@ -185,7 +185,7 @@ def test_a_missing_params_file_names_the_expected_path(project):
 
 def test_a_year_without_params_names_the_years_there_are(project):
     errors = fails_cleanly(project, "build", "--unit", "tan-khai", "--year", "2030")
-    assert "no report for 2030" in errors and "(years with params: 2023, 2024)" in errors
+    assert "no report for 2030" in errors and "(years with params: 2023, 2024, 2025)" in errors
 
 
 def test_a_missing_narrative_file_names_the_expected_path(project):

@@ -48,10 +48,12 @@ def test_the_sample_holds_these_reports_year_by_year():
     paths = ProjectPaths(REPO)
     assert commune_reports(paths) == [CommuneKey(2023, "an-phu-mau"), CommuneKey(2023, "hoa-binh-mau"),
                                       CommuneKey(2023, "tan-khai"), CommuneKey(2024, "an-phu-mau"),
-                                      CommuneKey(2024, "hoa-binh-mau"), CommuneKey(2024, "tan-khai")]
+                                      CommuneKey(2024, "hoa-binh-mau"), CommuneKey(2024, "tan-khai"),
+                                      CommuneKey(2025, "tan-khai")]
     assert commune_reports(paths, ("tan-khai",), (2024,)) == [CommuneKey(2024, "tan-khai")]
     assert rollup_reports(paths, [2024]) == [RollupKey(2024, "district", "hon-quan"), RollupKey(2024, "province", "binh-phuoc")]
     assert [r.key for r in rollup_reports(paths, [2023])] == ["district-hon-quan", "province-binh-phuoc"]
+    assert [r.key for r in rollup_reports(paths, [2025])] == ["province-dong-nai"]  # no district level from 2025
 
 
 def test_the_project_is_found_from_a_folder_inside_it(monkeypatch):

@@ -4,6 +4,7 @@ their inputs change."""
 from __future__ import annotations
 
 import csv
+from datetime import date
 import json
 import re
 import shutil
@@ -107,14 +108,18 @@ def test_year_comparison_uses_the_same_communes_in_both_years(catalogue, rules):
 
 def test_areas_come_from_the_registry_and_districts_end_in_2024():
     dataset = Dataset.load(ProjectPaths(REPO))
-    area = rollup.find_area(dataset, "district", "hon-quan", 2024)
+    area = rollup.find_area(dataset, "district", "hon-quan", 2024, on=date(2024, 11, 5))
     assert area.name == "Hớn Quản" and area.key == "district-hon-quan"
-    assert {u.slug for u in area.units} == {"tan-khai", "an-phu-mau", "hoa-binh-mau"}
-    assert rollup.find_area(dataset, "province", "Bình Phước", 2025).slug == "binh-phuoc"
+    assert {u.slug for u in area.units} == {"tan-khai", "tan-hiep", "dong-no", "an-phu-mau", "hoa-binh-mau"}
+    assert rollup.find_area(dataset, "province", "Bình Phước", 2025, on=date(2025, 6, 20)).slug == "binh-phuoc"
+    new = rollup.find_area(dataset, "province", "Đồng Nai", 2025, on=date(2025, 12, 5))  # the units as they were then
+    assert [(u.slug, u.full_name, u.district) for u in new.units] == [("tan-khai", "xã Tân Khai", "")]
     with pytest.raises(TuphapError, match="abolished"):
-        rollup.find_area(dataset, "district", "hon-quan", 2025)
+        rollup.find_area(dataset, "district", "hon-quan", 2025, on=date(2025, 6, 20))
     with pytest.raises(TuphapError, match="known: Bình Phước"):
-        rollup.find_area(dataset, "province", "dong-nai", 2024)
+        rollup.find_area(dataset, "province", "dong-nai", 2024, on=date(2024, 11, 5))
+    with pytest.raises(TuphapError, match="known: Đồng Nai"):
+        rollup.find_area(dataset, "province", "binh-phuoc", 2025, on=date(2025, 12, 5))
     assert rollup.slugify("Đồng Xoài") == "dong-xoai"
 
 
@@ -189,7 +194,7 @@ def test_rollup_totals_equal_the_sums_of_the_communes_figures(built_2024, provin
                              ("chung_thuc.chu_ky", "Chứng thực chữ ký")):
         expected = sum(v[indicator] for v in values.values() if indicator in v)
         assert rows[label][2] == formatting.count(expected, pad=False), label
-        assert rows[label][4] == "3/3"
+        assert rows[label][4] == "5/5"
     mediation = {row[0]: row for row in _table_rows(province_html, "Hòa giải")}
     received = sum(v["hoa_giai.tiep_nhan"] for v in values.values())
     settled = sum(v["hoa_giai.thanh"] for v in values.values())
@@ -205,9 +210,10 @@ def test_ranking_table_orders_the_communes(built_2024, province_html):
     values = commune_values(built_2024)
     rows = _table_rows(province_html, "Hồ sơ đăng ký hộ tịch")
     expected = sorted(values, key=lambda unit: -values[unit]["ho_tich.tong"])
-    names = {"tan-khai": "Thị trấn Tân Khai", "an-phu-mau": "Xã An Phú (mẫu)", "hoa-binh-mau": "Phường Hòa Bình (mẫu)"}
+    names = {"tan-khai": "Thị trấn Tân Khai", "an-phu-mau": "Xã An Phú (mẫu)", "hoa-binh-mau": "Phường Hòa Bình (mẫu)",
+             "tan-hiep": "Xã Tân Hiệp", "dong-no": "Xã Đồng Nơ"}
     assert [row[1] for row in rows] == [names[u] for u in expected]
-    assert [row[0] for row in rows] == ["1", "2", "3"]
+    assert [row[0] for row in rows] == ["1", "2", "3", "4", "5"]
 
 
 def test_rollup_has_the_official_header_and_is_marked_as_sample(province, province_html):
@@ -230,7 +236,8 @@ def test_manifest_records_rollups_beside_reports(built_2024):
     entry = manifest["rollups"]["2024/province/binh-phuoc"]
     assert (entry["level"], entry["slug"], entry["name"], entry["year"]) == ("province", "binh-phuoc", "Bình Phước", 2024)
     assert entry["status"] == "built" and entry["error"] is None and entry["duration"] > 0
-    assert entry["includes_sample"] is True and set(entry["communes"]) == {"tan-khai", "an-phu-mau", "hoa-binh-mau"}
+    assert entry["includes_sample"] is True and set(entry["communes"]) == {"tan-khai", "tan-hiep", "dong-no", "an-phu-mau",
+                                                                           "hoa-binh-mau"}
     assert manifest["rollups"]["2024/district/hon-quan"]["status"] == "built"
 
 

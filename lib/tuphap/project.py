@@ -89,6 +89,10 @@ class ProjectPaths:
         return self.data / "units.csv"
 
     @property
+    def lineage_file(self) -> Path:
+        return self.data / "lineage.csv"
+
+    @property
     def indicators_file(self) -> Path:
         return self.data / "indicators.csv"
 

@@ -25,7 +25,7 @@ def test_an_unknown_unit_is_a_usage_error_that_suggests_the_nearest(args):
     (("build", "--unit", "tan-khai", "--year", "abc"), "'abc' is not a valid integer"),
     (("build", "--year", "2031"), "years with params: 2023, 2024"),
     (("build",), "say what to build"),
-    (("build", "--unit", "khong-co-dau-ca", "--year", "2024"), "known units: an-phu-mau, hoa-binh-mau, tan-khai"),
+    (("build", "--unit", "khong-co-dau-ca", "--year", "2024"), "known units: an-phu-mau, dong-no, hoa-binh-mau, tan-hiep, tan-khai"),
 ])
 def test_impossible_requests_exit_2_and_say_what_there_is(args, message):
     result = run_tuphap(*args, root=REPO)

@@ -1,3 +1,4 @@
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,8 @@ from tuphap.project import ProjectPaths
 
 def test_sample_data_loads(repo):
     dataset = Dataset.load(ProjectPaths(repo))
-    assert dataset.unit("tan-khai").full_name == "thị trấn Tân Khai"
+    assert dataset.unit("tan-khai", on=date(2024, 10, 25)).full_name == "thị trấn Tân Khai"
+    assert dataset.unit("tan-khai").full_name == "xã Tân Khai"  # its latest period
     values = dataset.values_for("tan-khai", 2024)
     assert values["ho_tich.tong"] == 1733
     assert values["pbgdpl.luot_nguoi"] == 3850

@@ -76,11 +76,12 @@ def test_build_ends_with_the_site_written(built_sample, site):
 
 def test_index_lists_years_latest_first_with_counts(site):
     rows = soup_of(site / "index.html").select("table.years tbody tr")
-    assert [row["data-year"] for row in rows] == ["2024", "2023"]
-    cells = [text_of(cell) for cell in rows[0].select("td")]
+    assert [row["data-year"] for row in rows] == ["2025", "2024", "2023"]
+    assert [text_of(cell) for cell in rows[0].select("td")][:4] == ["Năm 2025", "1", "0", "0"]  # xã Tân Khai, not built
+    cells = [text_of(cell) for cell in rows[1].select("td")]
     assert cells[:4] == ["Năm 2024", "3", "2", "1"]  # units, built, failed
-    assert [text_of(cell) for cell in rows[1].select("td")][:4] == ["Năm 2023", "3", "0", "0"]
-    assert rows[0].select_one("a")["href"] == "2024/index.html"
+    assert [text_of(cell) for cell in rows[2].select("td")][:4] == ["Năm 2023", "3", "0", "0"]
+    assert rows[1].select_one("a")["href"] == "2024/index.html"
 
 
 def test_year_page_lists_every_commune_with_status_figures_and_links(site):
@@ -117,8 +118,8 @@ def test_reports_without_a_build_show_as_not_built(site):
 
 def test_commune_page_shows_every_year(site):
     page = soup_of(site / "units" / "tan-khai.html")
-    assert text_of(page.select_one("h1")) == "Thị trấn Tân Khai"
-    assert [row["data-year"] for row in page.select("tbody tr")] == ["2024", "2023"]
+    assert text_of(page.select_one("h1")) == "Xã Tân Khai"  # one page for its two periods, under its current name
+    assert [row["data-year"] for row in page.select("tbody tr")] == ["2025", "2024", "2023"]
     assert page.select_one('tr[data-year="2024"] a[href="../2024/tan-khai/report.pdf"]')
     assert page.select_one('tr[data-year="2023"]')["data-status"] == "missing"
 

@@ -21,8 +21,8 @@ def text(fragment) -> str:
 
 
 def test_the_area_and_its_communes(report):
-    assert {u.slug for u in report.communes} == {"tan-khai", "an-phu-mau", "hoa-binh-mau"}
-    assert report.words["area_full"] == "tỉnh Bình Phước" and report.words["communes"] == "03"
+    assert {u.slug for u in report.communes} == {"tan-khai", "tan-hiep", "dong-no", "an-phu-mau", "hoa-binh-mau"}
+    assert report.words["area_full"] == "tỉnh Bình Phước" and report.words["communes"] == "05"
     assert report.has_previous_year
 
 
@@ -35,9 +35,9 @@ def test_totals_are_sums_and_rates_come_from_the_totals(report):
     rows = [[td.get_text() for td in tr.select("td")]
             for tr in BeautifulSoup(report.totals_table("II.2", "Hòa giải").html, "html.parser").select("tbody tr")]
     received = next(row for row in rows if row[0] == "Vụ việc hòa giải tiếp nhận")
-    assert received[2:] == ["57", "tổng", "3/3"]  # 15 + 18 + 24
+    assert received[2:] == ["79", "tổng", "5/5"]  # 15 + 18 + 24 + 12 + 10
     rate = next(row for row in rows if row[0].startswith("Tỷ lệ hòa giải thành"))
-    assert rate[2:4] == ["73,7% (42/57)", "tính trên tổng"]  # (10 + 14 + 18) / 57, not the mean of the rates
+    assert rate[2:4] == ["74,7% (59/79)", "tính trên tổng"]  # (10 + 14 + 18 + 9 + 8) / 79, not the mean of the rates
 
 
 def test_the_sample_notice_names_the_invented_communes(report):

@@ -41,6 +41,7 @@ def _project(tmp_path: Path) -> Path:
     root = copy_project(tmp_path / "project")
     shutil.rmtree(root / "params" / "2023")
     shutil.rmtree(root / "params" / "2024" / "rollup")
+    shutil.rmtree(root / "params" / "2025")
     return root
 
 

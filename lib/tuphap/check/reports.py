@@ -44,7 +44,7 @@ def report_findings(dataset: Dataset, unit: str, year: int, *, rules: list[Rule]
         try:
             load_narrative(narrative)  # a file that cannot be read is a finding, as in the build
             params = load_params(paths.params_file(year, unit))
-            words = commune_words(dataset.unit(unit), params, year)  # the words a placeholder may name
+            words = commune_words(dataset.unit(unit, on=params.date), params, year)  # the words a placeholder may name
             figures = Figures(dataset.catalogue, dataset.values_for(unit, year))
             findings += check_narrative(narrative, figures, words, rules, unit, year)
         except TuphapError as exc:  # a params or narrative file that cannot be read

@@ -16,6 +16,7 @@ from tuphap.check.expressions import CannotCompute, Expression
 from tuphap.check.findings import SEVERITIES, Finding
 from tuphap.compute import formatting
 from tuphap.compute.figures import Figures, format_value
+from tuphap.compute.rollup import previous_year
 from tuphap.errors import DataError
 from tuphap.i18n import _
 from tuphap.inputs.catalogue import Catalogue, Indicator
@@ -297,6 +298,6 @@ def check_values(dataset: Dataset, rules: list[Rule], unit: str, year: int) -> l
     """The data rules on one unit's figures for one year (and the year before, for changes)."""
     ctx = _Context(dataset, unit, year,
                    Figures(dataset.catalogue, dataset.values_for(unit, year)),
-                   Figures(dataset.catalogue, dataset.values_for(unit, year - 1)),
+                   Figures(dataset.catalogue, previous_year(dataset, unit, year).values),  # after a merger, the predecessors' sum
                    dataset.sources_for(unit, year))
     return [finding for rule in rules if rule.check in _DATA_CHECKS for finding in _DATA_CHECKS[rule.check](rule, ctx)]

@@ -8,6 +8,7 @@ up. data/rollup.csv overrides that for counts that do not add up (the smallest t
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -18,7 +19,8 @@ from tuphap.errors import TuphapError
 from tuphap.i18n import N_, _
 from tuphap.inputs.catalogue import Catalogue, Indicator
 from tuphap.inputs.dataset import Dataset
-from tuphap.inputs.registry import Unit
+from tuphap.inputs.registry import Merger, Unit
+from tuphap.inputs.rollup_rules import load_rollup_rules
 
 LEVELS = {"province": "province", "district": "district"}  # level -> column of data/units.csv
 LEVEL_WORDS = {"province": N_("province"), "district": N_("district")}  # how messages name a level
@@ -38,6 +40,14 @@ def check_level(level: str) -> str:
     return level
 
 
+def check_level_in(level: str, year: int) -> str:
+    """The level, if a roll-up of that year can have it: from 2025 the province only."""
+    if check_level(level) == "district" and year > LAST_YEAR_WITH_DISTRICTS:
+        raise TuphapError(_("no district roll-up for {year}: districts were abolished in 2025 "
+                            "(the last district roll-up is for {last})").format(year=year, last=LAST_YEAR_WITH_DISTRICTS))
+    return level
+
+
 @dataclass(frozen=True)
 class Area:
     """A district or province and every commune-level unit the registry places in it."""
@@ -54,16 +64,27 @@ class Area:
         return f"{self.level}-{self.slug}"
 
 
-def find_area(dataset: Dataset, level: str, name_or_slug: str, year: int) -> Area:
-    """The area named (or slugged) so at that level, from data/units.csv."""
-    column = LEVELS[check_level(level)]
-    if level == "district" and year > LAST_YEAR_WITH_DISTRICTS:
-        raise TuphapError(_("no district roll-up for {year}: districts were abolished in 2025 "
-                            "(the last district roll-up is for {last})").format(year=year, last=LAST_YEAR_WITH_DISTRICTS))
+def area_key(level: str, name_or_slug: str) -> str:
+    """'province-dong-nai': how params and output folders name a roll-up."""
+    return f"{level}-{slugify(name_or_slug)}"
+
+
+def area_name(dataset: Dataset, level: str, slug: str) -> str:
+    """The area's name as the registry spells it in any period, else the slug: how messages name a roll-up
+    before its params, which date it, are read."""
+    names = {getattr(u, LEVELS[level]) for periods in dataset.units.periods.values() for u in periods}
+    return next((name for name in sorted(names) if name and slugify(name) == slug), slug)
+
+
+def find_area(dataset: Dataset, level: str, name_or_slug: str, year: int, on: dt.date) -> Area:
+    """The area named (or slugged) so at that level, with the units the registry places in it on the
+    roll-up's date, as they were then (from 2025: the new province's units only)."""
+    column = LEVELS[check_level_in(level, year)]
     wanted = slugify(name_or_slug)
-    units = [u for u in dataset.units.values() if getattr(u, column) and slugify(getattr(u, column)) == wanted]
+    present = dataset.units.units_on(on)
+    units = [u for u in present if getattr(u, column) and slugify(getattr(u, column)) == wanted]
     if not units:
-        known = sorted({getattr(u, column) for u in dataset.units.values() if getattr(u, column)})
+        known = sorted({getattr(u, column) for u in present if getattr(u, column)})
         raise TuphapError(_("no {level} {area!r} in {file}; known: {known}").format(
             level=_(LEVEL_WORDS[level]), area=name_or_slug, file=dataset.paths.units_file,
             known=", ".join(known) or _("none")))
@@ -113,6 +134,14 @@ def total(ind: Indicator, values_by_unit: dict[str, dict[str, float]], rules: di
     low, high = min(numbers), max(numbers)
     value = {"sum": sum(numbers), "yes_count": sum(numbers), "min": low, "max": high, "range": None}[how]
     return Total(ind, how, value, low, high, reporting)
+
+
+def complete_total(ind: Indicator, values_by_unit: dict[str, dict[str, float]], rules: dict[str, str] | None = None
+                   ) -> Total:
+    """As total(), but missing unless every one of the units reports the indicator's inputs: a sum
+    over some of them would pass for the whole."""
+    rolled = total(ind, values_by_unit, rules)
+    return rolled if len(rolled.reporting) == len(values_by_unit) else Total(ind, rolled.rule, None)
 
 
 def totals(catalogue: Catalogue, values_by_unit: dict[str, dict[str, float]],
@@ -194,3 +223,56 @@ def year_pairs(catalogue: Catalogue, indicator_ids: list[str], before_by_unit: d
         if before.value is not None and now.value is not None:
             pairs.append(YearPair(ind, before, now))
     return pairs
+
+
+@dataclass(frozen=True)
+class PreviousYear:
+    """The figures a report compares with: the unit's own for the year before, or for a unit formed
+    from others during the report's year, its predecessors' rolled up (`merger` names them)."""
+    values: dict[str, float | str]
+    reported: bool  # whether the unit, or any predecessor, has figures for that year
+    merger: Merger | None = None
+    predecessors: tuple[Unit, ...] = ()  # as they were on the day before the merger
+
+    def note(self, year: int, unit: str = "") -> str:
+        """Where last year's figures come from after a merger, as a report says it under a comparison
+        ('Số liệu năm 2024 [của xã Tân Khai] là tổng số liệu của thị trấn Tân Khai, xã Tân Hiệp và xã Đồng
+        Nơ (trước sắp xếp theo Nghị quyết số 1662/NQ-UBTVQH15)'); '' without a merger."""
+        if self.merger is None:
+            return ""
+        names = [predecessor.full_name for predecessor in self.predecessors]
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} và {names[-1]}"
+        whose = f" của {unit}" if unit else ""
+        return (f"Số liệu năm {year - 1}{whose} là tổng số liệu của {listed} (trước sắp xếp theo Nghị quyết số "
+                f"{self.merger.resolution})")
+
+
+def merged_values(catalogue: Catalogue, values_by_unit: dict[str, dict[str, float | str]],
+                  rules: dict[str, str] | None = None) -> dict[str, float]:
+    """One unit's figures made of several units' figures, rolled up as a roll-up does (counts summed,
+    data/rollup.csv's min and max), each only where every unit reports it; rates and averages are then
+    recomputed from the summed numerators and denominators, as a roll-up's are. Flags (a count of
+    units is no unit's yes or no), texts and ranges have no such figure."""
+    filled = {unit: {ind.id: Figures(catalogue, values).value(ind.id) for ind in catalogue if ind.quantity and not ind.derived}
+              for unit, values in values_by_unit.items()}  # a total entered as its parts counts as entered
+    filled = {unit: {i: v for i, v in values.items() if v is not None} for unit, values in filled.items()}
+    merged = {}
+    for ind in catalogue:
+        if ind.quantity and not ind.derived and ind.type != "flag":
+            rolled = complete_total(ind, filled, rules)
+            if rolled.rule in ("sum", "min", "max") and rolled.value is not None:
+                merged[ind.id] = rolled.value
+    return merged
+
+
+def previous_year(dataset: Dataset, slug: str, year: int) -> PreviousYear:
+    """What the report of (slug, year) compares with: see PreviousYear."""
+    merger = dataset.units.merger_in(slug, year)
+    if merger is None:
+        own = dataset.values_for(slug, year - 1)
+        return PreviousYear(own, bool(own))
+    before = {unit: dataset.values_for(unit, year - 1) for unit in merger.formed_from}
+    rules = load_rollup_rules(dataset.paths.rollup_rules_file, dataset.catalogue)
+    day_before = merger.effective - dt.timedelta(days=1)
+    return PreviousYear(merged_values(dataset.catalogue, before, rules), any(before.values()), merger,
+                        tuple(dataset.unit(unit, on=day_before) for unit in merger.formed_from))

@@ -1,6 +1,7 @@
 """Everything under data/ that all reports share, loaded once per process while the files are unchanged."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from functools import cached_property
@@ -10,7 +11,8 @@ import pandas as pd
 
 from tuphap.errors import TuphapError
 from tuphap.inputs.catalogue import Catalogue, load_catalogue
-from tuphap.inputs.registry import Unit, load_units, unknown_unit
+from tuphap.inputs.lineage import with_lineage
+from tuphap.inputs.registry import Registry, Unit, load_units
 from tuphap.inputs.textfiles import check_size
 from tuphap.inputs.values import load_values
 from tuphap.limits import MAX_CSV_BYTES
@@ -21,7 +23,7 @@ from tuphap.project import ProjectPaths
 class Dataset:
     """Everything under data/ that is shared by all reports."""
     paths: ProjectPaths
-    units: dict[str, Unit]
+    units: Registry  # iterating gives the slugs; a unit's state on a day is units.unit(slug, on=day)
     catalogue: Catalogue
     values: pd.DataFrame
 
@@ -39,7 +41,7 @@ class Dataset:
         if cached is None:
             _LOADED.clear()
             try:
-                units = load_units(paths.units_file)
+                units = with_lineage(load_units(paths.units_file), paths.lineage_file)
                 catalogue = load_catalogue(paths.indicators_file)
                 cached = cls(paths, units, catalogue, load_values(paths.values_dir, units, catalogue))
             except TuphapError as exc:
@@ -48,10 +50,9 @@ class Dataset:
             _LOADED[key] = cached
         return cached
 
-    def unit(self, slug: str) -> Unit:
-        if slug not in self.units:
-            raise unknown_unit(slug, self.units, self.paths.units_file)
-        return self.units[slug]
+    def unit(self, slug: str, on: dt.date | None = None) -> Unit:
+        """The unit as it was on the day (a report's date), or its latest period: Registry.unit."""
+        return self.units.unit(slug, on)
 
     @cached_property
     def _values_by_report(self) -> dict[tuple[str, int], dict[str, float | str]]:
@@ -77,7 +78,7 @@ _LOADED: dict[tuple, Dataset | TuphapError] = {}
 
 
 def data_files(paths: ProjectPaths) -> list[Path]:
-    return [paths.units_file, paths.indicators_file, *sorted(paths.values_dir.glob("*.csv"))]
+    return [paths.units_file, paths.lineage_file, paths.indicators_file, *sorted(paths.values_dir.glob("*.csv"))]
 
 
 def _file_state(path: Path) -> tuple:

@@ -37,6 +37,7 @@ from tuphap.inputs.form_layout import (
     year_header,
 )
 from tuphap.inputs.numbers import plain
+from tuphap.inputs.registry import last_day
 from tuphap.inputs.workbook import Sheet, read_workbook
 from tuphap.limits import LARGEST_FIGURE
 from tuphap.project import check_slug, check_year
@@ -165,7 +166,7 @@ def _identity(path: Path, sheets: list[Sheet], dataset: Dataset, problem) -> tup
                   "was altered or renamed; make a new form with `tuphap form` for the unit whose figures it holds "
                   "and copy them into it").format(named=named, sheet=META_SHEET, slug=slug))
         return None
-    shown_unit, shown_year = unit_line(dataset.unit(slug)), year_header(year)
+    shown_unit, shown_year = unit_line(dataset.unit(slug, on=last_day(year))), year_header(year)
     for sheet in _section_sheets(sheets):
         for cell, expected in ((UNIT_CELL, shown_unit), (YEAR_CELL, shown_year)):
             shown = sheet.cells[cell].value if cell in sheet.cells else None

@@ -45,7 +45,7 @@ from tuphap.inputs.form_layout import (
     year_header,
 )
 from tuphap.inputs.form_reading import FilledForm, FormProblems, read_form
-from tuphap.inputs.registry import Unit
+from tuphap.inputs.registry import Unit, last_day
 from tuphap.inputs.values_file import ValuesUpdate, updated_values_files
 from tuphap.limits import MAX_FILE_NAME_BYTES
 from tuphap.project import ProjectPaths, check_slug, check_year
@@ -189,7 +189,8 @@ def _section_sheet(sheet: Worksheet, unit: Unit, year: int, section: str, indica
 
 def make_form(dataset: Dataset, unit_slug: str, year: int) -> bytes:
     """The .xlsx bytes of the input form of one unit and year, pre-filled with the figures on file."""
-    unit, year = dataset.unit(check_slug(unit_slug)), check_year(year)
+    year = check_year(year)
+    unit = dataset.unit(check_slug(unit_slug), on=last_day(year))  # the form of a year names the unit as it ends it
     now, before = dataset.values_for(unit.slug, year), dataset.values_for(unit.slug, year - 1)
     sections: dict[str, list[Indicator]] = {}
     for ind in dataset.catalogue:
@@ -245,13 +246,13 @@ def _write_all_or_none(contents: dict[Path, bytes]) -> None:
 
 
 def write_forms(paths: ProjectPaths, year: int, units: tuple[str, ...] = (), output_dir: Path | None = None) -> list[Path]:
-    """One form per unit (default: every unit in data/units.csv); returns the files written. Nothing is
+    """One form per unit (default: every unit in data/units.csv that exists at the end of the year); returns the files written. Nothing is
     written unless every form can be."""
     dataset = Dataset.load(paths)
     year = check_year(year)
     targets = {}
-    for slug in units or tuple(dataset.units):
-        dataset.unit(check_slug(slug))
+    for slug in units or tuple(u.slug for u in dataset.units.units_on(last_day(year))):
+        dataset.unit(check_slug(slug), on=last_day(year))
         targets[slug] = paths.form_file(year, slug, output_dir)
         _check_target(targets[slug], slug, paths)
     _write_all_or_none({target: make_form(dataset, slug, year) for slug, target in targets.items()})

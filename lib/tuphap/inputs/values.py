@@ -9,7 +9,7 @@ import pandas as pd
 from tuphap.errors import DataError, DataErrors
 from tuphap.i18n import _
 from tuphap.inputs.catalogue import Catalogue, EntryError, Indicator, parse_entry
-from tuphap.inputs.registry import Unit
+from tuphap.inputs.registry import Registry
 from tuphap.inputs.tables import read_table, require
 
 
@@ -20,7 +20,7 @@ def _parse_value(path: Path, row: dict, indicator: Indicator) -> float | str:
         raise DataError(path, f"{indicator.id}: {exc}", row=row["_row"], field="value") from None
 
 
-def _value_record(path: Path, row: dict, units: dict[str, Unit], catalogue: Catalogue) -> dict | None:
+def _value_record(path: Path, row: dict, units: Registry, catalogue: Catalogue) -> dict | None:
     """One values row checked and parsed; None for an empty cell ("not reported")."""
     unit = require(path, row, "unit")
     if unit not in units:
@@ -34,13 +34,17 @@ def _value_record(path: Path, row: dict, units: dict[str, Unit], catalogue: Cata
                         row=row["_row"], field="indicator")
     if not re.fullmatch(r"[0-9]{4}", row["year"]):  # ASCII: '\d' and int() also read '٢٠٢٥' as 2025
         raise DataError(path, _("year {year!r} is not a four-digit year").format(year=row["year"]), row=row["_row"], field="year")
+    if not units.existed_in(unit, int(row["year"])):
+        raise DataError(path, _("unit {unit!r} did not exist in {year} (its periods in data/units.csv: {periods})").format(
+            unit=unit, year=row["year"], periods="; ".join(p.period_text for p in units.periods[unit])),
+            row=row["_row"], field="year")
     if not row["value"]:
         return None  # an empty cell means "not reported"; a zero must be written as 0
     return {"unit": unit, "year": int(row["year"]), "indicator": indicator,
             "value": _parse_value(path, row, catalogue[indicator]), "file": str(path), "row": row["_row"]}
 
 
-def load_values(folder: Path, units: dict[str, Unit], catalogue: Catalogue) -> pd.DataFrame:
+def load_values(folder: Path, units: Registry, catalogue: Catalogue) -> pd.DataFrame:
     """Every values file, as one long table: unit, year, indicator, value (a float, or a str for a
     text indicator), plus the source file and row. Every bad row of every file is reported
     (DataErrors), not just the first."""

@@ -31,7 +31,7 @@ from tuphap.compute.figures import Figures, format_value
 from tuphap.errors import TuphapError
 from tuphap.inputs.catalogue import Indicator
 from tuphap.inputs.dataset import Dataset, data_digest
-from tuphap.inputs.registry import Unit, load_units
+from tuphap.inputs.registry import Registry, last_day, load_units
 from tuphap.project import REPORT_FILES, ProjectPaths, check_slug, commune_reports, rollup_reports
 from tuphap.runtime.ledger import Ledger
 
@@ -137,7 +137,7 @@ class Year:
         return sum(r.finding_count for r in self.reports)
 
 
-def _load_data(paths: ProjectPaths) -> tuple[dict[str, Unit] | None, Dataset | None, str | None]:
+def _load_data(paths: ProjectPaths) -> tuple[Registry | None, Dataset | None, str | None]:
     """The units and figures; a data problem leaves the site without figures but still built. The
     units are None when not even the registry can be read (then it cannot say which units are gone)."""
     try:
@@ -176,11 +176,14 @@ def _files_on_disk(folder: Path) -> dict[str, Path]:
     return {name: folder / name for name in REPORT_FILES if (folder / name).is_file()}
 
 
-def _unit_names(units: dict[str, Unit], slug: str) -> tuple[str, str, str]:
-    """Display name, sort name and area of a unit (its slug when the registry lacks it)."""
-    unit = units.get(slug)
-    if unit is None:
+def _unit_names(units: Registry | None, slug: str, year: int) -> tuple[str, str, str]:
+    """Display name, sort name and area of a unit as it ended the year (its latest period if it did not
+    exist then, its slug when the registry lacks it): a unit's page, named after its latest report,
+    bears its current name."""
+    if units is None or slug not in units:
         return slug, slug, ""
+    ended = [period for period in units.periods[slug] if period.holds_on(last_day(year))]
+    unit = ended[0] if ended else units.unit(slug)
     area = ", ".join(part for part in (unit.district, unit.province) if part)
     return f"{unit.kind[:1].upper()}{unit.kind[1:]} {unit.name}", fold(unit.name), area
 
@@ -244,7 +247,7 @@ def _linked(files: dict[str, Path], site_folder: str, sources: dict[str, Path]) 
     return linked
 
 
-def current_reports(paths: ProjectPaths, units: dict[str, Unit] | None, years: set[int] | None) -> list[tuple[int, str]]:
+def current_reports(paths: ProjectPaths, units: Registry | None, years: set[int] | None) -> list[tuple[int, str]]:
     """The (year, unit) the site lists: those with params whose unit is in the registry (when it can
     be read). A unit whose params or registry row were removed is left out; so are names that are not
     slugs, such as an editor's '.tan-khai.yaml.swp' or a build's '.tan-khai.new' folder."""
@@ -266,7 +269,7 @@ def collect(paths: ProjectPaths, years: set[int] | None = None, *, bundle: bool 
         state = _state(paths, entry, paths.report_dir(year, unit), bundle=bundle)
         findings, more = _findings(paths, entry)
         acknowledged = [a for a in entry.get("acknowledged") or [] if isinstance(a, dict)]
-        report = Report(unit, year, *_unit_names(units or {}, unit), state.status, state.error, findings,
+        report = Report(unit, year, *_unit_names(units, unit, year), state.status, state.error, findings,
                         _figures(dataset, unit, year), _linked(state.files, f"{year}/{unit}", sources),
                         "final" if entry.get("mode") == "final" else "draft", acknowledged, more, state.last_good,
                         state.left_out)

@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from tuphap.check.reports import report_findings
+from tuphap.compute import rollup
 from tuphap.compute.figures import Figures
 from tuphap.compute.prose import Source, figure_phrase, fill, knows_none
 from tuphap.compute.words import commune_words, year_words
@@ -26,10 +27,11 @@ class CommuneReport(Report):
 
     def __init__(self, dataset: Dataset, unit: str, year: int):
         self.dataset = dataset
-        self.unit = dataset.unit(check_slug(unit))
+        dataset.unit(check_slug(unit))  # an unknown unit is named before its params are looked for
         self.year = check_year(year)
         paths = dataset.paths
         self.params: ReportParams = load_params(paths.params_file(self.year, unit))
+        self.unit = dataset.unit(unit, on=self.params.date)  # as it was on the report's date
         self.narrative_file = paths.narrative_file(self.year, unit)
         # Read now, so that a file that cannot be read fails the notebook's first cell.
         self._narrative_state = _file_state(self.narrative_file)  # taken first: a later save is seen next time
@@ -48,8 +50,15 @@ class CommuneReport(Report):
 
     # -- data -------------------------------------------------------------------------------
     def figures(self, year: int | None = None) -> Figures:
+        """The unit's figures for the year; for the year before, those it compares with (its predecessors'
+        added up when it was formed from others during this year)."""
         year = year or self.year
-        return Figures(self.dataset.catalogue, ReadValues(self.dataset.values_for(self.unit.slug, year), year, self.reads))
+        values = self.previous.values if year == self.year - 1 else self.dataset.values_for(self.unit.slug, year)
+        return Figures(self.dataset.catalogue, ReadValues(values, year, self.reads))
+
+    @cached_property
+    def previous(self) -> rollup.PreviousYear:
+        return rollup.previous_year(self.dataset, self.unit.slug, self.year)
 
     @cached_property
     def words(self) -> dict[str, str]:
@@ -86,7 +95,17 @@ class CommuneReport(Report):
     def has_previous_year(self) -> bool:
         """Whether the unit has any figure for the year before, i.e. whether comparisons are due."""
         self.reads.any_values.add(self.year - 1)
-        return bool(self.dataset.values_for(self.unit.slug, self.year - 1))
+        return self.previous.reported
+
+    def _merger_note(self) -> str:
+        """Under a comparison, where last year's figures come from when the unit was formed from others:
+        'Số liệu năm 2024 là tổng số liệu của thị trấn Tân Khai, xã Tân Hiệp và xã Đồng Nơ (trước sắp xếp
+        theo Nghị quyết số 1662/NQ-UBTVQH15).'"""
+        note = self.previous.note(self.year)
+        if not note:
+            return ""
+        note += "; chỉ tiêu nào một đơn vị không có số liệu thì không được cộng."
+        return f'<p class="comparison-note"><em>{html.escape(note)}</em></p>'
 
     def year_comparison(self, indicators: list[str], intro: str) -> Fragment:
         """Each indicator this year beside the same indicator last year, in the same unit, as a list
@@ -102,7 +121,7 @@ class CommuneReport(Report):
                  f"(năm {self.year - 1}: {figure_phrase(before, i)})" for i in shown]
         listed = "".join(f"<li>{item}{'.' if n == len(items) else ';'}</li>" for n, item in enumerate(items, start=1))
         source = Source(_("year comparison in a section notebook"))
-        return Fragment(fill(intro, now, self.words, source) + f"<ul>{listed}</ul>")
+        return Fragment(fill(intro, now, self.words, source) + f"<ul>{listed}</ul>" + self._merger_note())
 
     def _block_html(self, key: str) -> str | None:
         self.reads.narrative.add(key)
@@ -180,7 +199,8 @@ class CommuneReport(Report):
         shared = [ind for ind in listed if ind.quantity and now.has(ind.id) and before.has(ind.id)]
         if not shared:
             return Fragment("")
-        return self._years_chart(caption, shared, [before.value(i.id) for i in shared], [now.value(i.id) for i in shared])
+        chart = self._years_chart(caption, shared, [before.value(i.id) for i in shared], [now.value(i.id) for i in shared])
+        return Fragment(chart.html + self._merger_note())
 
     # -- the whole report -------------------------------------------------------------------
     def preview(self) -> PreviewLink:

@@ -39,20 +39,23 @@ class RollupReport(Report):
     def __init__(self, dataset: Dataset, level: str, area: str, year: int):
         self.dataset = dataset
         self.year = check_year(year)
-        self.area = rollup.find_area(dataset, level, area, self.year)
-        self.params: RollupParams = load_params(dataset.paths.rollup_params_file(self.year, self.area.key), RollupParams)
+        self.params: RollupParams = load_params(
+            dataset.paths.rollup_params_file(self.year, rollup.area_key(rollup.check_level(level), area)), RollupParams)
+        self.area = rollup.find_area(dataset, level, area, self.year, on=self.params.date)
         self.rules = load_rollup_rules(dataset.paths.rollup_rules_file, dataset.catalogue)
 
     # -- data -------------------------------------------------------------------------------
     def values_by_unit(self, year: int | None = None) -> dict[str, dict[str, float]]:
         """The figures of every commune of the area that reported for the year."""
-        found = {u.slug: self.dataset.values_for(u.slug, year or self.year) for u in self.area.units}
+        year = year or self.year
+        found = {u.slug: self.dataset.values_for(u.slug, year) if year != self.year - 1 else
+                 rollup.previous_year(self.dataset, u.slug, self.year).values for u in self.area.units}
         return {slug: values for slug, values in found.items() if values}
 
     @cached_property
     def communes(self) -> list[Unit]:
         """The communes whose figures the roll-up adds up."""
-        return [self.dataset.unit(slug) for slug in self.values_by_unit()]
+        return [self.dataset.unit(slug, on=self.params.date) for slug in self.values_by_unit()]
 
     @cached_property
     def sample_communes(self) -> list[Unit]:
@@ -156,7 +159,7 @@ class RollupReport(Report):
             else:
                 value, css = "—" if entry.value is None else format_value(ind, entry.value, pad=False), "number"
             rows.append([_cell("" if entry.rank is None else str(entry.rank), "rank"),
-                         _cell(unit_title(self.dataset.unit(entry.unit))), _cell(value, css)])
+                         _cell(unit_title(self.dataset.unit(entry.unit, on=self.params.date))), _cell(value, css)])
         heading = f"{ind.label} ({ind.unit})" if ind.unit else ind.label
         return self._table(caption, ["Hạng", "Đơn vị", heading], rows)
 
@@ -171,7 +174,7 @@ class RollupReport(Report):
         ranked = [r for r in rollup.ranking(self.dataset.catalogue, indicator_id, self.values_by_unit()) if r.value is not None]
         if not ranked:
             return Fragment("")
-        names = [unit_title(self.dataset.unit(r.unit)) for r in ranked]
+        names = [unit_title(self.dataset.unit(r.unit, on=self.params.date)) for r in ranked]
         return draw_chart(Chart("bars", self._fill_words(caption), names, [ind.unit] * len(ranked), ["Số liệu"],
                                 [[r.value for r in ranked]], [[format_value(ind, r.value, pad=False) for r in ranked]],
                                 axis=ind.unit))
@@ -188,7 +191,13 @@ class RollupReport(Report):
             return self.text(missing) if missing else Fragment("")
         chart = self._years_chart(caption, [p.indicator for p in pairs], [p.before.value for p in pairs],
                                   [p.now.value for p in pairs])
-        return Fragment((self.text(note).html if note else "") + chart.html)
+        return Fragment((self.text(note).html if note else "") + chart.html + self._merger_notes())
+
+    def _merger_notes(self) -> str:
+        """Under the comparison, for each commune formed during the year, whose figures its last year's are."""
+        notes = [rollup.previous_year(self.dataset, unit.slug, self.year).note(self.year, unit.full_name)
+                 for unit in self.communes]
+        return "".join(f'<p class="comparison-note"><em>{html.escape(note)}.</em></p>' for note in notes if note)
 
 
 def open_rollup(level: str, area: str, year: int, root: str | None = None) -> RollupReport:

@@ -1,10 +1,11 @@
 """What a section's output depends on, reduced to one hash, so unchanged sections are not re-run.
 
 A section depends on: its notebook's code (`notebook_code`: not what running or saving it in JupyterLab
-changes, nor its notes for analysts); the unit's params and narrative for the year; the unit's row in
-the registry; the indicator catalogue and the validation rules (the data-quality note and whether the
-report may be built at all depend on them); the unit's values for the year and the year before (for
-comparisons); the report kinds (titles and authors); the package itself (its code, templates and
+changes, nor its notes for analysts); the unit's params and narrative for the year; the unit's rows in
+the registry (every period, and the merger that formed it); the indicator catalogue and the validation
+rules (the data-quality note and whether the report may be built at all depend on them); the unit's
+values for the year and what it compares with (the year before, or after a merger its predecessors'
+figures added up); the report kinds (titles and authors); the package itself (its code, templates and
 stylesheet); and a forced font folder.
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from tuphap import __version__, fonts
+from tuphap.compute import rollup
 from tuphap.inputs.dataset import Dataset
 from tuphap.project import ProjectPaths
 
@@ -62,9 +64,10 @@ def fonts_identity() -> str:
 def report_data(paths: ProjectPaths, dataset: Dataset, unit: str, year: int) -> str:
     """The hash of the data a report says: its registry row, figures (this year and last), params,
     narrative, the catalogue and the rules. The report's files name its first characters."""
-    values = {str(y): sorted(dataset.values_for(unit, y).items()) for y in (year - 1, year)}
+    previous = rollup.previous_year(dataset, unit, year)
+    values = {str(year - 1): sorted(previous.values.items()), str(year): sorted(dataset.values_for(unit, year).items())}
     return _sha(
-        repr(dataset.unit(unit)).encode(),
+        repr((dataset.units.periods[unit], previous.merger, previous.predecessors)).encode(),  # its state on any date
         _file_bytes(paths.indicators_file),
         _file_bytes(paths.rules_file),
         _file_bytes(paths.params_file(year, unit)),
@@ -137,9 +140,10 @@ def rollup_inputs(paths: ProjectPaths, dataset: Dataset, units: list[str], param
 def rollup_data(paths: ProjectPaths, dataset: Dataset, units: list[str], params_file: Path, year: int) -> str:
     """The hash of a roll-up's data: its params, the roll-up rules, the catalogue, and the registry
     rows and values (this year and last) of the area's communes."""
-    values = {unit: {str(y): sorted(dataset.values_for(unit, y).items()) for y in (year - 1, year)} for unit in sorted(units)}
+    values = {unit: {str(year - 1): sorted(rollup.previous_year(dataset, unit, year).values.items()),
+                     str(year): sorted(dataset.values_for(unit, year).items())} for unit in sorted(units)}
     return _sha(
-        repr(sorted(repr(dataset.unit(unit)) for unit in units)).encode(),
+        repr(sorted(repr(dataset.units.periods[unit]) for unit in units)).encode(),
         _file_bytes(paths.indicators_file),
         _file_bytes(paths.rollup_rules_file),
         _file_bytes(params_file),

@@ -83,7 +83,7 @@ def choose_report(paths: ProjectPaths, unit: str | None = None, year: int | None
 def _unit_title(paths: ProjectPaths, unit: str) -> str:
     """'Thị trấn Tân Khai', or the slug when the registry cannot say (Lab is where one fixes it)."""
     try:
-        found = load_units(paths.units_file).get(unit)
+        found = load_units(paths.units_file).unit(unit)  # its latest period: the name it has today
     except (TuphapError, OSError):
         found = None
     return found.full_name[:1].upper() + found.full_name[1:] if found else unit

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from tuphap.compute import rollup
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
 from tuphap.inputs.dataset import Dataset, data_digest
@@ -132,8 +133,13 @@ def read_inputs(paths: ProjectPaths, unit: str, year: int) -> Inputs:
     """The report's inputs now, read and checked as a build reads them; a file that cannot be read
     raises TuphapError (naming the file)."""
     dataset = Dataset.load(paths)  # reloaded only when a data file changed (data_digest)
-    unit_row = repr(dataset.unit(unit))
+    dataset.unit(unit)
+    unit_row = repr((dataset.units.periods[unit], dataset.units.mergers.get(unit)))
     years = sorted({int(y) for u, y in zip(dataset.values["unit"], dataset.values["year"]) if u == unit})
+    values = {y: dataset.values_for(unit, y) for y in years}
+    previous = rollup.previous_year(dataset, unit, year).values  # a merged unit's: its predecessors' added up
+    if previous or year - 1 in values:
+        values[year - 1] = previous
     narrative_file, params_file = paths.narrative_file(year, unit), paths.params_file(year, unit)
     narrative = {key: block.text for key, block in load_narrative(narrative_file).items()}
     load_params(params_file)
@@ -141,7 +147,7 @@ def read_inputs(paths: ProjectPaths, unit: str, year: int) -> Inputs:
     notebooks = CommuneTarget(unit, year).notebooks(paths)
     return Inputs(
         narrative=narrative, narrative_source=_bytes(narrative_file),
-        values={y: dataset.values_for(unit, y) for y in years}, data=data_digest(paths), unit_row=unit_row,
+        values=values, data=data_digest(paths), unit_row=unit_row,
         catalogue=_bytes(paths.indicators_file), params=_bytes(params_file), rules=_bytes(paths.rules_file),
         report_kinds=_bytes(paths.report_kinds_file), notebooks={nb.stem: nb.read_bytes() for nb in notebooks},
     )

@@ -228,8 +228,8 @@ class CommuneTarget(Target):
 
     def document(self, paths: ProjectPaths, result: Result) -> Document:
         kind = load_report_kinds(paths.report_kinds_file)["commune"]
-        words = commune_words(Dataset.load(paths).unit(self.unit), load_params(self.params_file(paths)),
-                              self.year)
+        params = load_params(self.params_file(paths))
+        words = commune_words(Dataset.load(paths).unit(self.unit, on=params.date), params, self.year)
         return Document(kind.title.format_map(words), kind.author.format_map(words), result.mode, result.built_at,
                         result.data_hash, self.unit, self.year)
 
@@ -284,11 +284,13 @@ class RollupTarget(Target):
         if self.level not in rollup.LEVELS or not self.slug:
             raise TuphapError(_("{file}: name roll-up params <level>-<area>.yaml, with level province or district "
                                 "(e.g. province-binh-phuoc.yaml)").format(file=params_file))
-        area = rollup.find_area(dataset, self.level, self.slug, self.year)
+        rollup.check_level_in(self.level, self.year)  # a 2025 district roll-up is refused before its params are read
+        result.extra = {"name": rollup.area_name(dataset, self.level, self.slug)}
+        params = load_params(paths.rollup_params_file(self.year, self.key), RollupParams)
+        area = rollup.find_area(dataset, self.level, self.slug, self.year, on=params.date)
         communes = [u for u in area.units if dataset.values_for(u.slug, self.year)]
         result.extra = {"name": area.name, "communes": [u.slug for u in communes],
                         "includes_sample": any(u.sample for u in communes)}
-        load_params(paths.rollup_params_file(self.year, self.key), RollupParams)
         load_rollup_rules(paths.rollup_rules_file, dataset.catalogue)
         load_report_kinds(paths.report_kinds_file)
         if not communes:
