@@ -79,8 +79,21 @@ def _outlined(sections: list[SectionHtml], final: bool) -> list[SectionHtml]:
         for soup in soups:
             for note in soup.select("aside.data-quality"):
                 note.decompose()
+    _first_comparison_notes_only(soups)
     outline.mark_empty_headings(soups)
     return [SectionHtml(section.name, str(soup)) for section, soup in zip(sections, soups)]
+
+
+def _first_comparison_notes_only(soups: list[BeautifulSoup]) -> None:
+    """Where last year's figures come from (a merged unit's predecessors) is said under every comparison
+    a section makes, since each notebook stands alone; the report says it once, where it first appears."""
+    seen: set[str] = set()
+    for soup in soups:
+        for note in soup.select("p.comparison-note"):
+            text = note.get_text(" ", strip=True)
+            if text in seen:
+                note.decompose()
+            seen.add(text)
 
 
 def _read(notebook: Path) -> nbformat.NotebookNode:
