@@ -52,6 +52,13 @@ def test_ingest_records_the_form_as_received_with_its_hash_and_figures(project, 
     assert [r.unit for r in read_receipts(project / "data" / "submissions.csv")][-1] == "tan-khai"
 
 
+def test_a_form_named_with_a_comma_a_quote_and_a_newline_stays_one_readable_row(project, forms):
+    odd = forms["an-phu-mau"].with_name('an phú, "bản 2"\n=1+1.xlsx')
+    forms["an-phu-mau"].rename(odd)
+    assert run_tuphap("ingest", str(odd), root=project).returncode == 0
+    assert read_receipts(project / "data" / "submissions.csv")[-1].file == 'an phú, "bản 2"?=1+1.xlsx'
+
+
 def test_a_dry_run_and_a_refused_form_record_nothing(project, forms):
     receipts = (project / "data" / "submissions.csv").read_bytes()
     assert run_tuphap("ingest", "--dry-run", str(forms["tan-khai"]), root=project).returncode == 0

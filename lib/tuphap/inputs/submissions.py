@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from tuphap.atomic import write_atomically
 from tuphap.errors import DataError, TuphapError
 from tuphap.i18n import _
 from tuphap.inputs.registry import Unit
-from tuphap.inputs.tables import read_table
+from tuphap.inputs.tables import nfc, read_table
 from tuphap.inputs.textfiles import read_text
 from tuphap.inputs.yamlfiles import read_yaml
 from tuphap.limits import MAX_CSV_BYTES
@@ -62,6 +63,13 @@ class Receipt:
     def line(self) -> list[str]:
         return [self.unit, str(self.year), self.kind, self.received_text,
                 self.ingested.isoformat(timespec="seconds"), self.file, self.sha256, str(self.figures)]
+
+
+def file_name(path: Path) -> str:
+    """A form's file name as a receipt keeps it: without its folder (no paths of anyone's computer), in
+    NFC, and with control characters (a newline is a valid name on Linux) as '?', so that it stays one
+    cell on one line."""
+    return "".join("?" if unicodedata.category(char) == "Cc" else char for char in nfc(path.name))
 
 
 def now() -> dt.datetime:
