@@ -96,3 +96,17 @@ def test_a_bad_due_date_is_said_on_the_year_page_and_the_rest_of_the_site_is_mad
     assert "params/submissions.yaml, field '2024.nam': '2024-10-32' is not a date" in alert
     assert str(root) not in alert  # no server paths on the site
     assert not (root / "outputs" / "site" / PAGE).exists()
+
+
+def test_without_a_due_date_nobody_is_late_and_a_unit_not_expected_is_listed_apart(tmp_path):
+    root = copy_project(tmp_path / "project")
+    (root / "params" / "submissions.yaml").unlink()
+    with (root / "data" / "submissions.csv").open("a", encoding="utf-8") as stream:
+        stream.write("xa-moi,2024,nam,2024-12-20T09:00:00+07:00,2024-12-20T09:01:00+07:00,xa-moi.xlsx," + "b" * 64 + ",12\n")
+    assert run_tuphap("site", root=root).returncode == 0
+    html = (root / "outputs" / "site" / PAGE).read_text(encoding="utf-8")
+    assert [row[1] for row in rows_of(html).values()] == ["Đã nhận", "Chưa nhận", "Đã nhận"]
+    assert "Chưa đặt hạn nộp cho báo cáo năm 2024" in " ".join(BeautifulSoup(html, "html.parser").get_text().split())
+    unexpected = BeautifulSoup(html, "html.parser").find("table", id="unexpected")
+    assert [cell.get_text(" ", strip=True) for cell in unexpected.tbody.tr.find_all(["th", "td"])][:3] == \
+        ["xa-moi", "Đã nhận", "20/12/2024 09:00"]

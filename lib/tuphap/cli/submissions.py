@@ -16,6 +16,7 @@ from tuphap.i18n import _
 from tuphap.inputs.registry import Unit, load_units
 from tuphap.inputs.submissions import KINDS, expected_units, submission_inputs
 from tuphap.project import ProjectPaths
+from tuphap.publish.site import fold
 
 
 def _when(submission: Submission) -> str:
@@ -53,7 +54,7 @@ def _print(tracking: Tracking, units: dict[str, Unit]) -> None:
         unit = units.get(slug)
         return f"{unit.kind[:1].upper()}{unit.kind[1:]} {unit.name}" if unit else slug
 
-    rows = sorted(tracking.submissions, key=lambda s: (units[s.unit].name if s.unit in units else s.unit, s.unit))
+    rows = sorted(tracking.submissions, key=lambda s: (fold(units[s.unit].name) if s.unit in units else s.unit, s.unit))  # as the site
     width = max((len(name(s.unit)) for s in [*rows, *tracking.unexpected]), default=0)
     for submission in rows:
         click.echo(f"  {name(submission.unit):<{width}}  {_line(submission, tracking)}")
