@@ -76,10 +76,10 @@ BAD_INPUT = REPO / "tests" / "bad_input"
 def tree_digest(root: Path) -> str:
     """One hash over every file under data/, params/ and outputs/ (names and contents), except the
     build's own bookkeeping: the ledger and the site (with the time it was last written), which
-    record that an attempt failed and why, and the build lock's file."""
+    record that an attempt failed and why, and the build and ingest locks' files."""
     digest = hashlib.sha256()
     bookkeeping = (root / "outputs" / "manifest.json", root / "outputs" / "site", root / "outputs" / ".site-written",
-                   root / "outputs" / ".build.lock")
+                   root / "outputs" / ".build.lock", root / "outputs" / ".ingest.lock")
     for folder in ("data", "params", "outputs"):
         for path in sorted((root / folder).rglob("*")):
             if path.is_file() and not any(path == b or b in path.parents for b in bookkeeping):

@@ -4,11 +4,11 @@ their inputs change."""
 from __future__ import annotations
 
 import csv
-from datetime import date
 import json
 import re
 import shutil
 from collections import defaultdict
+from datetime import date
 from statistics import mean
 
 import nbformat

@@ -180,6 +180,20 @@ class ProjectPaths:
         """Held by the one build running in this project folder (runtime/lock.py)."""
         return self.outputs_dir / ".build.lock"
 
+    @property
+    def ingest_lock_file(self) -> Path:
+        """Held by `tuphap ingest` while it rewrites the values and receipts files (inputs/forms.py)."""
+        return self.outputs_dir / ".ingest.lock"
+
+    # Who has sent what (inputs/submissions.py): the receipts of ingested forms, and the due dates.
+    @property
+    def receipts_file(self) -> Path:
+        return self.data / "submissions.csv"
+
+    @property
+    def due_dates_file(self) -> Path:
+        return self.params_dir / "submissions.yaml"
+
     def bundle_file(self, year: int) -> Path:
         return self.outputs_dir / f"tuphap-{check_year(year)}.zip"
 

@@ -44,12 +44,15 @@ def test_form_has_a_sheet_per_section_with_labels_checks_and_last_year(tan_khai_
     assert "ho_tich.ty_le_truc_tuyen" not in [c.value for c in book["II.5"]["E"]]  # rates are computed, not asked
 
 
-def test_unchanged_form_changes_nothing(project, tan_khai_form):
-    before = tree_digest(project)
+def test_unchanged_form_changes_no_figure_but_is_recorded_as_received(project, tan_khai_form):
+    values = (project / "data" / "values" / "2024.csv").read_bytes()
+    receipts = (project / "data" / "submissions.csv").read_text(encoding="utf-8").splitlines()
     result = run_tuphap("ingest", str(tan_khai_form), root=project)
     assert result.returncode == 0, result.stderr
     assert "(0 changed, 0 added, 0 cleared, 44 unchanged)" in result.stdout
-    assert tree_digest(project) == before
+    assert (project / "data" / "values" / "2024.csv").read_bytes() == values
+    after = (project / "data" / "submissions.csv").read_text(encoding="utf-8").splitlines()
+    assert after[:-1] == receipts and after[-1].startswith("tan-khai,2024,nam,")  # a form sent again is a receipt
 
 
 def test_every_mistake_is_reported_with_sheet_and_cell_and_nothing_is_written(project, tan_khai_form):

@@ -10,6 +10,7 @@ from tuphap.cli.selection import USAGE, known_selection
 from tuphap.cli.texts import examples, help_text
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
+from tuphap.inputs import submissions
 from tuphap.project import ProjectPaths, check_selection
 
 
@@ -62,23 +63,38 @@ def form(root, year, units, output_dir) -> None:
       "zero. Other units' rows stay exactly as they were. Formulas are rejected: type the figures themselves. "
       "A whole form is refused when it is larger than a form can be, has merged cells in its table, a hidden "
       "sheet holding data, or a hidden identity that does not match the unit and year its sheets show."),
+    _("Each form read in is recorded in data/submissions.csv as received now, with its file name, its SHA-256 "
+      "and the number of figures it gave, for the site's page of who has sent what (and `tuphap status`). A form "
+      "that arrived earlier, by e-mail for instance, takes --received with the day (and time) it arrived: the "
+      "first form of a unit decides whether it was on time against the due date in params/submissions.yaml. "
+      "A dry run or a refused form records nothing."),
     examples(("tuphap ingest outputs/forms/2025/tan-khai.xlsx", ""),
              ("tuphap ingest ~/nhan-ve/*.xlsx", ""),
-             ("tuphap ingest --dry-run ~/nhan-ve/*.xlsx", _("check only")))))
+             ("tuphap ingest --dry-run ~/nhan-ve/*.xlsx", _("check only")),
+             ("tuphap ingest --received 2025-10-31 ~/thu-dien-tu/tan-khai.xlsx", _("arrived by e-mail on 31/10/2025")),
+             ("tuphap ingest --received 2025-10-31T14:30 tan-khai.xlsx", _("at 14:30 that day")))))
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help=_("Check the forms and say what would change; write nothing."))
+@click.option("--received", metavar="YYYY-MM-DD[THH:MM]",
+              help=_("When the forms arrived, in local time, if earlier than now (default: now)."))
 @click.pass_obj
-def ingest(root, files, dry_run) -> None:
-    """`tuphap ingest`: filled forms into the values files (help above)."""
+def ingest(root, files, dry_run, received) -> None:
+    """`tuphap ingest`: filled forms into the values files, each recorded as received (help above)."""
     from tuphap.inputs import forms
 
     try:
-        results = forms.ingest(ProjectPaths.discover(root), list(files), dry_run=dry_run)
+        arrived = submissions.parse_received(received, submissions.now()) if received else None
+    except TuphapError as exc:
+        click.echo(_("error: {message}").format(message=exc), err=True)
+        sys.exit(USAGE)
+    try:
+        paths = ProjectPaths.discover(root)
+        results = forms.ingest(paths, list(files), dry_run=dry_run, received=arrived)
     except TuphapError as exc:
         click.echo(_("error: {message}").format(message=exc), err=True)
         sys.exit(1)
     except OSError as exc:  # write_atomically leaves a file it could not replace as it was
-        click.echo(_("error: could not write the values file: {message}").format(message=exc), err=True)
+        click.echo(_("error: could not write the values or receipts file: {message}").format(message=exc), err=True)
         sys.exit(1)
     line = (_("{unit} {year}: would update {file} ({changed} changed, {added} added, {cleared} cleared, "
               "{unchanged} unchanged) from {form}") if dry_run else
@@ -88,3 +104,6 @@ def ingest(root, files, dry_run) -> None:
         u = result.update
         click.echo(line.format(unit=result.unit, year=result.year, file=u.file, changed=u.changed, added=u.added,
                                cleared=u.cleared, unchanged=u.unchanged, form=result.file))
+        if result.receipt:
+            click.echo(_("  recorded as received at {time} in {file}").format(
+                time=result.receipt.received_text, file=paths.receipts_file))

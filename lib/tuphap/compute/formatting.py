@@ -70,3 +70,9 @@ def timestamp(iso: str) -> str:
     """When something was made, from an ISO 8601 time: '10:32 ngày 01/12/2026'."""
     moment = dt.datetime.fromisoformat(iso)
     return f"{moment:%H:%M} ngày {moment:%d/%m/%Y}"
+
+
+def moment(value: dt.datetime, *, with_time: bool = True) -> str:
+    """When something arrived, in a table: '25/10/2024 15:40' (the clock where it was recorded), or
+    the day alone, '25/10/2024', when the time of day is not known."""
+    return f"{value:%d/%m/%Y %H:%M}" if with_time else f"{value:%d/%m/%Y}"

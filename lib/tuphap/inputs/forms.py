@@ -8,15 +8,19 @@ hidden column, so reading a form back never depends on labels or on row position
 Making forms is all or nothing too: every file name is checked and every form made before the first
 is written. Ingesting is all or nothing: every cell of every given form is checked (form_reading.py),
 every problem is reported with file, sheet and cell, and the values files change only when there is none.
+Each form ingested is then recorded as received (inputs/submissions.py).
 """
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import io
 import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from filelock import FileLock
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -46,6 +50,7 @@ from tuphap.inputs.form_layout import (
 )
 from tuphap.inputs.form_reading import FilledForm, FormProblems, read_form
 from tuphap.inputs.registry import Unit, last_day
+from tuphap.inputs.submissions import YEAR_REPORT_KIND, Receipt, append_receipts, file_name, now, read_receipts
 from tuphap.inputs.values_file import ValuesUpdate, updated_values_files
 from tuphap.limits import MAX_FILE_NAME_BYTES
 from tuphap.project import ProjectPaths, check_slug, check_year
@@ -265,10 +270,33 @@ class IngestResult:
     unit: str
     year: int
     update: ValuesUpdate
+    receipt: Receipt | None = None  # None on a dry run
 
 
-def ingest(paths: ProjectPaths, files: list[Path], *, dry_run: bool = False) -> list[IngestResult]:
-    """Read filled forms into data/values/<year>.csv: all of them, or, on any problem, none."""
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def ingest(paths: ProjectPaths, files: list[Path], *, dry_run: bool = False,
+           received: tuple[dt.datetime, bool] | None = None) -> list[IngestResult]:
+    """Read filled forms into data/values/<year>.csv: all of them, or, on any problem, none. Each form
+    written is recorded in data/submissions.csv as received now, or at `received` (the moment and whether
+    its time of day is known) for a form that came earlier than it is read in. One ingest at a time per
+    project folder: the values files are read, updated and replaced whole, and two ingests at once would
+    each write back what the other had not yet added."""
+    if dry_run:
+        return _ingest(paths, files, dry_run=True, received=received)
+    paths.ingest_lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(paths.ingest_lock_file):
+        return _ingest(paths, files, dry_run=False, received=received)
+
+
+def _ingest(paths: ProjectPaths, files: list[Path], *, dry_run: bool,
+            received: tuple[dt.datetime, bool] | None) -> list[IngestResult]:
     dataset = Dataset.load(paths)
     forms, problems, seen = [], [], {}
     for path in files:
@@ -286,7 +314,17 @@ def ingest(paths: ProjectPaths, files: list[Path], *, dry_run: bool = False) -> 
     if problems:
         raise FormProblems(problems)
     contents, updates = updated_values_files(dataset, [(f.unit, f.year, f.values) for f in forms])
-    if not dry_run:
-        for target, content in contents.items():
-            write_atomically(target, content)
-    return [IngestResult(form.file, form.unit, form.year, update) for form, update in zip(forms, updates)]
+    read_receipts(paths.receipts_file)  # a damaged receipts file refuses the ingest before anything is written
+    if dry_run:
+        return [IngestResult(form.file, form.unit, form.year, update) for form, update in zip(forms, updates)]
+    moment = now()
+    arrived, time_known = received or (moment, True)
+    # The forms name no kind yet: they collect the year report's figures.
+    receipts = [Receipt(form.unit, form.year, YEAR_REPORT_KIND, arrived, time_known, moment, file_name(Path(form.file)),
+                        _sha256(Path(form.file)), sum(value is not None for value in form.values.values()))
+                for form in forms]
+    for target, content in contents.items():
+        write_atomically(target, content)
+    append_receipts(paths.receipts_file, receipts)
+    return [IngestResult(form.file, form.unit, form.year, update, receipt)
+            for form, update, receipt in zip(forms, updates, receipts)]

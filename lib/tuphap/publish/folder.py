@@ -1,6 +1,7 @@
 """The site folder, outputs/site/: written from the site's plan, kept up to date after builds."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from pathlib import Path
@@ -30,9 +31,9 @@ def _place(source: Path, target: Path) -> None:
 def _inputs_stamp(paths: ProjectPaths) -> str:
     """What decides the site besides the report files: the ledger, the registry and which params
     files there are (a unit whose params or registry row are removed leaves the site even when no
-    build changed the ledger)."""
-    lines = []
-    for path in (paths.ledger_file, paths.units_file):
+    build changed the ledger), the receipts and due dates, and the day (a missing unit becomes overdue)."""
+    lines = [dt.date.today().isoformat()]
+    for path in (paths.ledger_file, paths.units_file, paths.receipts_file, paths.due_dates_file):
         try:
             status = path.stat()
             lines.append(f"{path.name} {status.st_size} {status.st_mtime_ns}")

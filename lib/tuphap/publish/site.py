@@ -9,7 +9,9 @@ the folder alone works from a file share, file:// or any static server.
 It shows what is true now: the reports that have params and a registry row (a unit removed from
 either leaves the site, its old folder untouched on disk); a report whose last build failed as failed,
 with its error and the time of the last good copy, which the site links as such and a year's bundle
-leaves out; the first findings of each file and a count of the others.
+leaves out; the first findings of each file and a count of the others; for each year and kind of report
+whose figures are tracked (a due date or a receipt), which units have sent them, late or not, and which
+have not (inputs/submissions.py, compute/submissions.py).
 """
 from __future__ import annotations
 
@@ -28,10 +30,12 @@ from tuphap import __version__
 from tuphap.check.findings import bounded_records
 from tuphap.compute import formatting
 from tuphap.compute.figures import Figures, format_value
+from tuphap.compute.submissions import Tracking, track_year
 from tuphap.errors import TuphapError
 from tuphap.inputs.catalogue import Indicator
 from tuphap.inputs.dataset import Dataset, data_digest
 from tuphap.inputs.registry import Registry, last_day, load_units
+from tuphap.inputs.submissions import KINDS, submission_inputs
 from tuphap.project import REPORT_FILES, ProjectPaths, check_slug, commune_reports, rollup_reports
 from tuphap.runtime.ledger import Ledger
 
@@ -39,11 +43,12 @@ STATIC_FILES = ("site.css", "site.js")
 STATUS_LABELS = {"built": "Đã tạo", "reused": "Đã tạo (không đổi)", "failed": "Lỗi", "missing": "Chưa tạo"}
 SEVERITY_LABELS = {"error": "lỗi", "warning": "cảnh báo"}
 LEVEL_LABELS = {"province": "Cấp tỉnh", "district": "Cấp huyện"}
+SUBMISSION_LABELS = {"received": "Đã nhận", "late": "Nộp muộn", "missing": "Chưa nhận", "overdue": "Chưa nhận, quá hạn"}
 
 _ENV = Environment(loader=PackageLoader("tuphap", "templates/site"), autoescape=True,
                    trim_blocks=True, lstrip_blocks=True, auto_reload=False)
 _ENV.globals.update(version=__version__, status_labels=STATUS_LABELS, level_labels=LEVEL_LABELS,
-                    severity_labels=SEVERITY_LABELS)
+                    severity_labels=SEVERITY_LABELS, submission_labels=SUBMISSION_LABELS)
 
 
 def fold(text: str) -> str:
@@ -123,11 +128,35 @@ class Rollup:
     left_out: bool = False
 
 
+@dataclass(frozen=True)
+class SubmissionPage:
+    """Who has sent the figures of one year and kind: a page of the site."""
+    tracking: Tracking
+    names: dict[str, tuple[str, str]]  # unit slug -> its name as the site shows it, and as it sorts
+
+    @property
+    def page(self) -> str:
+        return f"{self.tracking.year}/submissions-{self.tracking.kind}.html"
+
+    @property
+    def label(self) -> str:
+        return KINDS.get(self.tracking.kind, self.tracking.kind)
+
+    def name(self, unit: str) -> str:
+        return self.names.get(unit, (unit, unit))[0]
+
+    def rows(self, submissions) -> list:
+        """By the units' names, as the year page lists them."""
+        return sorted(submissions, key=lambda s: (self.names.get(s.unit, (s.unit, s.unit))[1], s.unit))
+
+
 @dataclass
 class Year:
     year: int
     reports: list[Report] = field(default_factory=list)
     rollups: list[Rollup] = field(default_factory=list)
+    submissions: list[SubmissionPage] = field(default_factory=list)
+    submissions_error: str | None = None  # the receipts or due dates could not be read
 
     def count(self, *statuses: str) -> int:
         return sum(r.status in statuses for r in self.reports)
@@ -176,7 +205,7 @@ def _files_on_disk(folder: Path) -> dict[str, Path]:
     return {name: folder / name for name in REPORT_FILES if (folder / name).is_file()}
 
 
-def _unit_names(units: Registry | None, slug: str, year: int) -> tuple[str, str, str]:
+def unit_names(units: Registry | None, slug: str, year: int) -> tuple[str, str, str]:
     """Display name, sort name and area of a unit as it ended the year (its latest period if it did not
     exist then, its slug when the registry lacks it): a unit's page, named after its latest report,
     bears its current name."""
@@ -255,10 +284,12 @@ def current_reports(paths: ProjectPaths, units: Registry | None, years: set[int]
             if (years is None or key.year in years) and _is_slug(key.unit) and (units is None or key.unit in units)]
 
 
-def collect(paths: ProjectPaths, years: set[int] | None = None, *, bundle: bool = False) -> Site:
-    """What the site shows, from the params files, the registry, the ledger, the data and the files on
-    disk. `years` limits it to those years (a bundle's); `bundle` leaves out the last good files of
-    reports whose last build failed."""
+def collect(paths: ProjectPaths, years: set[int] | None = None, *, bundle: bool = False,
+            today: dt.date | None = None) -> Site:
+    """What the site shows, from the params files, the registry, the ledger, the data, the receipts and
+    the files on disk. `years` limits it to those years (a bundle's); `bundle` leaves out the last good
+    files of reports whose last build failed; `today` (default: the local date) decides which missing
+    figures are overdue."""
     ledger = Ledger.load(paths)
     units, dataset, data_error = _load_data(paths)
     by_year: dict[int, Year] = {}
@@ -269,7 +300,7 @@ def collect(paths: ProjectPaths, years: set[int] | None = None, *, bundle: bool 
         state = _state(paths, entry, paths.report_dir(year, unit), bundle=bundle)
         findings, more = _findings(paths, entry)
         acknowledged = [a for a in entry.get("acknowledged") or [] if isinstance(a, dict)]
-        report = Report(unit, year, *_unit_names(units, unit, year), state.status, state.error, findings,
+        report = Report(unit, year, *unit_names(units, unit, year), state.status, state.error, findings,
                         _figures(dataset, unit, year), _linked(state.files, f"{year}/{unit}", sources),
                         "final" if entry.get("mode") == "final" else "draft", acknowledged, more, state.last_good,
                         state.left_out)
@@ -280,6 +311,7 @@ def collect(paths: ProjectPaths, years: set[int] | None = None, *, bundle: bool 
         if rollup:
             by_year[rollup.year].rollups.append(rollup)
     for year in by_year.values():
+        _add_submissions(paths, units or Registry({}), year, today or dt.datetime.now().astimezone().date())
         year.reports.sort(key=lambda r: (r.sort_name, r.unit))
         year.rollups.sort(key=lambda r: (list(LEVEL_LABELS).index(r.level) if r.level in LEVEL_LABELS else 9, fold(r.name)))
     by_unit: dict[str, list[Report]] = {}
@@ -288,6 +320,18 @@ def collect(paths: ProjectPaths, years: set[int] | None = None, *, bundle: bool 
     labels = {ind.id: ind.label for ind in dataset.catalogue} if dataset else {}
     return Site([by_year[y] for y in sorted(by_year, reverse=True)], by_unit, data_error, sources, labels,
                 _ledger_time(paths), data_digest(paths)[:12] if dataset else "")
+
+
+def _add_submissions(paths: ProjectPaths, units: Registry, year: Year, today: dt.date) -> None:
+    """The year's submission pages; a receipts or due-dates file that cannot be read is said on the
+    year's page, and the rest of the site is made as usual."""
+    try:
+        tracked = track_year(submission_inputs(paths, units, year.year), today)
+    except TuphapError as exc:
+        year.submissions_error = _error(paths, exc)
+        return
+    names = {s.unit: unit_names(units, s.unit, year.year)[:2] for t in tracked for s in (*t.submissions, *t.unexpected)}
+    year.submissions = [SubmissionPage(t, names) for t in tracked]
 
 
 def _ledger_time(paths: ProjectPaths) -> str:
@@ -383,6 +427,9 @@ def render(site: Site) -> dict[str, bytes | Path]:
         pages[f"{year.year}/index.html"] = _render("year.html.j2", f"{year.year}/index.html", site=site, year=year)
         pages[f"{year.year}/findings.html"] = _render("findings.html.j2", f"{year.year}/findings.html",
                                                      site=site, year=year)
+        for submissions in year.submissions:
+            pages[submissions.page] = _render("submissions.html.j2", submissions.page, site=site, year=year,
+                                              submissions=submissions)
     for unit, reports in site.units.items():
         page = unit_page(unit)
         pages[page] = _render("unit.html.j2", page, site=site, reports=reports, name=reports[0].name,
@@ -396,4 +443,4 @@ def unit_page(unit: str) -> str:
 
 
 _ENV.globals.update(unit_page=unit_page)
-_ENV.filters.update(figure=figure_text)
+_ENV.filters.update(figure=figure_text, moment=formatting.moment)
