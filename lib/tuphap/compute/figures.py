@@ -14,6 +14,17 @@ from tuphap.inputs.catalogue import Catalogue, Indicator
 class Figures:
     catalogue: Catalogue
     values: dict[str, float | str]
+    estimates: frozenset[str] = frozenset()  # the stored figures that are estimates, not actual
+
+    def is_estimate(self, indicator_id: str) -> bool:
+        """Whether the figure rests on an estimate: stored as one, a rate or average of one, or a total
+        not entered whose parts include one."""
+        ind = self.catalogue[indicator_id]
+        if ind.derived:
+            return self.is_estimate(ind.numerator) or self.is_estimate(ind.denominator)
+        if indicator_id in self.values:
+            return indicator_id in self.estimates
+        return any(part.id in self.estimates for part in self.catalogue.parts(indicator_id))
 
     def value(self, indicator_id: str) -> float | None:
         """The stored figure (for a total not entered, the sum of its parts), or for a rate or average

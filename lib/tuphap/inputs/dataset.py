@@ -12,7 +12,8 @@ from tuphap.errors import TuphapError
 from tuphap.inputs.catalogue import Catalogue, load_catalogue
 from tuphap.inputs.registry import Unit, load_units, unknown_unit
 from tuphap.inputs.textfiles import check_size
-from tuphap.inputs.values import load_values
+from tuphap.inputs.report_kinds import ReportKinds, load_report_kinds
+from tuphap.inputs.values import Periods, load_values
 from tuphap.limits import MAX_CSV_BYTES
 from tuphap.project import ProjectPaths
 
@@ -24,6 +25,7 @@ class Dataset:
     units: dict[str, Unit]
     catalogue: Catalogue
     values: pd.DataFrame
+    kinds: ReportKinds
 
     @classmethod
     def load(cls, paths: ProjectPaths) -> "Dataset":
@@ -41,7 +43,9 @@ class Dataset:
             try:
                 units = load_units(paths.units_file)
                 catalogue = load_catalogue(paths.indicators_file)
-                cached = cls(paths, units, catalogue, load_values(paths.values_dir, units, catalogue))
+                kinds = load_report_kinds(paths.report_kinds_file)
+                values = load_values(paths.values_dir, units, catalogue, kinds_periods(kinds))
+                cached = cls(paths, units, catalogue, values, kinds)
             except TuphapError as exc:
                 _LOADED[key] = exc
                 raise
@@ -53,31 +57,50 @@ class Dataset:
             raise unknown_unit(slug, self.units, self.paths.units_file)
         return self.units[slug]
 
-    @cached_property
-    def _values_by_report(self) -> dict[tuple[str, int], dict[str, float | str]]:
-        return {(unit, int(year)): dict(zip(rows["indicator"], rows["value"]))
-                for (unit, year), rows in self.values.groupby(["unit", "year"])}
-
-    def values_for(self, unit: str, year: int) -> dict[str, float | str]:
-        """The unit's values for the year: floats, and strings for text indicators (read them
-        through Figures, whose value() is numeric only)."""
-        return dict(self._values_by_report.get((unit, year), {}))
+    @property
+    def default_period(self) -> str:
+        return self.kinds[self.kinds.default].period.code
 
     @cached_property
-    def _sources_by_report(self) -> dict[tuple[str, int], dict[str, tuple[str, int]]]:
-        return {(unit, int(year)): {ind: (file, int(row)) for ind, file, row in zip(rows["indicator"], rows["file"], rows["row"])}
-                for (unit, year), rows in self.values.groupby(["unit", "year"])}
+    def _by_report(self) -> dict[tuple[str, int, str], pd.DataFrame]:
+        return {(unit, int(year), period): rows for (unit, year, period), rows in self.values.groupby(["unit", "year", "period"])}
 
-    def sources_for(self, unit: str, year: int) -> dict[str, tuple[str, int]]:
-        """Where each of the unit's figures for the year was entered: {indicator: (file, row)}."""
-        return dict(self._sources_by_report.get((unit, year), {}))
+    def _rows(self, unit: str, year: int, period: str | None) -> pd.DataFrame | None:
+        return self._by_report.get((unit, year, period or self.default_period))
+
+    @cached_property
+    def _values_by_report(self) -> dict[tuple[str, int, str], dict[str, float | str]]:
+        return {key: dict(zip(rows["indicator"], rows["value"])) for key, rows in self._by_report.items()}
+
+    def values_for(self, unit: str, year: int, period: str | None = None) -> dict[str, float | str]:
+        """The unit's values for the year (for its period: by default the default kind's, the year):
+        floats, and strings for text indicators (read them through Figures, whose value() is numeric only)."""
+        return dict(self._values_by_report.get((unit, year, period or self.default_period), {}))
+
+    def estimates_for(self, unit: str, year: int, period: str | None = None) -> frozenset[str]:
+        """The indicators whose figure for the unit, year and period is an estimate."""
+        rows = self._rows(unit, year, period)
+        return frozenset() if rows is None else frozenset(rows.loc[rows["estimate"], "indicator"])
+
+    @cached_property
+    def _sources_by_report(self) -> dict[tuple[str, int, str], dict[str, tuple[str, int]]]:
+        return {key: {ind: (file, int(row)) for ind, file, row in zip(rows["indicator"], rows["file"], rows["row"])}
+                for key, rows in self._by_report.items()}
+
+    def sources_for(self, unit: str, year: int, period: str | None = None) -> dict[str, tuple[str, int]]:
+        """Where each of the unit's figures for the year (and period) was entered: {indicator: (file, row)}."""
+        return dict(self._sources_by_report.get((unit, year, period or self.default_period), {}))
 
 
 _LOADED: dict[tuple, Dataset | TuphapError] = {}
 
 
+def kinds_periods(kinds: ReportKinds) -> Periods:
+    return Periods(kinds[kinds.default].period.code, frozenset(kinds.periods))
+
+
 def data_files(paths: ProjectPaths) -> list[Path]:
-    return [paths.units_file, paths.indicators_file, *sorted(paths.values_dir.glob("*.csv"))]
+    return [paths.units_file, paths.indicators_file, paths.report_kinds_file, *sorted(paths.values_dir.glob("*.csv"))]
 
 
 def _file_state(path: Path) -> tuple:

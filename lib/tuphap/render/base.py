@@ -114,9 +114,9 @@ class Report(ABC):
         return Fragment(TEMPLATES.get_template("part.html.j2").render(
             label=self._fill_words(label), title=self._fill_words(title)))
 
-    def _header(self, subject: str, *, issuer_unit: str, issuer_parent: bool, sample: bool) -> Fragment:
+    def _header(self, subject: str, *, issuer_unit: str, issuer_parent: bool, sample: str = "") -> Fragment:
         """The Nghị định 30/2020 header: the issuing body and number at left, national name and motto
-        at right, place and date, then 'BÁO CÁO' and the subject line."""
+        at right, place and date, then 'BÁO CÁO' and the subject line; `sample`: a red banner's text."""
         params = self.params
         return Fragment(TEMPLATES.get_template("header.html.j2").render(
             issuer_unit=issuer_unit, issuer_parent=issuer_parent, sample=sample, params=params,
