@@ -330,13 +330,22 @@ _DATA_CHECKS = {"parts_sum": _parts_sum, "subset": _subset, "non_negative_intege
                 "estimate_covered": _estimate_covered}
 
 
+def _shorter(dataset: Dataset, period: str) -> bool:
+    """Whether the period lies within the default kind's (the first six months within the year), not
+    the same days (the official year report's figures may exceed the preliminary ones)."""
+    whole = dataset.kinds[dataset.kinds.default].period
+    rule = next((kind.period for kind in dataset.kinds.kinds.values() if kind.period.code == period), whole)
+    return rule.code != whole.code and whole.start <= rule.start and rule.end <= whole.end and \
+        (rule.start, rule.end) != (whole.start, whole.end)
+
+
 def check_values(dataset: Dataset, rules: list[Rule], unit: str, year: int, period: str | None = None, *,
                  covered: bool = False) -> list[Finding]:
     """The data rules on one unit's figures for one year and period (by default the year; the year
     before, same period, for changes; a shorter period is also held against the whole year). `covered`:
     the report's actual figures reach the end of its period."""
     period = period or dataset.default_period
-    within = period != dataset.default_period
+    within = _shorter(dataset, period)
     ctx = _Context(dataset, unit, year,
                    Figures(dataset.catalogue, dataset.values_for(unit, year, period)),
                    Figures(dataset.catalogue, dataset.values_for(unit, year - 1, period)),
