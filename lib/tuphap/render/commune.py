@@ -66,7 +66,7 @@ class CommuneReport(Report):
         year = year or self.year
         return Figures(self.dataset.catalogue,
                        ReadValues(self.dataset.values_for(self.unit.slug, year, self.period), year, self.reads),
-                       self.dataset.estimates_for(self.unit.slug, year, self.period))
+                       estimates=self.dataset.estimates_for(self.unit.slug, year, self.period))
 
     @cached_property
     def words(self) -> dict[str, str]:
