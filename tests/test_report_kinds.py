@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from docx import Document
 from pypdf import PdfReader
 
 from tests.conftest import copy_project, run_tuphap
@@ -59,6 +60,11 @@ def test_the_six_month_report_has_its_title_period_and_marked_estimates(six_mont
     assert "Nơi nhận: - Sở Tư pháp; - Lưu: VT." in text
     pdf = _pdf_text(report / "report.pdf")
     assert "835(*)" in pdf.replace(" ", "") and "6 THÁNG CUỐI NĂM 2025" in pdf
+    # The Word file keeps the mark, raised, right after the figure.
+    runs = [run for paragraph in Document(report / "report.docx").paragraphs for run in paragraph.runs]
+    marks = [n for n, run in enumerate(runs) if run.text == "(*)"]
+    assert marks and all(runs[n].font.superscript for n in marks)
+    assert any(runs[n - 1].text.endswith("960") for n in marks)
 
 
 def test_the_six_month_report_has_its_own_ledger_key_and_the_year_report_is_untouched(six_month):

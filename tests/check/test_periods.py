@@ -94,3 +94,13 @@ def test_an_unknown_kind_names_the_nearest(repo):
     assert (kinds.default, kinds.folder("nam"), kinds.folder("6thang")) == ("nam", "", "6thang")
     with pytest.raises(TuphapError, match="unknown report kind '6-thang'.*did you mean '6thang'"):
         kinds["6-thang"]
+
+
+def test_a_six_month_report_compares_with_last_years_first_six_months(project):
+    from tuphap.render.commune import CommuneReport
+
+    (project / "data" / "values" / "2024-6thang.csv").write_text(
+        "unit,year,period,indicator,value\ntan-khai,2024,6thang,pbgdpl.so_buoi,61\n", encoding="utf-8")
+    report = CommuneReport(Dataset.load(ProjectPaths(project)), "tan-khai", 2025, "6thang")
+    html = report.year_comparison(["pbgdpl.so_buoi"], "So với cùng kỳ:").html
+    assert "Buổi tuyên truyền pháp luật: 58 buổi (6 tháng đầu năm 2024: 61 buổi)." in html  # not the year's 125

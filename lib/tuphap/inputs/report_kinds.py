@@ -40,6 +40,7 @@ class PeriodRule(BaseModel):
     (the rest of the period is estimated); `code` is the `period` its figures carry in data/values/."""
     model_config = ConfigDict(extra="forbid")
     code: str = Field(pattern=SLUG_PATTERN, max_length=40)
+    name: str = Field(default="năm", max_length=MAX_NAME_CHARS)  # before a year, beside last year's: "6 tháng đầu năm"
     start: str
     end: str
     actual_to: str

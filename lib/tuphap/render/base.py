@@ -79,6 +79,7 @@ class Report(ABC):
     year: int
     params: ReportParams
     kind_name: str  # how error messages name the notebooks: "section notebook", "roll-up notebook"
+    period_name = "năm"  # what a year's figures are called beside last year's: "năm", "6 tháng đầu năm"
 
     @property
     @abstractmethod
@@ -134,5 +135,6 @@ class Report(ABC):
 
         return draw_chart(Chart(
             "years", self._fill_words(caption), [i.label for i in indicators], [i.unit for i in indicators],
-            [f"Năm {self.year - 1}", f"Năm {self.year}"], [before, now], [texts(before), texts(now)]))
+            [f"{self.period_name} {year}".capitalize() for year in (self.year - 1, self.year)], [before, now],
+            [texts(before), texts(now)]))
 

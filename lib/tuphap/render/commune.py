@@ -39,6 +39,7 @@ class CommuneReport(Report):
         self.kind = dataset.kinds.folder(kind) if kind else ""
         self.report_kind = dataset.kinds[dataset.kinds.slug(self.kind)]
         self.period = self.report_kind.period.code
+        self.period_name = self.report_kind.period.name
         paths = dataset.paths
         params = load_params(paths.params_file(self.year, unit, self.kind))
         if not params.recipients:  # the kind's recipients, unless the params list the report's own
@@ -116,7 +117,7 @@ class CommuneReport(Report):
         if not self.has_previous_year or not shown:
             return Fragment("")
         items = [f"{html.escape(self.dataset.catalogue[i].label)}: {figure_phrase(now, i)} "
-                 f"(năm {self.year - 1}: {figure_phrase(before, i)})" for i in shown]
+                 f"({self.period_name} {self.year - 1}: {figure_phrase(before, i)})" for i in shown]
         listed = "".join(f"<li>{item}{'.' if n == len(items) else ';'}</li>" for n, item in enumerate(items, start=1))
         source = Source(_("year comparison in a section notebook"))
         return Fragment(fill(intro, now, self.words, source) + f"<ul>{listed}</ul>")
