@@ -104,3 +104,24 @@ def test_a_six_month_report_compares_with_last_years_first_six_months(project):
     report = CommuneReport(Dataset.load(ProjectPaths(project)), "tan-khai", 2025, "6thang")
     html = report.year_comparison(["pbgdpl.so_buoi"], "So với cùng kỳ:").html
     assert "Buổi tuyên truyền pháp luật: 58 buổi (6 tháng đầu năm 2024: 61 buổi)." in html  # not the year's 125
+
+
+FIRST_FORMAT = """\
+commune:
+  title: "Báo cáo tổng kết công tác Tư pháp năm {year} — {unit_full}"
+  author: "UBND {unit_full}"
+rollup:
+  title: "Báo cáo tổng hợp công tác Tư pháp cấp xã năm {year} — {area_full}"
+  author: "{issuer_unit} {area_full}"
+"""
+
+
+def test_a_report_kinds_file_of_the_first_format_reads_as_the_year_report(tmp_path):
+    """Projects made before kinds had periods ('commune' and 'rollup' entries) keep building."""
+    path = tmp_path / "report_kinds.yaml"
+    path.write_text(FIRST_FORMAT, encoding="utf-8")
+    kinds = load_report_kinds(path)
+    assert list(kinds) == ["nam"] and kinds.default == "nam"
+    assert kinds["nam"].title == "Báo cáo tổng kết công tác Tư pháp năm {year} — {unit_full}"
+    assert kinds["nam"].rollup.author == "{issuer_unit} {area_full}"
+    assert (kinds["nam"].period.code, kinds["nam"].period.actual_to) == ("nam", "10-31")

@@ -145,9 +145,22 @@ def _error(path: Path, exc: ValidationError) -> DataError:
     return DataError(path, message, field=".".join(str(part) for part in first["loc"]))
 
 
+# The year report's period when a project's file predates periods (Thông tư 03/2019/TT-BTP, Điều 6).
+_YEAR_PERIOD = {"code": "nam", "start": "01-01", "end": "12-31", "actual_to": "10-31"}
+
+
+def _from_first_format(raw):
+    """A file written before kinds had periods held two entries, `commune` (the year report's title and
+    author) and `rollup` (its roll-ups'): read as the one kind `nam`, so that such a project builds as before."""
+    if not (isinstance(raw, dict) and set(raw) == {"commune", "rollup"} and isinstance(raw["commune"], dict)):
+        return raw
+    return {"nam": {"name": "Báo cáo năm", **raw["commune"], "default": True, "period": _YEAR_PERIOD,
+                    "rollup": raw["rollup"]}}
+
+
 def load_report_kinds(path: Path) -> ReportKinds:
     try:
-        kinds = _Kinds.model_validate(read_yaml(path)).root
+        kinds = _Kinds.model_validate(_from_first_format(read_yaml(path))).root
     except ValidationError as exc:
         raise _error(path, exc) from None
     for slug in kinds:
