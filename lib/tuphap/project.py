@@ -14,7 +14,8 @@ from tuphap.limits import MAX_SLUG_CHARS, RESERVED_NAMES
 
 ROOT_ENV = "TUPHAP_ROOT"
 REPORT_FILES = ("report.html", "report.pdf", "report.docx")  # what a built report is, in every report folder
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # matched whole (fullmatch): '$' would let a final newline by
+SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+_SLUG = re.compile(SLUG_PATTERN)  # matched whole (fullmatch): '$' would let a final newline by
 _YEAR = re.compile(r"[0-9]{4}")  # ASCII digits: str.isdigit() and int() also take '٢٠٢٥'
 
 
@@ -120,17 +121,24 @@ class ProjectPaths:
     def outputs_dir(self) -> Path:
         return self.root / "outputs"
 
-    def params_file(self, year: int, unit: str) -> Path:
-        return self.params_dir / str(check_year(year)) / f"{check_slug(unit)}.yaml"
+    # A report kind other than the default one (inputs/report_kinds.py) keeps its files in folders of
+    # its own, '_<kind>' beside the units' (a unit slug never starts with '_'): `kind` is '' for the
+    # default kind, whose paths are those the project always had.
+    def params_file(self, year: int, unit: str, kind: str = "") -> Path:
+        return self.params_dir / str(check_year(year)) / _kind_folder(kind) / f"{check_slug(unit)}.yaml"
 
-    def narrative_file(self, year: int, unit: str) -> Path:
-        return self.data / "narrative" / str(check_year(year)) / f"{check_slug(unit)}.md"
+    def narrative_file(self, year: int, unit: str, kind: str = "") -> Path:
+        return self.data / "narrative" / str(check_year(year)) / _kind_folder(kind) / f"{check_slug(unit)}.md"
 
-    def report_dir(self, year: int, unit: str) -> Path:
-        return self.outputs_dir / str(check_year(year)) / check_slug(unit)
+    def report_dir(self, year: int, unit: str, kind: str = "") -> Path:
+        return self.outputs_dir / str(check_year(year)) / _kind_folder(kind) / check_slug(unit)
 
-    def sections_dir(self, year: int, unit: str) -> Path:
-        return self.report_dir(year, unit) / "sections"
+    def sections_dir(self, year: int, unit: str, kind: str = "") -> Path:
+        return self.report_dir(year, unit, kind) / "sections"
+
+    def kind_notebooks_dir(self, kind: str = "") -> Path:
+        """notebooks/ for the default kind, notebooks/<kind>/ for another."""
+        return self.notebooks_dir / check_slug(kind) if kind else self.notebooks_dir
 
     # Roll-ups (district and province reports) are keyed '<level>-<area slug>', e.g. 'district-hon-quan'.
     @property
@@ -153,9 +161,12 @@ class ProjectPaths:
     def rollup_notebooks(self) -> list[Path]:
         return sorted(self.rollup_notebooks_dir.glob("[0-9][0-9]-*.ipynb"))
 
-    def section_notebooks(self) -> list[Path]:
-        """The report's sections, in order: notebooks named NN-<section>.ipynb."""
-        return sorted(p for p in self.notebooks_dir.glob("[0-9][0-9]-*.ipynb"))
+    def section_notebooks(self, kind: str = "", sections: list[str] | tuple[str, ...] = ()) -> list[Path]:
+        """The report's sections, in order: the kind's list (paths under notebooks/, so kinds can share a
+        section), else the notebooks named NN-<section>.ipynb of its folder."""
+        if sections:
+            return [self.notebooks_dir / section for section in sections]
+        return sorted(p for p in self.kind_notebooks_dir(kind).glob("[0-9][0-9]-*.ipynb"))
 
     # What the build writes besides the reports.
     @property
@@ -198,11 +209,17 @@ class ProjectPaths:
         return self.outputs_dir / f"tuphap-{check_year(year)}.zip"
 
 
+def _kind_folder(kind: str) -> str:
+    return f"_{check_slug(kind)}" if kind else ""
+
+
 @dataclass(frozen=True, order=True)
 class CommuneKey:
-    """A commune report that can be built: params/<year>/<unit>.yaml exists."""
+    """A commune report that can be built: params/<year>/<unit>.yaml exists (params/<year>/_<kind>/<unit>.yaml
+    for a kind other than the default, whose `kind` is '')."""
     year: int
     unit: str
+    kind: str = ""
 
 
 @dataclass(frozen=True, order=True)
@@ -217,14 +234,19 @@ class RollupKey:
         return f"{self.level}-{self.slug}"
 
 
-def commune_reports(paths: ProjectPaths, units: tuple[str, ...] = (), years: tuple[int, ...] = ()) -> list[CommuneKey]:
-    """Every (unit, year) with a params file, filtered by the given units and years, year by year."""
+def commune_reports(paths: ProjectPaths, units: tuple[str, ...] = (), years: tuple[int, ...] = (),
+                    kinds: tuple[str, ...] | None = ("",)) -> list[CommuneKey]:
+    """Every (unit, year) with a params file, filtered by the given units and years, year by year; of
+    the default kind only unless `kinds` names others ('' is the default kind; None: every kind)."""
     found = []
-    for params_file in sorted(paths.params_dir.glob("[0-9][0-9][0-9][0-9]/*.yaml")):
-        unit, year = params_file.stem, int(params_file.parent.name)
-        if (not units or unit in units) and (not years or year in years):
-            found.append(CommuneKey(year, unit))
-    return found
+    for params_file in sorted([*paths.params_dir.glob("[0-9][0-9][0-9][0-9]/*.yaml"),
+                               *paths.params_dir.glob("[0-9][0-9][0-9][0-9]/_*/*.yaml")]):
+        kind = params_file.parent.name[1:] if params_file.parent.name.startswith("_") else ""
+        year_folder = params_file.parent.parent if kind else params_file.parent
+        unit, year = params_file.stem, int(year_folder.name)
+        if (not units or unit in units) and (not years or year in years) and (kinds is None or kind in kinds):
+            found.append(CommuneKey(year, unit, kind))
+    return sorted(found)
 
 
 def rollup_reports(paths: ProjectPaths, years: list[int]) -> list[RollupKey]:

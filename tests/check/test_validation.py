@@ -251,7 +251,7 @@ def test_validate_lists_every_unreadable_row_of_every_values_file(project):
 
 def test_validate_everything_counts_each_report_with_figures_or_params():
     findings_, reports = validate_project(ProjectPaths(REPO))
-    assert reports == 9  # 2023: three; 2024: five (xã Tân Hiệp and xã Đồng Nơ have figures); 2025: xã Tân Khai
+    assert reports == 10  # 2023: three; 2024: five (xã Tân Hiệp and xã Đồng Nơ have figures); 2025: xã Tân Khai, year and six-month reports
     assert not [f for f in findings_ if f.severity == "error"]
 
 

@@ -66,7 +66,7 @@ def test_an_impossible_date_in_params_is_refused_naming_file_and_key(project, da
     validation = refused(project, "validate")
     assert "error: params/2024/tan-khai.yaml | tan-khai 2024 | rule load | Input should be a valid date" in validation
     assert f"{problem}, found '{date}' (1 problem(s) in all) (field 'date')" in validation
-    assert "in 9 report(s)" in validation  # the other reports are still checked
+    assert "in 10 report(s)" in validation  # the other reports are still checked
     build = refused(project, *BUILD)
     assert f"{path}, field 'date': Input should be a valid date or datetime, {problem}, found '{date}'" in build
 
@@ -295,7 +295,7 @@ def test_a_report_kind_whose_title_could_run_over_255_characters_is_refused(tmp_
         "— {unit_full}", "— {unit_full} ({district}, {province})"), encoding="utf-8")
     with pytest.raises(DataError, match="could run over the 255 characters a Word file's title may hold") as error:
         load_report_kinds(path)
-    assert error.value.field == "commune.title"
+    assert error.value.field == "nam.title"
 
 
 # -- footnotes: [^label] works when defined in its block, and what would go wrong is refused ------------------

@@ -9,12 +9,13 @@ from tuphap.check.findings import Finding, load_error_findings
 from tuphap.check.narrative import check_narrative
 from tuphap.check.rules import Rule, check_values, load_rules
 from tuphap.compute.figures import Figures
-from tuphap.compute.words import commune_words
+from tuphap.compute.words import actual_period, commune_words
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
 from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.narrative import load_narrative
 from tuphap.inputs.params import load_params
+from tuphap.inputs.report_kinds import PeriodRule
 from tuphap.project import ProjectPaths, commune_reports
 
 
@@ -31,38 +32,54 @@ def _relative_file(file: str, root: Path) -> str:
     return str(path.relative_to(root)) if path.is_relative_to(root) else file
 
 
-def report_findings(dataset: Dataset, unit: str, year: int, *, rules: list[Rule] | None = None) -> list[Finding]:
-    """All findings of one (unit, year): its figures, and its narrative when the report has one."""
+def report_findings(dataset: Dataset, unit: str, year: int, *, rules: list[Rule] | None = None,
+                    kind: str = "") -> list[Finding]:
+    """All findings of one (unit, year) report of a kind ('' the default): the figures of its kind's
+    period, and its narrative when the report has one."""
     paths = dataset.paths
     try:
         rules = load_rules(paths.rules_file, dataset.catalogue) if rules is None else rules
     except TuphapError as exc:
         return [_relative(finding, paths.root) for finding in load_error_findings(exc, unit, year)]
-    findings = check_values(dataset, rules, unit, year)
-    narrative = paths.narrative_file(year, unit)
+    rule = dataset.kinds[dataset.kinds.slug(kind)].period
+    findings = check_values(dataset, rules, unit, year, rule.code, covered=_covered(paths, unit, year, kind, rule))
+    narrative = paths.narrative_file(year, unit, kind)
     if narrative.is_file():
         try:
             load_narrative(narrative)  # a file that cannot be read is a finding, as in the build
-            params = load_params(paths.params_file(year, unit))
-            words = commune_words(dataset.unit(unit, on=params.date), params, year)  # the words a placeholder may name
-            figures = Figures(dataset.catalogue, dataset.values_for(unit, year))
+            params = load_params(paths.params_file(year, unit, kind))
+            words = commune_words(dataset.unit(unit, on=params.date), params, year, rule)  # the words a placeholder may name
+            figures = Figures(dataset.catalogue, dataset.values_for(unit, year, rule.code))
             findings += check_narrative(narrative, figures, words, rules, unit, year)
         except TuphapError as exc:  # a params or narrative file that cannot be read
             findings += load_error_findings(exc, unit, year)
     return [_relative(finding, paths.root) for finding in findings]
 
 
+def _covered(paths: ProjectPaths, unit: str, year: int, kind: str, rule: PeriodRule) -> bool:
+    """Whether the report's actual figures reach the end of its period (its params' data_period, else
+    the kind's rule); a params file that cannot be read is reported with the narrative."""
+    try:
+        params = load_params(paths.params_file(year, unit, kind))
+    except TuphapError:
+        return False
+    return actual_period(params, rule, year).end >= rule.day("end", year)
+
+
 def report_pairs(paths: ProjectPaths, dataset: Dataset, units: tuple[str, ...] = (),
-                 years: tuple[int, ...] = ()) -> list[tuple[str, int]]:
-    """Every (unit, year) with figures or a params file, filtered by the given units and years."""
-    pairs = {(report.unit, report.year) for report in commune_reports(paths)}
-    pairs |= {(unit, int(year)) for unit, year in zip(dataset.values["unit"], dataset.values["year"])}
-    return sorted((unit, year) for unit, year in pairs
-                  if (not units or unit in units) and (not years or year in years))
+                 years: tuple[int, ...] = (), kinds: tuple[str, ...] | None = None) -> list[tuple[str, int, str]]:
+    """Every (unit, year, kind) with figures of the kind's period or a params file, filtered by the given
+    units, years and kinds ('' is the default kind; None: every kind)."""
+    folder_of = {kind.period.code: dataset.kinds.folder(slug) for slug, kind in reversed(dataset.kinds.kinds.items())}
+    found = {(report.unit, report.year, report.kind) for report in commune_reports(paths, kinds=None)}
+    found |= {(unit, int(year), folder_of[period])
+              for unit, year, period in zip(dataset.values["unit"], dataset.values["year"], dataset.values["period"])}
+    return sorted((unit, year, kind) for unit, year, kind in found
+                  if (not units or unit in units) and (not years or year in years) and (kinds is None or kind in kinds))
 
 
-def validate_project(paths: ProjectPaths, units: tuple[str, ...] = (), years: tuple[int, ...] = ()
-                     ) -> tuple[list[Finding], int]:
+def validate_project(paths: ProjectPaths, units: tuple[str, ...] = (), years: tuple[int, ...] = (),
+                     kinds: tuple[str, ...] | None = None) -> tuple[list[Finding], int]:
     """The findings of every matching report, and how many reports were checked. Files that cannot
     be loaded come back as findings; an unknown unit or nothing to check is the user's mistake."""
     try:
@@ -72,7 +89,8 @@ def validate_project(paths: ProjectPaths, units: tuple[str, ...] = (), years: tu
         return [_relative(finding, paths.root) for finding in load_error_findings(exc)], 0
     for unit in units:
         dataset.unit(unit)
-    pairs = report_pairs(paths, dataset, units, years)
-    if not pairs:
+    reports = report_pairs(paths, dataset, units, years, kinds)
+    if not reports:
         raise TuphapError(_("nothing to validate: no figures in data/values/ and no params file match"))
-    return [finding for unit, year in pairs for finding in report_findings(dataset, unit, year, rules=rules)], len(pairs)
+    return [finding for unit, year, kind in reports
+            for finding in report_findings(dataset, unit, year, rules=rules, kind=kind)], len(reports)

@@ -28,7 +28,7 @@ COMPARISONS = {"=": op.eq, "!=": op.ne, "<=": op.le, ">=": op.ge, "<": op.lt, ">
 
 # The kinds of rule (docs/data-format.md describes each); the last two read the narrative.
 CHECKS = ("parts_sum", "subset", "non_negative_integer", "share_range", "required", "required_if", "compare",
-          "year_change", "typed_figure", "unknown_placeholder")
+          "year_change", "within_year", "estimate_covered", "typed_figure", "unknown_placeholder")
 
 
 _SYMBOLS = {"<=": "≤", ">=": "≥", "!=": "≠"}
@@ -72,7 +72,7 @@ def load_rules(path: Path, catalogue: Catalogue) -> list[Rule]:
         if check == "unknown_placeholder" and row["severity"] != "error":
             raise fail(_("an unknown placeholder always stops the build, so its severity must be 'error'"), "severity")
         left, right, operator = row.get("left", ""), row.get("right", ""), row.get("operator", "")
-        if check in ("required", "required_if") and left in ("", "*"):
+        if check in ("required", "required_if", "within_year") and left in ("", "*"):
             raise fail(_("list the required indicators in 'left', separated by spaces"), "left")
         if check == "required_if":
             _check_condition(right, catalogue, fail)
@@ -132,6 +132,11 @@ class _Context:
     figures: Figures
     previous: Figures
     sources: dict[str, tuple[str, int]]  # indicator -> (values file, row) for this unit and year
+    # A report of a period within the year (a six-month report): the year's figures and where they are.
+    whole_year: Figures | None = None
+    whole_year_sources: dict[str, tuple[str, int]] | None = None
+    estimates: frozenset[str] = frozenset()  # the indicators whose figure is an estimate
+    covered: bool = False  # the report's actual figures reach the end of its period: nothing is left to estimate
 
     def finding(self, rule: Rule, ind: str, expected: str, found: str, message: str, *, row_of: str = "",
                 **words) -> Finding:
@@ -289,15 +294,65 @@ def _year_change(rule: Rule, ctx: _Context):
                               previous=previous, previous_year=ctx.year - 1, factor=formatting.number(rule.factor))
 
 
+def _within_year(rule: Rule, ctx: _Context):
+    """A figure of a period within the year (the first six months) above the same figure of the whole
+    year: only for the indicators the rule lists, those that add up over the year (files, visits), not
+    those counted on a day (mediators, bookcases), which may well fall."""
+    if ctx.whole_year is None:
+        return
+    def where(sources: dict, ind: str) -> str:
+        file, row = sources.get(ind, ("", None))
+        return _("{file} row {row}").format(file=Path(file).name, row=row) if file else ""
+
+    for ind in _targets(rule, ctx.dataset.catalogue, lambda ind: False):
+        part, whole = ctx.figures.value(ind.id), ctx.whole_year.value(ind.id)
+        if part is not None and whole is not None and part > whole + _TOLERANCE:
+            found, expected = _show(ind, part), _show(ind, whole)
+            here, there = where(ctx.sources, ind.id), where(ctx.whole_year_sources or {}, ind.id)
+            yield ctx.finding(rule, ind.id, f"≤ {expected}", found,
+                              f"{ind.id} is {found} ({here}), above the whole year's {expected} ({there})",
+                              row_here=here, row_year=there, year_value=expected)
+
+
+def _estimate_covered(rule: Rule, ctx: _Context):
+    """An estimate in a report whose actual figures already reach the end of its period."""
+    if not ctx.covered:
+        return
+    for ind_id in sorted(ctx.estimates):
+        ind = ctx.dataset.catalogue[ind_id]
+        found = _show(ind, ctx.figures.value(ind_id)) if ctx.figures.value(ind_id) is not None else ""
+        yield ctx.finding(rule, ind_id, "số liệu thực tế", found,
+                          f"{ind_id} is marked as an estimate, but the report's actual figures cover its whole period")
+
+
 _DATA_CHECKS = {"parts_sum": _parts_sum, "subset": _subset, "non_negative_integer": _non_negative_integer,
                 "share_range": _share_range, "required": _required, "required_if": _required_if,
-                "compare": _compare, "year_change": _year_change}
+                "compare": _compare, "year_change": _year_change, "within_year": _within_year,
+                "estimate_covered": _estimate_covered}
 
 
-def check_values(dataset: Dataset, rules: list[Rule], unit: str, year: int) -> list[Finding]:
-    """The data rules on one unit's figures for one year (and the year before, for changes)."""
+def _shorter(dataset: Dataset, period: str) -> bool:
+    """Whether the period lies within the default kind's (the first six months within the year), not
+    the same days (the official year report's figures may exceed the preliminary ones)."""
+    whole = dataset.kinds[dataset.kinds.default].period
+    rule = next((kind.period for kind in dataset.kinds.kinds.values() if kind.period.code == period), whole)
+    return rule.code != whole.code and whole.start <= rule.start and rule.end <= whole.end and \
+        (rule.start, rule.end) != (whole.start, whole.end)
+
+
+def check_values(dataset: Dataset, rules: list[Rule], unit: str, year: int, period: str | None = None, *,
+                 covered: bool = False) -> list[Finding]:
+    """The data rules on one unit's figures for one year and period (by default the year; the year
+    before, same period, for changes; a shorter period is also held against the whole year). `covered`:
+    the report's actual figures reach the end of its period."""
+    period = period or dataset.default_period
+    within = _shorter(dataset, period)
     ctx = _Context(dataset, unit, year,
-                   Figures(dataset.catalogue, dataset.values_for(unit, year)),
-                   Figures(dataset.catalogue, previous_year(dataset, unit, year).values),  # after a merger, the predecessors' sum
-                   dataset.sources_for(unit, year))
+                   Figures(dataset.catalogue, dataset.values_for(unit, year, period)),
+                   # after a merger, the predecessors' figures of the same period, added up
+                   Figures(dataset.catalogue, previous_year(dataset, unit, year, period).values),
+                   dataset.sources_for(unit, year, period),
+                   Figures(dataset.catalogue, dataset.values_for(unit, year)) if within else None,
+                   dataset.sources_for(unit, year) if within else None,
+                   dataset.estimates_for(unit, year, period), covered)
     return [finding for rule in rules if rule.check in _DATA_CHECKS for finding in _DATA_CHECKS[rule.check](rule, ctx)]

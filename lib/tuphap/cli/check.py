@@ -28,8 +28,9 @@ class BuiltReport:
 
 def built_reports(paths: ProjectPaths, units: tuple[str, ...] = (), years: tuple[int, ...] = (), *,
                   all_final: bool = False) -> list[BuiltReport]:
-    """Every report folder under outputs/<year>/ holding a report file (outputs/<year>/<unit>/ and the
-    roll-ups under outputs/<year>/_rollup/<level>-<area>/), selected by unit slug or roll-up key and
+    """Every report folder under outputs/<year>/ holding a report file (outputs/<year>/<unit>/, other report
+    kinds' outputs/<year>/_<kind>/<unit>/ and the roll-ups under outputs/<year>/_rollup/<level>-<area>/),
+    selected by unit slug or roll-up key and
     year. Whether it is final comes from the ledger entry's "mode" (a missing mode is a draft)."""
     from tuphap.project import REPORT_FILES
     from tuphap.runtime.ledger import Ledger
@@ -45,6 +46,10 @@ def built_reports(paths: ProjectPaths, units: tuple[str, ...] = (), years: tuple
             continue
         candidates = [(p.name, p, ledger.entry(CommuneTarget(p.name, year)))
                       for p in year_dir.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))]
+        for kind_dir in sorted(p for p in year_dir.glob("_*") if p.is_dir() and p.name != "_rollup"):
+            kind = kind_dir.name[1:]  # another report kind's outputs/<year>/_<kind>/<unit>/
+            candidates += [(p.name, p, ledger.entry(CommuneTarget(p.name, year, kind)))
+                           for p in kind_dir.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))]
         rollups = year_dir / "_rollup"
         if rollups.is_dir():
             for folder in rollups.iterdir():

@@ -8,7 +8,7 @@ import time
 import click
 from tqdm import tqdm
 
-from tuphap.cli.selection import USAGE, known_selection
+from tuphap.cli.selection import USAGE, kind_folders, known_selection
 from tuphap.cli.texts import block, examples, help_text
 from tuphap.errors import TuphapError
 from tuphap.i18n import N_, _
@@ -69,12 +69,16 @@ def _result_line(result: Result, final: bool) -> str:
       "one of its inputs changed: its notebook, the unit's params, narrative or values (this year and "
       "last), the indicator catalogue, the validation rules, the unit's registry row, or the tuphap "
       "package. At the end the internal site, outputs/site/, is brought up to date (see `tuphap site`)."),
+    _("Every report kind of data/report_kinds.yaml is built (the year report, the six-month report…) unless "
+      "--kind names some: a kind other than the default one has its params in params/<year>/_<kind>/<unit>.yaml, "
+      "its notebooks in notebooks/<kind>/ and its reports in outputs/<year>/_<kind>/<unit>/."),
     _("With --all or --year (and no --unit), the district and province roll-ups of those years that "
       "have params/<year>/rollup/<level>-<area>.yaml are built after the commune reports, into "
       "outputs/<year>/_rollup/<level>-<area>/; with --unit they are left alone, since they add up "
       "every commune of their area."),
     examples(("tuphap build --unit tan-khai --year 2024", ""),
              ("tuphap build --year 2024", _("every unit with params/2024/<unit>.yaml")),
+             ("tuphap build --year 2025 --kind 6thang", _("only the six-month reports of 2025")),
              ("tuphap build --all --jobs 2 --quiet", ""),
              ("tuphap build --all --force", _("ignore the ledger, re-run everything")),
              ("tuphap build --year 2024 --strict", _("warnings block a report too")),
@@ -83,6 +87,8 @@ def _result_line(result: Result, final: bool) -> str:
 @click.option("--unit", "units", multiple=True, metavar="SLUG", help=_("A unit to build (repeatable)."))
 @click.option("--year", "years", multiple=True, type=int, metavar="YEAR", help=_("A year to build (repeatable)."))
 @click.option("--all", "build_all", is_flag=True, help=_("Build every (unit, year) that has a params file."))
+@click.option("--kind", "kinds", multiple=True, metavar="KIND",
+              help=_("A report kind of data/report_kinds.yaml to build (repeatable; default: every kind)."))
 @click.option("--jobs", "-j", "workers", type=click.IntRange(min=1), default=batch.default_jobs,
               show_default=_("CPU cores"), help=_("Reports built in parallel, each worker with its own warm kernel."))
 @click.option("--force", is_flag=True, help=_("Re-run every section even if its inputs did not change."))
@@ -97,7 +103,7 @@ def _result_line(result: Result, final: bool) -> str:
 @click.option("--final", is_flag=True,
               help=_("Make the copy to be signed: no data-quality note; every warning must be acknowledged in the params."))
 @click.pass_obj
-def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh_kernels, strict, cell_timeout,
+def build(root, units, years, build_all, kinds, workers, force, quiet, scheduler, fresh_kernels, strict, cell_timeout,
           final) -> None:
     """`tuphap build`: validate, run the section notebooks, write the reports (help above)."""
     if not (units or years or build_all):
@@ -105,9 +111,11 @@ def build(root, units, years, build_all, workers, force, quiet, scheduler, fresh
     try:
         paths = ProjectPaths.discover(root)
         known_selection(paths, units, years)
-        targets = batch.commune_targets(paths, units, years)
+        folders = kind_folders(paths, kinds)
+        targets = batch.commune_targets(paths, units, years, folders)
         if not targets:
-            expected = ", ".join(str(paths.params_file(year, unit)) for unit in units for year in years)
+            expected = ", ".join(str(paths.params_file(year, unit, kind)) for unit in units for year in years
+                                 for kind in (folders or ("",)))
             raise TuphapError(_("nothing to build: no params file matches under {folder}").format(folder=paths.params_dir)
                               + (_(" (expected {files})").format(files=expected) if expected else ""))
     except TuphapError as exc:
@@ -183,9 +191,9 @@ def list_reports(root: str | None) -> None:
     """`tuphap list`: what can be built (help above)."""
     try:
         paths = ProjectPaths.discover(root)
-        reports = commune_reports(paths)
+        reports = commune_reports(paths, kinds=None)
         for report in reports:
-            click.echo(f"{report.year}  {report.unit}")
+            click.echo(f"{report.year}  {report.unit}" + (f"  ({report.kind})" if report.kind else ""))
         for rollup in rollup_reports(paths, sorted({report.year for report in reports})):
             click.echo(_("{year}  roll-up {key}").format(year=rollup.year, key=rollup.key))
     except TuphapError as exc:

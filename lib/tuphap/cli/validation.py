@@ -7,7 +7,7 @@ import click
 
 from tuphap.check.findings import blocking, describe_bounded
 from tuphap.check.reports import validate_project
-from tuphap.cli.selection import USAGE, known_selection
+from tuphap.cli.selection import USAGE, kind_folders, known_selection
 from tuphap.cli.texts import examples, help_text
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
@@ -28,17 +28,20 @@ from tuphap.project import ProjectPaths
     examples(("tuphap validate", ""),
              ("tuphap validate --unit tan-khai --year 2024", ""),
              ("tuphap validate --year 2024 --unit an-phu-mau --unit hoa-binh-mau", ""),
+             ("tuphap validate --year 2025 --kind 6thang", _("only the six-month reports")),
              ("tuphap validate --strict", _("fail on warnings too (for CI)")))))
 @click.option("--unit", "units", multiple=True, metavar="SLUG", help=_("A unit to check (repeatable)."))
 @click.option("--year", "years", multiple=True, type=int, metavar="YEAR", help=_("A year to check (repeatable)."))
+@click.option("--kind", "kinds", multiple=True, metavar="KIND",
+              help=_("A report kind of data/report_kinds.yaml to check (repeatable; default: every kind)."))
 @click.option("--strict", is_flag=True, help=_("Warnings count as errors for the exit code."))
 @click.pass_obj
-def validate(root, units, years, strict) -> None:
+def validate(root, units, years, kinds, strict) -> None:
     """`tuphap validate`: every finding of the data rules and narrative checks (help above)."""
     try:
         paths = ProjectPaths.discover(root)
         known_selection(paths, units, ())
-        findings, reports = validate_project(paths, units, years)
+        findings, reports = validate_project(paths, units, years, kind_folders(paths, kinds))
     except TuphapError as exc:
         click.echo(_("error: {message}").format(message=exc), err=True)
         sys.exit(USAGE)

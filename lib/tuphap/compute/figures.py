@@ -2,7 +2,7 @@
 for prose. value() is numeric only (a flag is 1.0 or 0.0); a text indicator is read with text()."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tuphap.compute import formatting
 from tuphap.errors import TuphapError
@@ -14,6 +14,18 @@ from tuphap.inputs.catalogue import Catalogue, Indicator
 class Figures:
     catalogue: Catalogue
     values: dict[str, float | str]
+    # The stored figures that are estimates, not actual (keyword-only: subclasses add positional fields).
+    estimates: frozenset[str] = field(default=frozenset(), kw_only=True)
+
+    def is_estimate(self, indicator_id: str) -> bool:
+        """Whether the figure rests on an estimate: stored as one, a rate or average of one, or a total
+        not entered whose parts include one."""
+        ind = self.catalogue[indicator_id]
+        if ind.derived:
+            return self.is_estimate(ind.numerator) or self.is_estimate(ind.denominator)
+        if indicator_id in self.values:
+            return indicator_id in self.estimates
+        return any(part.id in self.estimates for part in self.catalogue.parts(indicator_id))
 
     def value(self, indicator_id: str) -> float | None:
         """The stored figure (for a total not entered, the sum of its parts), or for a rate or average

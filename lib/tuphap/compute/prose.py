@@ -157,13 +157,23 @@ def _missing_html(label: str) -> str:
     return f'<span class="missing" title="thiếu số liệu">[thiếu số liệu: {html.escape(label)}]</span>'
 
 
+# Right after an estimated figure, raised, so that the phrase around it reads on ("125(*) buổi"); a
+# report explains it once (render/commune.py, period_statement).
+ESTIMATE_MARK = "(*)"
+
+
+def _estimate_mark(figures: Figures, name: str) -> str:
+    return f'<sup class="estimate" title="số liệu ước tính">{ESTIMATE_MARK}</sup>' if figures.is_estimate(name) else ""
+
+
 def figure_phrase(figures: Figures, name: str) -> str:
-    """A figure with its unit as HTML ('1.733 hồ sơ', '66,7%'), or the missing-figure marker."""
+    """A figure with its unit as HTML ('1.733 hồ sơ', '66,7%'), marked when it is an estimate, or the
+    missing-figure marker."""
     ind = figures.catalogue[name]
     if not figures.has(name):
         return _missing_html(ind.label)
     text = figures.format(name)
-    return html.escape(text if ind.unit in ("", "%") else f"{text} {ind.unit}")
+    return html.escape(text if ind.unit in ("", "%") else f"{text} {ind.unit}") + _estimate_mark(figures, name)
 
 
 def _replacement(name: str, modifier: str, figures: Figures, words: dict[str, str]) -> str:
@@ -175,15 +185,17 @@ def _replacement(name: str, modifier: str, figures: Figures, words: dict[str, st
         if not parts:
             return _missing_html(f"các thành phần của {ind.label}")
         return "; ".join(
-            html.escape(f"{part.label}: {figures.format(part.id)} {part.unit}".rstrip()) for part in parts
+            html.escape(f"{part.label}: {figures.format(part.id)} {part.unit}".rstrip()) + _estimate_mark(figures, part.id)
+            for part in parts
         )
     if not figures.has(name):
         return _missing_html(ind.label)
+    mark = _estimate_mark(figures, name)
     if modifier == "zero_word" and figures.value(name) == 0:
-        return "không"
+        return "không" + mark
     if modifier == "co":
-        return "không có" if figures.value(name) == 0 else f"có {html.escape(figures.format(name))}"
-    return html.escape(figures.format(name, pad=modifier != "nopad"))
+        return ("không có" if figures.value(name) == 0 else f"có {html.escape(figures.format(name))}") + mark
+    return html.escape(figures.format(name, pad=modifier != "nopad")) + mark
 
 
 def fill(template: str, figures: Figures, words: dict[str, str], source: Source) -> str:

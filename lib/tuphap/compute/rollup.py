@@ -233,8 +233,9 @@ class PreviousYear:
     reported: bool  # whether the unit, or any predecessor, has figures for that year
     merger: Merger | None = None
     predecessors: tuple[Unit, ...] = ()  # as they were on the day before the merger
+    estimates: frozenset[str] = frozenset()  # the figures that are estimates (a sum: where any part is)
 
-    def note(self, year: int, unit: str = "") -> str:
+    def note(self, year: int, unit: str = "", *, period_name: str = "năm") -> str:
         """Where last year's figures come from after a merger, as a report says it under a comparison
         ('Số liệu năm 2024 [của xã Tân Khai] là tổng số liệu của thị trấn Tân Khai, xã Tân Hiệp và xã Đồng
         Nơ (trước sắp xếp theo Nghị quyết số 1662/NQ-UBTVQH15)'); '' without a merger."""
@@ -243,7 +244,7 @@ class PreviousYear:
         names = [predecessor.full_name for predecessor in self.predecessors]
         listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} và {names[-1]}"
         whose = f" của {unit}" if unit else ""
-        return (f"Số liệu năm {year - 1}{whose} là tổng số liệu của {listed} (trước sắp xếp theo Nghị quyết số "
+        return (f"Số liệu {period_name} {year - 1}{whose} là tổng số liệu của {listed} (trước sắp xếp theo Nghị quyết số "
                 f"{self.merger.resolution})")
 
 
@@ -265,14 +266,17 @@ def merged_values(catalogue: Catalogue, values_by_unit: dict[str, dict[str, floa
     return merged
 
 
-def previous_year(dataset: Dataset, slug: str, year: int) -> PreviousYear:
-    """What the report of (slug, year) compares with: see PreviousYear."""
+def previous_year(dataset: Dataset, slug: str, year: int, period: str | None = None) -> PreviousYear:
+    """What the report of (slug, year) compares with, for its period (by default the year): see PreviousYear."""
     merger = dataset.units.merger_in(slug, year)
     if merger is None:
-        own = dataset.values_for(slug, year - 1)
-        return PreviousYear(own, bool(own))
-    before = {unit: dataset.values_for(unit, year - 1) for unit in merger.formed_from}
+        own = dataset.values_for(slug, year - 1, period)
+        return PreviousYear(own, bool(own), estimates=dataset.estimates_for(slug, year - 1, period))
+    before = {unit: dataset.values_for(unit, year - 1, period) for unit in merger.formed_from}
     rules = load_rollup_rules(dataset.paths.rollup_rules_file, dataset.catalogue)
     day_before = merger.effective - dt.timedelta(days=1)
-    return PreviousYear(merged_values(dataset.catalogue, before, rules), any(before.values()), merger,
-                        tuple(dataset.unit(unit, on=day_before) for unit in merger.formed_from))
+    merged = merged_values(dataset.catalogue, before, rules)
+    # A sum with an estimate among its parts is an estimate too.
+    estimated = frozenset(i for unit in merger.formed_from for i in dataset.estimates_for(unit, year - 1, period))
+    return PreviousYear(merged, any(before.values()), merger,
+                        tuple(dataset.unit(unit, on=day_before) for unit in merger.formed_from), estimated & set(merged))

@@ -13,8 +13,9 @@ from tuphap.errors import TuphapError
 from tuphap.inputs.catalogue import Catalogue, load_catalogue
 from tuphap.inputs.lineage import with_lineage
 from tuphap.inputs.registry import Registry, Unit, load_units
+from tuphap.inputs.report_kinds import ReportKinds, load_report_kinds
 from tuphap.inputs.textfiles import check_size
-from tuphap.inputs.values import load_values
+from tuphap.inputs.values import Periods, load_values
 from tuphap.limits import MAX_CSV_BYTES
 from tuphap.project import ProjectPaths
 
@@ -26,6 +27,7 @@ class Dataset:
     units: Registry  # iterating gives the slugs; a unit's state on a day is units.unit(slug, on=day)
     catalogue: Catalogue
     values: pd.DataFrame
+    kinds: ReportKinds
 
     @classmethod
     def load(cls, paths: ProjectPaths) -> "Dataset":
@@ -43,7 +45,9 @@ class Dataset:
             try:
                 units = with_lineage(load_units(paths.units_file), paths.lineage_file)
                 catalogue = load_catalogue(paths.indicators_file)
-                cached = cls(paths, units, catalogue, load_values(paths.values_dir, units, catalogue))
+                kinds = load_report_kinds(paths.report_kinds_file)
+                values = load_values(paths.values_dir, units, catalogue, kinds_periods(kinds))
+                cached = cls(paths, units, catalogue, values, kinds)
             except TuphapError as exc:
                 _LOADED[key] = exc
                 raise
@@ -54,31 +58,51 @@ class Dataset:
         """The unit as it was on the day (a report's date), or its latest period: Registry.unit."""
         return self.units.unit(slug, on)
 
-    @cached_property
-    def _values_by_report(self) -> dict[tuple[str, int], dict[str, float | str]]:
-        return {(unit, int(year)): dict(zip(rows["indicator"], rows["value"]))
-                for (unit, year), rows in self.values.groupby(["unit", "year"])}
-
-    def values_for(self, unit: str, year: int) -> dict[str, float | str]:
-        """The unit's values for the year: floats, and strings for text indicators (read them
-        through Figures, whose value() is numeric only)."""
-        return dict(self._values_by_report.get((unit, year), {}))
+    @property
+    def default_period(self) -> str:
+        return self.kinds[self.kinds.default].period.code
 
     @cached_property
-    def _sources_by_report(self) -> dict[tuple[str, int], dict[str, tuple[str, int]]]:
-        return {(unit, int(year)): {ind: (file, int(row)) for ind, file, row in zip(rows["indicator"], rows["file"], rows["row"])}
-                for (unit, year), rows in self.values.groupby(["unit", "year"])}
+    def _by_report(self) -> dict[tuple[str, int, str], pd.DataFrame]:
+        return {(unit, int(year), period): rows for (unit, year, period), rows in self.values.groupby(["unit", "year", "period"])}
 
-    def sources_for(self, unit: str, year: int) -> dict[str, tuple[str, int]]:
-        """Where each of the unit's figures for the year was entered: {indicator: (file, row)}."""
-        return dict(self._sources_by_report.get((unit, year), {}))
+    def _rows(self, unit: str, year: int, period: str | None) -> pd.DataFrame | None:
+        return self._by_report.get((unit, year, period or self.default_period))
+
+    @cached_property
+    def _values_by_report(self) -> dict[tuple[str, int, str], dict[str, float | str]]:
+        return {key: dict(zip(rows["indicator"], rows["value"])) for key, rows in self._by_report.items()}
+
+    def values_for(self, unit: str, year: int, period: str | None = None) -> dict[str, float | str]:
+        """The unit's values for the year (for its period: by default the default kind's, the year):
+        floats, and strings for text indicators (read them through Figures, whose value() is numeric only)."""
+        return dict(self._values_by_report.get((unit, year, period or self.default_period), {}))
+
+    def estimates_for(self, unit: str, year: int, period: str | None = None) -> frozenset[str]:
+        """The indicators whose figure for the unit, year and period is an estimate."""
+        rows = self._rows(unit, year, period)
+        return frozenset() if rows is None else frozenset(rows.loc[rows["estimate"], "indicator"])
+
+    @cached_property
+    def _sources_by_report(self) -> dict[tuple[str, int, str], dict[str, tuple[str, int]]]:
+        return {key: {ind: (file, int(row)) for ind, file, row in zip(rows["indicator"], rows["file"], rows["row"])}
+                for key, rows in self._by_report.items()}
+
+    def sources_for(self, unit: str, year: int, period: str | None = None) -> dict[str, tuple[str, int]]:
+        """Where each of the unit's figures for the year (and period) was entered: {indicator: (file, row)}."""
+        return dict(self._sources_by_report.get((unit, year, period or self.default_period), {}))
 
 
 _LOADED: dict[tuple, Dataset | TuphapError] = {}
 
 
+def kinds_periods(kinds: ReportKinds) -> Periods:
+    return Periods(kinds[kinds.default].period.code, frozenset(kinds.periods))
+
+
 def data_files(paths: ProjectPaths) -> list[Path]:
-    return [paths.units_file, paths.lineage_file, paths.indicators_file, *sorted(paths.values_dir.glob("*.csv"))]
+    return [paths.units_file, paths.lineage_file, paths.indicators_file, paths.report_kinds_file,
+            *sorted(paths.values_dir.glob("*.csv"))]
 
 
 def _file_state(path: Path) -> tuple:

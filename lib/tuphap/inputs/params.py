@@ -48,8 +48,9 @@ class ReportParams(BaseModel):
     request: str
     data_period: Period | None = None
     signer: Signer
-    recipients: list[str]
+    recipients: list[str] = []  # empty: the report kind's (data/report_kinds.yaml)
     acknowledged: list[Acknowledgement] = []
+    sample: bool = False  # the figures are invented (a sample report of a real unit): a red banner says so
 
 
 def load_params(path: Path, model: type[ReportParams] = ReportParams) -> ReportParams:

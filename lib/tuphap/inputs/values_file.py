@@ -20,7 +20,7 @@ from pathlib import Path
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
 from tuphap.inputs.catalogue import EntryError, Indicator, parse_entry
-from tuphap.inputs.dataset import Dataset
+from tuphap.inputs.dataset import Dataset, kinds_periods
 from tuphap.inputs.numbers import plain
 from tuphap.inputs.textfiles import Encoding, decode_exactly
 from tuphap.inputs.values import load_values
@@ -137,7 +137,7 @@ def updated_values_files(dataset: Dataset, reports: list[tuple[str, int, dict[st
     for unit, year, values in reports:
         target = folder / f"{year}.csv"
         table = dataset.values
-        rows = table.loc[(table["unit"] == unit) & (table["year"] == year), "file"]
+        rows = table.loc[(table["unit"] == unit) & (table["year"] == year) & (table["period"] == dataset.default_period), "file"]
         elsewhere = sorted({Path(f).name for f in rows} - {target.name})
         if elsewhere:
             raise TuphapError(_("the figures of {unit} {year} are also in {files} under {folder}; "
@@ -169,7 +169,7 @@ def _check_loads(dataset: Dataset, contents: dict[Path, bytes]) -> None:
         for path, content in contents.items():
             (Path(scratch) / path.name).write_bytes(content)
         try:
-            load_values(Path(scratch), dataset.units, dataset.catalogue)
+            load_values(Path(scratch), dataset.units, dataset.catalogue, kinds_periods(dataset.kinds))
         except TuphapError as exc:
             message = str(exc).replace(scratch, str(dataset.paths.values_dir))
             raise TuphapError(_("after the update the values would not load, so nothing was written: {message}").format(

@@ -20,7 +20,7 @@ def write_zip(paths: ProjectPaths, year: int, output: Path | None = None) -> tup
     year's report. Returns the archive and how many of its reports and roll-ups failed."""
     year = check_year(year)
     collected = site.collect(paths, years={year}, bundle=True)
-    if not collected.years or not collected.years[0].reports:
+    if not collected.years or not collected.years[0].all_reports:
         raise TuphapError(_("no reports for {year}: build them first (tuphap build --year {year})").format(year=year))
     output = output or paths.bundle_file(year)
     folder = f"tuphap-{year}"
@@ -42,4 +42,4 @@ def write_zip(paths: ProjectPaths, year: int, output: Path | None = None) -> tup
         Path(temporary).unlink(missing_ok=True)
         raise
     shown = collected.years[0]
-    return output, shown.count("failed") + sum(rollup.status == "failed" for rollup in shown.rollups)
+    return output, shown.count("failed", every_kind=True) + sum(rollup.status == "failed" for rollup in shown.rollups)

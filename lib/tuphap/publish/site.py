@@ -151,15 +151,28 @@ class SubmissionPage:
 
 
 @dataclass
+class KindReports:
+    """The reports of one kind other than the default (data/report_kinds.yaml) in a year."""
+    slug: str
+    name: str  # 'Báo cáo 6 tháng'
+    reports: list[Report] = field(default_factory=list)
+
+
+@dataclass
 class Year:
     year: int
-    reports: list[Report] = field(default_factory=list)
+    reports: list[Report] = field(default_factory=list)  # the default kind's (the year report)
     rollups: list[Rollup] = field(default_factory=list)
     submissions: list[SubmissionPage] = field(default_factory=list)
     submissions_error: str | None = None  # the receipts or due dates could not be read
+    kinds: list[KindReports] = field(default_factory=list)  # each other kind's, in the file's order
 
-    def count(self, *statuses: str) -> int:
-        return sum(r.status in statuses for r in self.reports)
+    def count(self, *statuses: str, every_kind: bool = False) -> int:
+        return sum(r.status in statuses for r in (self.all_reports if every_kind else self.reports))
+
+    @property
+    def all_reports(self) -> list[Report]:
+        return [*self.reports, *(report for kind in self.kinds for report in kind.reports)]
 
     @property
     def findings(self) -> int:
@@ -284,6 +297,31 @@ def current_reports(paths: ProjectPaths, units: Registry | None, years: set[int]
             if (years is None or key.year in years) and _is_slug(key.unit) and (units is None or key.unit in units)]
 
 
+def _kind_reports(paths: ProjectPaths, ledger: Ledger, dataset: Dataset | None, units: Registry | None,
+                  years: set[int] | None, by_year: dict[int, Year], sources: dict[str, Path], *, bundle: bool) -> None:
+    """Add the reports of the kinds other than the default (params/<year>/_<kind>/<unit>.yaml) to their years."""
+    names = {dataset.kinds.folder(slug): kind.name for slug, kind in dataset.kinds.kinds.items()} if dataset else {}
+    order = list(names)
+    for key in commune_reports(paths, kinds=None):
+        if not key.kind or not _is_slug(key.unit) or (years is not None and key.year not in years) \
+                or (units is not None and key.unit not in units):
+            continue
+        entry = ledger.reports.get(f"{key.year}/_{key.kind}/{key.unit}")
+        entry = entry if isinstance(entry, dict) else {}
+        state = _state(paths, entry, paths.report_dir(key.year, key.unit, key.kind), bundle=bundle)
+        findings, more = _findings(paths, entry)
+        report = Report(key.unit, key.year, *unit_names(units, key.unit, key.year), state.status, state.error, findings, [],
+                        _linked(state.files, f"{key.year}/_{key.kind}/{key.unit}", sources),
+                        "final" if entry.get("mode") == "final" else "draft", [], more, state.last_good, state.left_out)
+        year = by_year.setdefault(key.year, Year(key.year))
+        group = next((kind for kind in year.kinds if kind.slug == key.kind), None)
+        if group is None:
+            group = KindReports(key.kind, names.get(key.kind, key.kind))
+            year.kinds.append(group)
+            year.kinds.sort(key=lambda kind: order.index(kind.slug) if kind.slug in order else len(order))
+        group.reports.append(report)
+
+
 def collect(paths: ProjectPaths, years: set[int] | None = None, *, bundle: bool = False,
             today: dt.date | None = None) -> Site:
     """What the site shows, from the params files, the registry, the ledger, the data, the receipts and
@@ -305,6 +343,7 @@ def collect(paths: ProjectPaths, years: set[int] | None = None, *, bundle: bool 
                         "final" if entry.get("mode") == "final" else "draft", acknowledged, more, state.last_good,
                         state.left_out)
         by_year.setdefault(year, Year(year)).reports.append(report)
+    _kind_reports(paths, ledger, dataset, units, years, by_year, sources, bundle=bundle)
     wanted_rollups = {(key.year, key.level, key.slug) for key in rollup_reports(paths, sorted(by_year))}
     for entry in ledger.rollups.values():
         rollup = _rollup(paths, entry, wanted_rollups, sources, bundle=bundle)
@@ -313,6 +352,8 @@ def collect(paths: ProjectPaths, years: set[int] | None = None, *, bundle: bool 
     for year in by_year.values():
         _add_submissions(paths, units or Registry({}), year, today or dt.datetime.now().astimezone().date())
         year.reports.sort(key=lambda r: (r.sort_name, r.unit))
+        for kind in year.kinds:
+            kind.reports.sort(key=lambda r: (r.sort_name, r.unit))
         year.rollups.sort(key=lambda r: (list(LEVEL_LABELS).index(r.level) if r.level in LEVEL_LABELS else 9, fold(r.name)))
     by_unit: dict[str, list[Report]] = {}
     for report in sorted((r for y in by_year.values() for r in y.reports), key=lambda r: (r.sort_name, r.unit, -r.year)):

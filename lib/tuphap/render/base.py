@@ -79,6 +79,7 @@ class Report(ABC):
     year: int
     params: ReportParams
     kind_name: str  # how error messages name the notebooks: "section notebook", "roll-up notebook"
+    period_name = "năm"  # what a year's figures are called beside last year's: "năm", "6 tháng đầu năm"
 
     @property
     @abstractmethod
@@ -114,9 +115,9 @@ class Report(ABC):
         return Fragment(TEMPLATES.get_template("part.html.j2").render(
             label=self._fill_words(label), title=self._fill_words(title)))
 
-    def _header(self, subject: str, *, issuer_unit: str, issuer_parent: bool, sample: bool) -> Fragment:
+    def _header(self, subject: str, *, issuer_unit: str, issuer_parent: bool, sample: str = "") -> Fragment:
         """The Nghị định 30/2020 header: the issuing body and number at left, national name and motto
-        at right, place and date, then 'BÁO CÁO' and the subject line."""
+        at right, place and date, then 'BÁO CÁO' and the subject line; `sample`: a red banner's text."""
         params = self.params
         return Fragment(TEMPLATES.get_template("header.html.j2").render(
             issuer_unit=issuer_unit, issuer_parent=issuer_parent, sample=sample, params=params,
@@ -134,5 +135,6 @@ class Report(ABC):
 
         return draw_chart(Chart(
             "years", self._fill_words(caption), [i.label for i in indicators], [i.unit for i in indicators],
-            [f"Năm {self.year - 1}", f"Năm {self.year}"], [before, now], [texts(before), texts(now)]))
+            [f"{self.period_name} {year}".capitalize() for year in (self.year - 1, self.year)], [before, now],
+            [texts(before), texts(now)]))
 

@@ -2,6 +2,7 @@
 displayable HTML (the methods all report notebooks share are in base.py)."""
 from __future__ import annotations
 
+import datetime as dt
 import html
 import os
 from functools import cached_property
@@ -10,8 +11,9 @@ from pathlib import Path
 from tuphap.check.reports import report_findings
 from tuphap.compute import rollup
 from tuphap.compute.figures import Figures
-from tuphap.compute.prose import Source, figure_phrase, fill, knows_none
-from tuphap.compute.words import commune_words, year_words
+from tuphap.compute.formatting import date_short
+from tuphap.compute.prose import ESTIMATE_MARK, Source, figure_phrase, fill, knows_none
+from tuphap.compute.words import actual_period, commune_words, year_words
 from tuphap.i18n import N_, _
 from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.narrative import NarrativeBlock, load_narrative
@@ -21,18 +23,30 @@ from tuphap.render.base import TEMPLATES, Fragment, Report, brief_errors_in_note
 from tuphap.render.chart import Chart
 from tuphap.render.preview import PreviewLink, Reads, ReadValues, opened, preview_link
 
+# The red banners over an invented unit's report, and over a real unit's report with invented figures.
+SAMPLE_UNIT = "DỮ LIỆU MẪU — đơn vị và số liệu được tạo ra để minh họa, không phải số liệu thật."
+SAMPLE_FIGURES = "SỐ LIỆU MẪU — số liệu của báo cáo này được tạo ra để minh họa, không phải số liệu thật."
+
 
 class CommuneReport(Report):
     kind_name = N_("section notebook")
 
-    def __init__(self, dataset: Dataset, unit: str, year: int):
+    def __init__(self, dataset: Dataset, unit: str, year: int, kind: str = ""):
         self.dataset = dataset
         dataset.unit(check_slug(unit))  # an unknown unit is named before its params are looked for
         self.year = check_year(year)
+        # The report kind (data/report_kinds.yaml): its folders ('' for the default kind) and period rule.
+        self.kind = dataset.kinds.folder(kind) if kind else ""
+        self.report_kind = dataset.kinds[dataset.kinds.slug(self.kind)]
+        self.period = self.report_kind.period.code
+        self.period_name = self.report_kind.period.name
         paths = dataset.paths
-        self.params: ReportParams = load_params(paths.params_file(self.year, unit))
+        params = load_params(paths.params_file(self.year, unit, self.kind))
+        if not params.recipients:  # the kind's recipients, unless the params list the report's own
+            params = params.model_copy(update={"recipients": self.report_kind.recipients})
+        self.params: ReportParams = params
         self.unit = dataset.unit(unit, on=self.params.date)  # as it was on the report's date
-        self.narrative_file = paths.narrative_file(self.year, unit)
+        self.narrative_file = paths.narrative_file(self.year, unit, self.kind)
         # Read now, so that a file that cannot be read fails the notebook's first cell.
         self._narrative_state = _file_state(self.narrative_file)  # taken first: a later save is seen next time
         self._narrative_blocks: dict[str, NarrativeBlock] = load_narrative(self.narrative_file)
@@ -50,20 +64,25 @@ class CommuneReport(Report):
 
     # -- data -------------------------------------------------------------------------------
     def figures(self, year: int | None = None) -> Figures:
-        """The unit's figures for the year; for the year before, those it compares with (its predecessors'
-        added up when it was formed from others during this year)."""
+        """The figures of the report's period (its kind's: the year, the first six months…), marking
+        estimates; for the year before, those it compares with (its predecessors' added up when it was
+        formed from others during this year)."""
         year = year or self.year
-        values = self.previous.values if year == self.year - 1 else self.dataset.values_for(self.unit.slug, year)
-        return Figures(self.dataset.catalogue, ReadValues(values, year, self.reads))
+        if year == self.year - 1:
+            values, estimates = self.previous.values, self.previous.estimates
+        else:
+            values = self.dataset.values_for(self.unit.slug, year, self.period)
+            estimates = self.dataset.estimates_for(self.unit.slug, year, self.period)
+        return Figures(self.dataset.catalogue, ReadValues(values, year, self.reads), estimates=estimates)
 
     @cached_property
     def previous(self) -> rollup.PreviousYear:
-        return rollup.previous_year(self.dataset, self.unit.slug, self.year)
+        return rollup.previous_year(self.dataset, self.unit.slug, self.year, self.period)
 
     @cached_property
     def words(self) -> dict[str, str]:
         """The document's words that prose can use as {name}."""
-        return commune_words(self.unit, self.params, self.year)
+        return commune_words(self.unit, self.params, self.year, self.report_kind.period)
 
     # -- prose ------------------------------------------------------------------------------
     def _words_for(self, year: int) -> dict[str, str]:
@@ -101,7 +120,7 @@ class CommuneReport(Report):
         """Under a comparison, where last year's figures come from when the unit was formed from others:
         'Số liệu năm 2024 là tổng số liệu của thị trấn Tân Khai, xã Tân Hiệp và xã Đồng Nơ (trước sắp xếp
         theo Nghị quyết số 1662/NQ-UBTVQH15).'"""
-        note = self.previous.note(self.year)
+        note = self.previous.note(self.year, period_name=self.period_name)
         if not note:
             return ""
         note += "; chỉ tiêu nào một đơn vị không có số liệu thì không được cộng."
@@ -118,7 +137,7 @@ class CommuneReport(Report):
         if not self.has_previous_year or not shown:
             return Fragment("")
         items = [f"{html.escape(self.dataset.catalogue[i].label)}: {figure_phrase(now, i)} "
-                 f"(năm {self.year - 1}: {figure_phrase(before, i)})" for i in shown]
+                 f"({self.period_name} {self.year - 1}: {figure_phrase(before, i)})" for i in shown]
         listed = "".join(f"<li>{item}{'.' if n == len(items) else ';'}</li>" for n, item in enumerate(items, start=1))
         source = Source(_("year comparison in a section notebook"))
         return Fragment(fill(intro, now, self.words, source) + f"<ul>{listed}</ul>" + self._merger_note())
@@ -146,6 +165,23 @@ class CommuneReport(Report):
         nothing (no narrative, no generated sentence) gets "(không có)" at assembly."""
         return Fragment(self.heading(title, level=level, style=style).html + self.narrative(key).html)
 
+    def period_statement(self) -> Fragment:
+        """Which days the figures cover and to which day they are actual (the params' data_period, else
+        the kind's rule), and, when the report has estimated figures, what their mark means: "Số liệu
+        thực tế tính từ ngày 01/01/2025 đến ngày 31/5/2025; số liệu từ ngày 01/6/2025 đến ngày 30/6/2025
+        là số liệu ước tính, được đánh dấu (*) sau con số"."""
+        rule = self.report_kind.period
+        actual, end = actual_period(self.params, rule, self.year), rule.day("end", self.year)
+        self.reads.everything = True  # whether any figure is an estimate depends on them all
+        estimated = bool(self.dataset.estimates_for(self.unit.slug, self.year, self.period))
+        text = f"Số liệu thực tế tính từ ngày {date_short(actual.start)} đến ngày {date_short(actual.end)}"
+        if actual.end < end:
+            text += (f"; số liệu từ ngày {date_short(actual.end + dt.timedelta(days=1))} đến ngày {date_short(end)} "
+                     "là số liệu ước tính") + (f", được đánh dấu {ESTIMATE_MARK} sau con số" if estimated else "")
+        elif estimated:
+            text += f"; số liệu có dấu {ESTIMATE_MARK} là số liệu ước tính"
+        return Fragment(f'<p class="period-statement"><em>{html.escape(text)}.</em></p>')
+
     # -- structure --------------------------------------------------------------------------
     def closing(self, template: str) -> Fragment:
         """The closing sentence ('Trên đây là báo cáo ...'): text outside the outline, which belongs
@@ -154,14 +190,15 @@ class CommuneReport(Report):
 
     def document_header(self, subject: str) -> Fragment:
         """The header, issued by the commune's people's committee (ỦY BAN NHÂN DÂN / THỊ TRẤN TÂN KHAI)."""
-        return self._header(subject, issuer_unit=self.unit.full_name, issuer_parent=False, sample=self.unit.sample)
+        sample = (SAMPLE_UNIT if self.unit.sample else SAMPLE_FIGURES if self.params.sample else "")
+        return self._header(subject, issuer_unit=self.unit.full_name, issuer_parent=False, sample=sample)
 
     def data_quality_note(self) -> Fragment:
         """A boxed note, set apart from the official text, listing what validation found in this
         report's figures and narrative (label, expected, found, and the reason where the params
         acknowledge a finding); nothing when all rules pass. Drafts only: the final copy drops it."""
         self.reads.everything = True  # validation reads every figure and the whole narrative
-        findings = report_findings(self.dataset, self.unit.slug, self.year)
+        findings = report_findings(self.dataset, self.unit.slug, self.year, kind=self.kind)
         if not findings:
             return Fragment("")
         catalogue = self.dataset.catalogue
@@ -189,7 +226,9 @@ class CommuneReport(Report):
             return Fragment("")
         return draw_chart(Chart(
             "bars", self._fill_words(caption), [p.label for p in parts], [p.unit for p in parts], ["Số liệu"],
-            [[figures.value(p.id) for p in parts]], [[figures.format(p.id, pad=False) for p in parts]], axis=total.unit))
+            [[figures.value(p.id) for p in parts]],
+            [[figures.format(p.id, pad=False) + (ESTIMATE_MARK if figures.is_estimate(p.id) else "") for p in parts]],
+            axis=total.unit))
 
     def year_comparison_chart(self, indicators: list[str], caption: str) -> Fragment:
         """Last year beside this year for each listed amount known in both years (flags and texts are not
@@ -218,7 +257,8 @@ def _file_state(path: Path) -> tuple | None:
     return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
-def open_section(unit: str, year: int, root: str | None = None) -> CommuneReport:
-    """Load the data, params and narrative of one report, for a section notebook to write from."""
+def open_section(unit: str, year: int, root: str | None = None, kind: str = "") -> CommuneReport:
+    """Load the data, params and narrative of one report, for a section notebook to write from; `kind`
+    is a report kind of data/report_kinds.yaml (empty: the default kind, the year report)."""
     brief_errors_in_notebooks()
-    return CommuneReport(Dataset.load(ProjectPaths.discover(root)), unit, year)
+    return CommuneReport(Dataset.load(ProjectPaths.discover(root)), unit, year, kind)

@@ -85,7 +85,7 @@ class RollupReport(Report):
 
     def document_header(self, subject: str) -> Fragment:
         """The header, issued by an agency under its body (UBND TỈNH BÌNH PHƯỚC over SỞ TƯ PHÁP)."""
-        return self._header(subject, issuer_unit=self.params.issuer_unit, issuer_parent=True, sample=False)
+        return self._header(subject, issuer_unit=self.params.issuer_unit, issuer_parent=True)
 
     def sample_notice(self, template: str) -> Fragment:
         """A red banner when sample (invented) communes are among those added up; {units} names them."""

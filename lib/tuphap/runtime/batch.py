@@ -30,8 +30,10 @@ LEDGER_SAVE_SECONDS = 2.0
 LEDGER_SAVE_SHARE = 0.05
 
 
-def commune_targets(paths: ProjectPaths, units: tuple[str, ...] = (), years: tuple[int, ...] = ()) -> list[CommuneTarget]:
-    return [CommuneTarget(report.unit, report.year) for report in commune_reports(paths, units, years)]
+def commune_targets(paths: ProjectPaths, units: tuple[str, ...] = (), years: tuple[int, ...] = (),
+                    kinds: tuple[str, ...] | None = None) -> list[CommuneTarget]:
+    """The commune reports with params, of the given kinds ('' is the default kind; None: every kind)."""
+    return [CommuneTarget(report.unit, report.year, report.kind) for report in commune_reports(paths, units, years, kinds)]
 
 
 def rollup_targets(paths: ProjectPaths, years: list[int]) -> list[RollupTarget]:
@@ -41,7 +43,8 @@ def rollup_targets(paths: ProjectPaths, years: list[int]) -> list[RollupTarget]:
 def rollups_after(paths: ProjectPaths, communes: list[CommuneTarget], *, units_chosen: bool) -> list[RollupTarget]:
     """The roll-ups a build of these communes brings up to date: those of their years, unless the build
     chose its units (a roll-up adds up every commune of its area, so it waits for a build of them all)."""
-    return [] if units_chosen else rollup_targets(paths, sorted({target.year for target in communes}))
+    # Roll-ups are the default kind's (data/report_kinds.yaml gives it their title): built after its reports.
+    return [] if units_chosen else rollup_targets(paths, sorted({target.year for target in communes if not target.kind}))
 
 
 def build_job(root: str, target: Target, previous: dict | None, options: Options) -> Result:

@@ -49,10 +49,10 @@ def package_digest() -> str:
     return _sha(__version__.encode(), *(str(p.relative_to(str(root))).encode() + p.read_bytes() for p in sources))
 
 
-def report_inputs(paths: ProjectPaths, dataset: Dataset, unit: str, year: int) -> str:
+def report_inputs(paths: ProjectPaths, dataset: Dataset, unit: str, year: int, kind: str = "") -> str:
     """The hash of every input a report's sections share (everything but the notebooks)."""
     return _sha(package_digest().encode(), fonts_identity().encode(), _file_bytes(paths.report_kinds_file),
-                report_data(paths, dataset, unit, year).encode())
+                report_data(paths, dataset, unit, year, kind).encode())
 
 
 def fonts_identity() -> str:
@@ -61,18 +61,24 @@ def fonts_identity() -> str:
     return os.environ.get(fonts.FONT_DIR_ENV, "")
 
 
-def report_data(paths: ProjectPaths, dataset: Dataset, unit: str, year: int) -> str:
-    """The hash of the data a report says: its registry row, figures (this year and last), params,
-    narrative, the catalogue and the rules. The report's files name its first characters."""
-    previous = rollup.previous_year(dataset, unit, year)
-    values = {str(year - 1): sorted(previous.values.items()), str(year): sorted(dataset.values_for(unit, year).items())}
+def report_data(paths: ProjectPaths, dataset: Dataset, unit: str, year: int, kind: str = "") -> str:
+    """The hash of the data a report says: its registry rows and lineage, figures of its kind's period
+    (this year, and what it compares with: last year's, or its predecessors' after a merger) and which of
+    them are estimates, params, narrative, the catalogue and the rules. The report's files name its first
+    characters."""
+    period = dataset.kinds[dataset.kinds.slug(kind)].period.code
+    previous = rollup.previous_year(dataset, unit, year, period)
+    values = {str(year - 1): sorted(previous.values.items()), str(year): sorted(dataset.values_for(unit, year, period).items())}
+    # Estimates are hashed only where there are any, so that a report without them keeps its hash.
+    estimates = sorted((y, i) for y in (year - 1, year) for i in dataset.estimates_for(unit, y, period))
     return _sha(
         repr((dataset.units.periods[unit], previous.merger, previous.predecessors)).encode(),  # its state on any date
         _file_bytes(paths.indicators_file),
         _file_bytes(paths.rules_file),
-        _file_bytes(paths.params_file(year, unit)),
-        _file_bytes(paths.narrative_file(year, unit)),
+        _file_bytes(paths.params_file(year, unit, kind)),
+        _file_bytes(paths.narrative_file(year, unit, kind)),
         json.dumps(values).encode(),
+        *([json.dumps(estimates).encode()] if estimates else []),
     )
 
 

@@ -104,14 +104,16 @@ def discard(folder: Path) -> None:
 
 
 def _report_parents(paths: ProjectPaths) -> Iterator[tuple[int, Path]]:
-    """The folders that hold report folders: outputs/<year>/ and outputs/<year>/_rollup/."""
+    """The folders that hold report folders: outputs/<year>/, outputs/<year>/_rollup/ and each other
+    kind's outputs/<year>/_<kind>/."""
     if not paths.outputs_dir.is_dir():
         return
     for year_dir in sorted(paths.outputs_dir.iterdir()):
         if _YEAR.match(year_dir.name) and year_dir.is_dir():
             yield int(year_dir.name), year_dir
-            if (year_dir / "_rollup").is_dir():
-                yield int(year_dir.name), year_dir / "_rollup"
+            for kind_dir in sorted(year_dir.glob("_*")):
+                if kind_dir.is_dir():
+                    yield int(year_dir.name), kind_dir
 
 
 def _target(year: int, parent: Path, name: str) -> Target | None:
@@ -123,7 +125,8 @@ def _target(year: int, parent: Path, name: str) -> Target | None:
     if parent.name == "_rollup":
         level, _dash, slug = name.partition("-")
         return RollupTarget(level, slug, year)
-    return CommuneTarget(name, year)
+    kind = parent.name[1:] if parent.name.startswith("_") else ""
+    return CommuneTarget(name, year, kind)
 
 
 def _record(folder: Path) -> dict | None:

@@ -22,7 +22,7 @@ from tuphap.i18n import _
 from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.narrative import load_narrative
 from tuphap.inputs.params import RollupParams, load_params
-from tuphap.inputs.report_kinds import load_report_kinds
+from tuphap.inputs.report_kinds import ReportKind, load_report_kinds
 from tuphap.inputs.rollup_rules import load_rollup_rules
 from tuphap.project import ProjectPaths, check_slug, check_year
 from tuphap.runtime import fingerprint
@@ -171,65 +171,79 @@ class Target(ABC):
 
 @dataclass(frozen=True)
 class CommuneTarget(Target):
+    """A commune's report of one kind: `kind` is '' for the default kind (data/report_kinds.yaml), whose
+    files, ledger key and notebooks' parameters are those the project always had."""
     unit: str
     year: int
+    kind: str = ""
     ledger_group = "reports"
 
     @property
     def ledger_key(self) -> str:
-        return f"{self.year}/{self.unit}"
+        return f"{self.year}/_{self.kind}/{self.unit}" if self.kind else f"{self.year}/{self.unit}"
 
     def identity(self) -> dict:
-        return {"unit": self.unit, "year": self.year}
+        return {"unit": self.unit, "year": self.year, **({"kind": self.kind} if self.kind else {})}
 
     def year_label(self, extra: dict) -> str:
-        return f"{self.year} {self.unit}"
+        return f"{self.year} {self.unit}" + (f" ({self.kind})" if self.kind else "")
 
     def describe(self, extra: dict) -> str:
+        if self.kind:
+            return _("unit {unit}, year {year}, report kind {kind}").format(unit=self.unit, year=self.year, kind=self.kind)
         return _("unit {unit}, year {year}").format(unit=self.unit, year=self.year)
 
     @property
     def error_name(self) -> str:
         return self.unit
 
+    def report_kind(self, paths: ProjectPaths) -> ReportKind:
+        kinds = load_report_kinds(paths.report_kinds_file)
+        return kinds[kinds.slug(self.kind)]
+
     def notebooks(self, paths: ProjectPaths) -> list[Path]:
-        notebooks = paths.section_notebooks()
+        notebooks = paths.section_notebooks(self.kind, self.report_kind(paths).sections)
         if not notebooks:
-            raise TuphapError(_("no section notebooks (NN-name.ipynb) in {folder}").format(folder=paths.notebooks_dir))
+            raise TuphapError(_("no section notebooks (NN-name.ipynb) in {folder}").format(
+                folder=paths.kind_notebooks_dir(self.kind)))
+        missing = [str(notebook) for notebook in notebooks if not notebook.is_file()]
+        if missing:
+            raise TuphapError(_("{file}: the sections of kind {kind} name notebooks that do not exist: {notebooks}").format(
+                file=paths.report_kinds_file, kind=self.kind, notebooks=", ".join(missing)))
         return notebooks
 
     def report_dir(self, paths: ProjectPaths) -> Path:
-        return paths.report_dir(self.year, self.unit)
+        return paths.report_dir(self.year, self.unit, self.kind)
 
     def params_file(self, paths: ProjectPaths) -> Path:
-        return paths.params_file(self.year, self.unit)
+        return paths.params_file(self.year, self.unit, self.kind)
 
     def parameters(self, extra: dict) -> dict:
-        return {"unit": self.unit, "year": self.year}
+        return {"unit": self.unit, "year": self.year, **({"kind": self.kind} if self.kind else {})}
 
     def inputs(self, paths: ProjectPaths, dataset: Dataset, result: Result) -> str:
         check_slug(self.unit), check_year(self.year)
         dataset.unit(self.unit)
-        result.data_hash = fingerprint.report_data(paths, dataset, self.unit, self.year)[:12]
-        return fingerprint.report_inputs(paths, dataset, self.unit, self.year)
+        result.data_hash = fingerprint.report_data(paths, dataset, self.unit, self.year, self.kind)[:12]
+        return fingerprint.report_inputs(paths, dataset, self.unit, self.year, self.kind)
 
     def check_files(self, paths: ProjectPaths) -> None:
         load_params(self.params_file(paths))
-        load_narrative(paths.narrative_file(self.year, self.unit))
+        load_narrative(paths.narrative_file(self.year, self.unit, self.kind))
         load_report_kinds(paths.report_kinds_file)
 
     def validate(self, paths: ProjectPaths, dataset: Dataset, result: Result, previous: dict) -> None:
         # The ledger's findings stand for the report's only when none were left out of it.
         result.findings = previous["findings"] if "findings" in previous and not previous.get("more_findings") else \
-            [finding.as_dict() for finding in report_findings(dataset, self.unit, self.year)]
+            [finding.as_dict() for finding in report_findings(dataset, self.unit, self.year, kind=self.kind)]
         result.acknowledged = previous["acknowledged"] if "acknowledged" in previous else \
             [{**ack.model_dump(), "matched": any(ack.covers(f) for f in result.findings)}
              for ack in load_params(self.params_file(paths)).acknowledged]
 
     def document(self, paths: ProjectPaths, result: Result) -> Document:
-        kind = load_report_kinds(paths.report_kinds_file)["commune"]
+        kind = self.report_kind(paths)
         params = load_params(self.params_file(paths))
-        words = commune_words(Dataset.load(paths).unit(self.unit, on=params.date), params, self.year)
+        words = commune_words(Dataset.load(paths).unit(self.unit, on=params.date), params, self.year, kind.period)
         return Document(kind.title.format_map(words), kind.author.format_map(words), result.mode, result.built_at,
                         result.data_hash, self.unit, self.year)
 
@@ -301,7 +315,11 @@ class RollupTarget(Target):
         return fingerprint.rollup_inputs(paths, dataset, units, params_file, self.year)
 
     def document(self, paths: ProjectPaths, result: Result) -> Document:
-        kind = load_report_kinds(paths.report_kinds_file)["rollup"]
+        kinds = load_report_kinds(paths.report_kinds_file)
+        kind = kinds[kinds.default].rollup
+        if kind is None:
+            raise TuphapError(_("{file}: the kind {kind} has no 'rollup' entry, so it has no roll-ups").format(
+                file=paths.report_kinds_file, kind=kinds.default))
         params = load_params(paths.rollup_params_file(self.year, self.key), RollupParams)
         words = rollup_words(result.extra["name"], params, self.year, len(result.extra["communes"]))
         return Document(kind.title.format_map(words), kind.author.format_map(words), result.mode, result.built_at,

@@ -83,7 +83,10 @@ def runs(writer: Writing, tag: Tag, paragraph: Paragraph, style: RunStyle = RunS
             runs(writer, child, paragraph, replace(style, bold=True))
         elif child.name == "span" and "missing" in classes(child):
             runs(writer, child, paragraph, replace(style, color=RED))
-        elif child.name != "sup":  # a sup is a browser-only footnote call; the print page has none
+        elif child.name == "sup" and "estimate" in classes(child):  # an estimated figure's mark
+            for run_text in child.stripped_strings:
+                paragraph.add_run(run_text).font.superscript = True
+        elif child.name != "sup":  # any other sup is a browser-only footnote call; the print page has none
             runs(writer, child, paragraph, style)
 
 
