@@ -334,8 +334,7 @@ _DATA_CHECKS = {"parts_sum": _parts_sum, "subset": _subset, "non_negative_intege
 def _shorter(dataset: Dataset, period: str) -> bool:
     """Whether the period lies within the default kind's (the first six months within the year), not
     the same days (the official year report's figures may exceed the preliminary ones)."""
-    whole = dataset.kinds[dataset.kinds.default].period
-    rule = next((kind.period for kind in dataset.kinds.kinds.values() if kind.period.code == period), whole)
+    whole, rule = dataset.period_rule(), dataset.period_rule(period)
     return rule.code != whole.code and whole.start <= rule.start and rule.end <= whole.end and \
         (rule.start, rule.end) != (whole.start, whole.end)
 

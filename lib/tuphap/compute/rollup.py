@@ -267,8 +267,12 @@ def merged_values(catalogue: Catalogue, values_by_unit: dict[str, dict[str, floa
 
 
 def previous_year(dataset: Dataset, slug: str, year: int, period: str | None = None) -> PreviousYear:
-    """What the report of (slug, year) compares with, for its period (by default the year): see PreviousYear."""
+    """What the report of (slug, year) compares with, for its period (by default the year): see PreviousYear.
+    A period that ended before the merger (the first six months of 2025, before 1 July) was the old unit's:
+    it compares with its own figures."""
     merger = dataset.units.merger_in(slug, year)
+    if merger is not None and merger.effective > dt.date.fromisoformat(f"{year}-{dataset.period_rule(period).end}"):
+        merger = None
     if merger is None:
         own = dataset.values_for(slug, year - 1, period)
         return PreviousYear(own, bool(own), estimates=dataset.estimates_for(slug, year - 1, period))

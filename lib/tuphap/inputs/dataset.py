@@ -13,7 +13,7 @@ from tuphap.errors import TuphapError
 from tuphap.inputs.catalogue import Catalogue, load_catalogue
 from tuphap.inputs.lineage import with_lineage
 from tuphap.inputs.registry import Registry, Unit, load_units
-from tuphap.inputs.report_kinds import ReportKinds, load_report_kinds
+from tuphap.inputs.report_kinds import PeriodRule, ReportKinds, load_report_kinds
 from tuphap.inputs.textfiles import check_size
 from tuphap.inputs.values import Periods, load_values
 from tuphap.limits import MAX_CSV_BYTES
@@ -61,6 +61,11 @@ class Dataset:
     @property
     def default_period(self) -> str:
         return self.kinds[self.kinds.default].period.code
+
+    def period_rule(self, code: str | None = None) -> PeriodRule:
+        """The period rule of a period code (by default the default kind's): its start, end, actual day."""
+        whole = self.kinds[self.kinds.default].period
+        return next((kind.period for kind in self.kinds.kinds.values() if kind.period.code == (code or whole.code)), whole)
 
     @cached_property
     def _by_report(self) -> dict[tuple[str, int, str], pd.DataFrame]:
