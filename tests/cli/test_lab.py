@@ -77,7 +77,7 @@ def lab(clone, tmp_path_factory):
     """`tuphap lab --no-browser --port 0` in the clone, until the module's tests are done; its address."""
     logs = tmp_path_factory.mktemp("lab-logs")
     with open(logs / "stdout", "w") as stdout, open(logs / "stderr", "w") as stderr:
-        process = subprocess.Popen([str(TUPHAP), "lab", "--no-browser", "--port", "0"], cwd=clone,
+        process = subprocess.Popen([str(TUPHAP), "lab", "--unit", "an-phu-mau", "--year", "2024", "--no-browser", "--port", "0"], cwd=clone,
                                    stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr)
     try:
         def printed_url():

@@ -313,11 +313,12 @@ def test_flags_texts_and_averages_take_no_rollup_rule(tmp_path, catalogue, row):
 def test_the_totals_and_ranking_tables_show_the_new_types():
     report = RollupReport(load(REPO), "province", "Bình Phước", 2024)
     rows = {row[0]: row for row in _rows(report.totals_table("II.4", "Tiếp cận").html)}
-    assert rows["Kết quả đánh giá chuẩn tiếp cận pháp luật"][1:] == ["đơn vị", "1/2 đạt", "đếm số đơn vị", "2/3"]
-    assert rows["Quyết định công nhận đạt chuẩn tiếp cận pháp luật"][2:] == ["—", "không tổng hợp", "1/3"]
+    assert rows["Kết quả đánh giá chuẩn tiếp cận pháp luật"][1:] == ["đơn vị", "1/2 đạt", "đếm số đơn vị", "2/5"]
+    assert rows["Quyết định công nhận đạt chuẩn tiếp cận pháp luật"][2:] == ["—", "không tổng hợp", "1/5"]
     books = {row[0]: row for row in _rows(report.totals_table("II.3", "Tủ sách").html)}
-    assert books["Đầu sách bình quân mỗi tủ sách cấp xã"][2] == "651,67 (1.955/3)"  # (650 + 465 + 840) / 3
-    assert books["Đầu sách tại tủ sách pháp luật cấp xã"][2:4] == ["1.955", "tổng"]
+    # (650 + 465 + 840 + 420 + 380) / 5: xã Tân Hiệp and xã Đồng Nơ reported in 2024 too
+    assert books["Đầu sách bình quân mỗi tủ sách cấp xã"][2] == "551 (2.755/5)"
+    assert books["Đầu sách tại tủ sách pháp luật cấp xã"][2:4] == ["2.755", "tổng"]
     decisions = {row[1]: row for row in _rows(report.ranking_table("tiep_can.quyet_dinh", "Quyết định").html)}
     assert decisions["Xã An Phú (mẫu)"] == ["", "Xã An Phú (mẫu)", DECISION]
     assert decisions["Thị trấn Tân Khai"][2] == "—"

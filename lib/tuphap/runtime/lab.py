@@ -33,7 +33,8 @@ from pathlib import Path
 
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
-from tuphap.inputs.registry import load_units
+from tuphap.inputs.params import load_params
+from tuphap.inputs.registry import last_day, load_units
 from tuphap.project import CommuneKey, ProjectPaths, check_slug, check_year, commune_reports
 
 HOST = "127.0.0.1"
@@ -80,10 +81,15 @@ def choose_report(paths: ProjectPaths, unit: str | None = None, year: int | None
         missing=missing))
 
 
-def _unit_title(paths: ProjectPaths, unit: str) -> str:
-    """'Thị trấn Tân Khai', or the slug when the registry cannot say (Lab is where one fixes it)."""
+def _unit_title(paths: ProjectPaths, unit: str, year: int) -> str:
+    """'Thị trấn Tân Khai' as the report names it (the unit on the report's date, or at the year's end),
+    or the slug when the registry cannot say (Lab is where one fixes it)."""
     try:
-        found = load_units(paths.units_file).unit(unit)  # its latest period: the name it has today
+        day = load_params(paths.params_file(year, unit)).date
+    except (TuphapError, OSError):
+        day = last_day(year)
+    try:
+        found = load_units(paths.units_file).unit(unit, on=day)
     except (TuphapError, OSError):
         found = None
     return found.full_name[:1].upper() + found.full_name[1:] if found else unit
@@ -100,7 +106,7 @@ def start_page_markdown(paths: ProjectPaths, report: CommuneKey) -> list[str]:
     root = paths.root
     intro = (
         "# Báo cáo tổng kết công tác Tư pháp: bắt đầu\n\n"
-        f"Đơn vị: **{_unit_title(paths, unit)}** (`{unit}`), năm **{year}**. "
+        f"Đơn vị: **{_unit_title(paths, unit, year)}** (`{unit}`), năm **{year}**. "
         "Trang này do `tuphap lab` tạo lại mỗi lần khởi động; đừng sửa ở đây "
         f"(chọn đơn vị khác: `tuphap lab --unit <đơn vị> --year <năm>`)."
     )
