@@ -13,9 +13,10 @@ import pytest
 from filelock import FileLock, Timeout
 from openpyxl import load_workbook
 
-from tests.conftest import TUPHAP, form_cells, run_tuphap
+from tests.conftest import REPO, TUPHAP, form_cells, run_tuphap
 from tuphap.errors import DataError
 from tuphap.inputs.dataset import Dataset
+from tuphap.inputs.report_kinds import load_report_kinds
 from tuphap.inputs.submissions import load_due_dates, read_receipts
 from tuphap.project import ProjectPaths
 
@@ -154,7 +155,7 @@ def test_a_damaged_receipts_file_refuses_the_ingest_before_any_figure_is_written
 @pytest.mark.parametrize("text, where, message", [
     ("2024:\n  nam: 2024-13-05\n", "field '2024.nam'", "'2024-13-05' is not a date: write it as YYYY-MM-DD"),
     ("2024:\n  nam: 26/10/2024\n", "field '2024.nam'", "'26/10/2024' is not a date"),
-    ("2024:\n  nma: 2024-10-26\n", "field '2024.nma'", "unknown kind of report 'nma'; the kinds are: nam"),
+    ("2024:\n  nma: 2024-10-26\n", "field '2024.nma'", "unknown kind of report 'nma'; the kinds are: nam, 6thang"),
     ("hai-nghin:\n  nam: 2024-10-26\n", "field 'hai-nghin'", "'hai-nghin' is not a year"),
     ("2024: 2024-10-26\n", "field '2024'", "expected the due date of each kind of report"),
 ])
@@ -162,9 +163,10 @@ def test_a_bad_due_date_names_the_file_and_the_key(tmp_path, text, where, messag
     path = tmp_path / "submissions.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(DataError) as error:
-        load_due_dates(path)
+        load_due_dates(path, load_report_kinds(REPO / "data" / "report_kinds.yaml"))
     assert f"{path}, {where}: {message}" in str(error.value)
 
 
 def test_due_dates_are_read_by_year_and_kind(repo):
-    assert load_due_dates(repo / "params" / "submissions.yaml")[(2024, "nam")] == dt.date(2024, 10, 26)
+    kinds = load_report_kinds(repo / "data" / "report_kinds.yaml")
+    assert load_due_dates(repo / "params" / "submissions.yaml", kinds)[(2024, "nam")] == dt.date(2024, 10, 26)

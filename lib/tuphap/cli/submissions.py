@@ -14,7 +14,8 @@ from tuphap.compute.submissions import LATE, MISSING, OVERDUE, Submission, Track
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
 from tuphap.inputs.registry import Registry, load_units
-from tuphap.inputs.submissions import KINDS, expected_units, submission_inputs
+from tuphap.inputs.report_kinds import load_report_kinds
+from tuphap.inputs.submissions import expected_units, submission_inputs
 from tuphap.project import ProjectPaths
 from tuphap.publish.site import unit_names
 
@@ -81,10 +82,11 @@ def status(root, year, kind) -> None:
     try:
         paths = ProjectPaths.discover(root)
         known_selection(paths, (), (year,))
-        if kind is not None and kind not in KINDS:
-            nearest = difflib.get_close_matches(kind, list(KINDS), n=1)
+        kinds = load_report_kinds(paths.report_kinds_file)
+        if kind is not None and kind not in kinds:
+            nearest = difflib.get_close_matches(kind, list(kinds), n=1)
             raise TuphapError(_("unknown kind of report {kind!r}; the kinds are: {kinds}").format(
-                kind=kind, kinds=", ".join(KINDS)) + (_("; did you mean {kind!r}?").format(kind=nearest[0])
+                kind=kind, kinds=", ".join(kinds)) + (_("; did you mean {kind!r}?").format(kind=nearest[0])
                                                       if nearest else ""))
     except TuphapError as exc:
         click.echo(_("error: {message}").format(message=exc), err=True)
@@ -99,7 +101,7 @@ def status(root, year, kind) -> None:
     trackings = track_year(inputs, today)
     if kind is not None:
         trackings = [t for t in trackings if t.kind == kind] or [
-            track(year, kind, expected_units(paths, units, year, kind), inputs.receipts, None, today)]
+            track(year, kind, expected_units(paths, units, year, kind, kinds), inputs.receipts, None, today)]
     if not trackings:
         click.echo(_("{year}: no due date and no form received yet; due dates go in {file}").format(
             year=year, file=paths.due_dates_file))

@@ -50,7 +50,7 @@ from tuphap.inputs.form_layout import (
 )
 from tuphap.inputs.form_reading import FilledForm, FormProblems, read_form
 from tuphap.inputs.registry import Unit, last_day
-from tuphap.inputs.submissions import YEAR_REPORT_KIND, Receipt, append_receipts, file_name, now, read_receipts
+from tuphap.inputs.submissions import Receipt, append_receipts, file_name, now, read_receipts
 from tuphap.inputs.values_file import ValuesUpdate, updated_values_files
 from tuphap.limits import MAX_FILE_NAME_BYTES
 from tuphap.project import ProjectPaths, check_slug, check_year
@@ -319,8 +319,8 @@ def _ingest(paths: ProjectPaths, files: list[Path], *, dry_run: bool,
         return [IngestResult(form.file, form.unit, form.year, update) for form, update in zip(forms, updates)]
     moment = now()
     arrived, time_known = received or (moment, True)
-    # The forms name no kind yet: they collect the year report's figures.
-    receipts = [Receipt(form.unit, form.year, YEAR_REPORT_KIND, arrived, time_known, moment, file_name(Path(form.file)),
+    # The forms name no kind yet: they collect the default kind's figures (the year report's).
+    receipts = [Receipt(form.unit, form.year, dataset.kinds.default, arrived, time_known, moment, file_name(Path(form.file)),
                         _sha256(Path(form.file)), sum(value is not None for value in form.values.values()))
                 for form in forms]
     for target, content in contents.items():

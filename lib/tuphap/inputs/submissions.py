@@ -1,10 +1,8 @@
 """Who has sent what: data/submissions.csv, one receipt per form `tuphap ingest` accepted, and
 params/submissions.yaml, the due date of each year's and kind's figures.
 
-Everything is keyed by (year, kind, unit), the kind a plain string. Until data/report_kinds.yaml lists
-the kinds of report by period, the year report is the only one: KINDS below is what that list will
-replace. The units expected to send figures come from one function, expected_units, so that it can
-follow the registry over time.
+Everything is keyed by (year, kind, unit), the kind one of data/report_kinds.yaml. The units expected
+to send figures come from one function, expected_units, so that it can follow the registry over time.
 
 The receipts file is data, appended to and never rewritten in place: a re-sent form is a new row.
 """
@@ -22,16 +20,12 @@ from tuphap.atomic import write_atomically
 from tuphap.errors import DataError, TuphapError
 from tuphap.i18n import _
 from tuphap.inputs.registry import Registry
+from tuphap.inputs.report_kinds import ReportKinds, load_report_kinds
 from tuphap.inputs.tables import nfc, read_table
 from tuphap.inputs.textfiles import read_text
 from tuphap.inputs.yamlfiles import read_yaml
 from tuphap.limits import MAX_CSV_BYTES
 from tuphap.project import ProjectPaths, check_slug, check_year, commune_reports
-
-YEAR_REPORT_KIND = "nam"
-# The kinds of report whose figures are tracked, with how the site names them; to be read from
-# data/report_kinds.yaml once it lists the kinds by period (the six-month report, 6thang, is next).
-KINDS = {YEAR_REPORT_KIND: "báo cáo năm"}
 
 COLUMNS = ("unit", "year", "kind", "received", "ingested", "file", "sha256", "figures")
 _KIND = re.compile(r"[a-z0-9]+")
@@ -125,7 +119,7 @@ def read_receipts(path: Path) -> list[Receipt]:
             raise problem("year", str(exc)) from None
         if not _KIND.fullmatch(row["kind"]):
             raise problem("kind", _("{value!r} is not a kind of report (e.g. {kind})").format(
-                value=row["kind"], kind=YEAR_REPORT_KIND))
+                value=row["kind"], kind="nam"))
         moments = {}
         for field in ("received", "ingested"):
             try:
@@ -161,26 +155,26 @@ def append_receipts(path: Path, receipts: list[Receipt]) -> None:
     write_atomically(path, (text + buffer.getvalue()).encode("utf-8"))
 
 
-def load_due_dates(path: Path) -> dict[tuple[int, str], dt.date]:
+def load_due_dates(path: Path, kinds: ReportKinds) -> dict[tuple[int, str], dt.date]:
     """params/submissions.yaml: `<year>: {<kind>: YYYY-MM-DD}`, the last day on which a unit's figures
-    are on time. No file: no due dates."""
+    are on time, each kind one of data/report_kinds.yaml. No file: no due dates."""
     if not path.exists():
         return {}
     due = {}
-    for year, kinds in read_yaml(path).items():
+    for year, dates in read_yaml(path).items():
         try:
             year_number = check_year(year)
         except TuphapError:
             raise DataError(path, _("{key!r} is not a year: the keys are years, e.g. 2024").format(key=year),
                             field=str(year)) from None
-        if not isinstance(kinds, dict):
+        if not isinstance(dates, dict):
             raise DataError(path, _("expected the due date of each kind of report, e.g. '{kind}: {year}-10-28'").format(
-                kind=YEAR_REPORT_KIND, year=year_number), field=str(year))
-        for kind, day in kinds.items():
+                kind=kinds.default, year=year_number), field=str(year))
+        for kind, day in dates.items():
             key = f"{year}.{kind}"
-            if kind not in KINDS:
+            if kind not in kinds:
                 raise DataError(path, _("unknown kind of report {kind!r}; the kinds are: {kinds}").format(
-                    kind=kind, kinds=", ".join(KINDS)), field=key)
+                    kind=kind, kinds=", ".join(kinds)), field=key)
             try:
                 if not isinstance(day, str) or not _DATE.fullmatch(day):
                     raise ValueError(day)
@@ -191,11 +185,11 @@ def load_due_dates(path: Path) -> dict[tuple[int, str], dt.date]:
     return due
 
 
-def expected_units(paths: ProjectPaths, units: Registry, year: int, kind: str) -> list[str]:
-    """The units that owe figures for a year and kind: those with the year's params and a registry row
-    (every kind is expected from the same units). The one place that says so, to follow the registry
-    over time."""
-    return [key.unit for key in commune_reports(paths, years=(year,)) if units.existed_in(key.unit, year)]
+def expected_units(paths: ProjectPaths, units: Registry, year: int, kind: str, kinds: ReportKinds) -> list[str]:
+    """The units that owe figures for a year and kind: those with params of that kind for the year and a
+    registry row for it. The one place that says so, to follow the registry over time."""
+    return [key.unit for key in commune_reports(paths, years=(year,), kinds=(kinds.folder(kind),))
+            if units.existed_in(key.unit, year)]
 
 
 @dataclass(frozen=True)
@@ -205,16 +199,21 @@ class SubmissionInputs:
     due: dict[str, dt.date]  # kind -> due date
     receipts: list[Receipt]
     expected: dict[str, list[str]]  # kind -> units
+    order: tuple[str, ...] = ()  # the kinds of data/report_kinds.yaml, in its order
 
     @property
     def kinds(self) -> list[str]:
-        """The kinds tracked this year: those with a due date or a receipt, in KINDS' order."""
+        """The kinds tracked this year: those with a due date or a receipt, in data/report_kinds.yaml's order."""
         given = set(self.due) | {r.kind for r in self.receipts}
-        return [kind for kind in KINDS if kind in given] + sorted(given - set(KINDS))
+        return [kind for kind in self.order if kind in given] + sorted(given - set(self.order))
 
 
 def submission_inputs(paths: ProjectPaths, units: Registry, year: int) -> SubmissionInputs:
-    due = {kind: day for (due_year, kind), day in load_due_dates(paths.due_dates_file).items() if due_year == year}
+    report_kinds = load_report_kinds(paths.report_kinds_file)
+    due = {kind: day for (due_year, kind), day in load_due_dates(paths.due_dates_file, report_kinds).items()
+           if due_year == year}
     receipts = [r for r in read_receipts(paths.receipts_file) if r.year == year]
     kinds = set(due) | {r.kind for r in receipts}
-    return SubmissionInputs(year, due, receipts, {kind: expected_units(paths, units, year, kind) for kind in kinds})
+    return SubmissionInputs(year, due, receipts,
+                            {kind: expected_units(paths, units, year, kind, report_kinds) for kind in kinds},
+                            tuple(report_kinds))

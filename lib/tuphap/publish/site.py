@@ -35,7 +35,8 @@ from tuphap.errors import TuphapError
 from tuphap.inputs.catalogue import Indicator
 from tuphap.inputs.dataset import Dataset, data_digest
 from tuphap.inputs.registry import Registry, last_day, load_units
-from tuphap.inputs.submissions import KINDS, submission_inputs
+from tuphap.inputs.report_kinds import load_report_kinds
+from tuphap.inputs.submissions import submission_inputs
 from tuphap.project import REPORT_FILES, ProjectPaths, check_slug, commune_reports, rollup_reports
 from tuphap.runtime.ledger import Ledger
 
@@ -133,14 +134,11 @@ class SubmissionPage:
     """Who has sent the figures of one year and kind: a page of the site."""
     tracking: Tracking
     names: dict[str, tuple[str, str]]  # unit slug -> its name as the site shows it, and as it sorts
+    label: str  # the kind's name in data/report_kinds.yaml, as inside a sentence: 'báo cáo năm'
 
     @property
     def page(self) -> str:
         return f"{self.tracking.year}/submissions-{self.tracking.kind}.html"
-
-    @property
-    def label(self) -> str:
-        return KINDS.get(self.tracking.kind, self.tracking.kind)
 
     def name(self, unit: str) -> str:
         return self.names.get(unit, (unit, unit))[0]
@@ -368,11 +366,16 @@ def _add_submissions(paths: ProjectPaths, units: Registry, year: Year, today: dt
     year's page, and the rest of the site is made as usual."""
     try:
         tracked = track_year(submission_inputs(paths, units, year.year), today)
+        kinds = load_report_kinds(paths.report_kinds_file)
     except TuphapError as exc:
         year.submissions_error = _error(paths, exc)
         return
     names = {s.unit: unit_names(units, s.unit, year.year)[:2] for t in tracked for s in (*t.submissions, *t.unexpected)}
-    year.submissions = [SubmissionPage(t, names) for t in tracked]
+    def label(kind: str) -> str:  # inside a sentence: 'báo cáo 6 tháng'
+        name = kinds[kind].name if kind in kinds else kind
+        return name[:1].lower() + name[1:]
+
+    year.submissions = [SubmissionPage(t, names, label(t.kind)) for t in tracked]
 
 
 def _ledger_time(paths: ProjectPaths) -> str:
