@@ -77,3 +77,17 @@ def test_papermill_finds_the_warm_engine_through_its_entry_point():
     from tuphap.runtime.engine import WarmKernelEngine
 
     assert papermill_engines.get_engine(WARM_ENGINE) is WarmKernelEngine
+
+
+def test_a_warm_kernel_talks_over_private_unix_sockets_removed_at_shutdown(tmp_path):
+    """No TCP port to race for when several workers start kernels at once ("Address already in use")."""
+    from tuphap.runtime.engine import WarmKernel
+
+    kernel = WarmKernel("python3", str(tmp_path))
+    try:
+        assert kernel.manager.transport == "ipc"
+        sockets = Path(kernel.manager.ip).parent
+        assert sockets.is_dir() and any(sockets.iterdir()) and not any(tmp_path.iterdir())  # nothing in the cwd
+    finally:
+        kernel.shutdown()
+    assert not sockets.exists()

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import atexit
 import json
+import os
 import queue
+import shutil
+import tempfile
 import threading
 import time
 from datetime import datetime, timezone
@@ -46,11 +49,19 @@ class KernelFailed(RuntimeError):
     """The kernel died, or could not run the notebook at all."""
 
 
+def _transport(folder: str | None) -> dict:
+    """Kernels talk over Unix sockets where there are any: a TCP port is chosen free and only then bound
+    by the kernel, and with several workers (or other programs) starting at once another may take it
+    first ("Address already in use", the report failing). The sockets live in a private folder."""
+    return {"transport": "ipc", "ip": os.path.join(folder, "kernel")} if folder else {}
+
+
 class WarmKernel:
     """A kernel and a blocking client on it, started once and reused for every notebook."""
 
     def __init__(self, kernel_name: str, cwd: str):
-        self.manager = KernelManager(kernel_name=kernel_name)
+        self._sockets = tempfile.mkdtemp(prefix="tuphap-kernel-") if os.name == "posix" else None
+        self.manager = KernelManager(kernel_name=kernel_name, **_transport(self._sockets))
         self.manager.start_kernel(cwd=cwd, extra_arguments=KERNEL_ARGUMENTS)
         self.client = self.manager.blocking_client()
         self.client.start_channels()
@@ -118,6 +129,8 @@ class WarmKernel:
         self.client.stop_channels()
         if self.manager.has_kernel:
             self.manager.shutdown_kernel(now=True)
+        if self._sockets:
+            shutil.rmtree(self._sockets, ignore_errors=True)
 
 
 def _record_cell(nb_man, cell, record: dict) -> None:
