@@ -13,8 +13,9 @@ from tuphap.compute import formatting
 from tuphap.compute.submissions import LATE, MISSING, OVERDUE, Submission, Tracking, track, track_year
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
-from tuphap.inputs.registry import Registry, load_units
+from tuphap.inputs.registry import load_units
 from tuphap.inputs.report_kinds import load_report_kinds
+from tuphap.inputs.report_unit import report_unit
 from tuphap.inputs.submissions import expected_units, submission_inputs
 from tuphap.project import ProjectPaths
 from tuphap.publish.site import unit_names
@@ -42,7 +43,7 @@ def _line(submission: Submission, tracking: Tracking) -> str:
     return text
 
 
-def _print(tracking: Tracking, units: Registry) -> None:
+def _print(tracking: Tracking, names: dict[str, tuple[str, str, str]]) -> None:
     due = (_("due {date}").format(date=tracking.due.strftime("%d/%m/%Y")) if tracking.due
            else _("no due date set"))
     click.echo(_("{year}, kind {kind}: {sent}/{expected} unit(s) have sent their figures, {late} late, {missing} "
@@ -52,9 +53,9 @@ def _print(tracking: Tracking, units: Registry) -> None:
         due=due, today=tracking.today.strftime("%d/%m/%Y")))
 
     def name(slug: str) -> str:
-        return unit_names(units, slug, tracking.year)[0]
+        return names[slug][0]
 
-    rows = sorted(tracking.submissions, key=lambda s: (unit_names(units, s.unit, tracking.year)[1], s.unit))  # as the site
+    rows = sorted(tracking.submissions, key=lambda s: (names[s.unit][1], s.unit))  # as the site
     width = max((len(name(s.unit)) for s in [*rows, *tracking.unexpected]), default=0)
     for submission in rows:
         click.echo(f"  {name(submission.unit):<{width}}  {_line(submission, tracking)}")
@@ -106,4 +107,6 @@ def status(root, year, kind) -> None:
         click.echo(_("{year}: no due date and no form received yet; due dates go in {file}").format(
             year=year, file=paths.due_dates_file))
     for tracking in trackings:
-        _print(tracking, units)
+        # Each unit named as its report of that kind names it (inputs/report_unit.py), as on the site.
+        _print(tracking, {s.unit: unit_names(report_unit(paths, units, kinds, year, s.unit, tracking.kind), s.unit)
+                          for s in (*tracking.submissions, *tracking.unexpected)})

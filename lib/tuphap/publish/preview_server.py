@@ -187,13 +187,13 @@ class PreviewServer(ThreadingHTTPServer):
 
     # -- where notebooks find it (section.preview()) ---------------------------------------------------
     def advertise(self, pid: int) -> Path:
-        record = {"url": self.url, "pid": pid, "unit": self.session.unit, "year": self.session.year}
-        path = address_file(self.session.paths, self.session.year, self.session.unit)
+        record = {"url": self.url, "pid": pid, "unit": self.session.unit, "year": self.session.year, "kind": self.session.kind}
+        path = address_file(self.session.paths, self.session.year, self.session.unit, self.session.kind)
         write_atomically(path, json.dumps(record).encode("utf-8"))
         return path
 
     def withdraw(self) -> None:
-        path = address_file(self.session.paths, self.session.year, self.session.unit)
+        path = address_file(self.session.paths, self.session.year, self.session.unit, self.session.kind)
         try:
             if json.loads(path.read_text(encoding="utf-8")).get("url") == self.url:
                 path.unlink()

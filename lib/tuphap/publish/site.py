@@ -34,8 +34,9 @@ from tuphap.compute.submissions import Tracking, track_year
 from tuphap.errors import TuphapError
 from tuphap.inputs.catalogue import Indicator
 from tuphap.inputs.dataset import Dataset, data_digest
-from tuphap.inputs.registry import Registry, last_day, load_units
-from tuphap.inputs.report_kinds import load_report_kinds
+from tuphap.inputs.registry import Registry, Unit, load_units
+from tuphap.inputs.report_kinds import ReportKinds, load_report_kinds
+from tuphap.inputs.report_unit import report_unit
 from tuphap.inputs.submissions import submission_inputs
 from tuphap.project import REPORT_FILES, ProjectPaths, check_slug, commune_reports, rollup_reports
 from tuphap.runtime.ledger import Ledger
@@ -216,14 +217,27 @@ def _files_on_disk(folder: Path) -> dict[str, Path]:
     return {name: folder / name for name in REPORT_FILES if (folder / name).is_file()}
 
 
-def unit_names(units: Registry | None, slug: str, year: int) -> tuple[str, str, str]:
-    """Display name, sort name and area of a unit as it ended the year (its latest period if it did not
-    exist then, its slug when the registry lacks it): a unit's page, named after its latest report,
-    bears its current name."""
-    if units is None or slug not in units:
+def _load_kinds(paths: ProjectPaths, dataset: Dataset | None) -> ReportKinds | None:
+    """The report kinds, which date the reports without params; None when they cannot be read."""
+    if dataset is not None:
+        return dataset.kinds
+    try:
+        return load_report_kinds(paths.report_kinds_file)
+    except TuphapError:
+        return None
+
+
+def _names(paths: ProjectPaths, units: Registry | None, kinds: ReportKinds | None, year: int, slug: str,
+           kind: str = "") -> tuple[str, str, str]:
+    """A report's unit's names, as the report names it (`kind`: its slug or folder; '' the default kind)."""
+    return unit_names(report_unit(paths, units, kinds, year, slug, kind) if units is not None else None, slug)
+
+
+def unit_names(unit: Unit | None, slug: str) -> tuple[str, str, str]:
+    """Display name, sort name and area of a unit as a report names it (inputs/report_unit.py), or as it is
+    now for its own page; its slug when the registry lacks it."""
+    if unit is None:
         return slug, slug, ""
-    ended = [period for period in units.periods[slug] if period.holds_on(last_day(year))]
-    unit = ended[0] if ended else units.unit(slug)
     area = ", ".join(part for part in (unit.district, unit.province) if part)
     return f"{unit.kind[:1].upper()}{unit.kind[1:]} {unit.name}", fold(unit.name), area
 
@@ -237,6 +251,7 @@ class Site:
     labels: dict[str, str]  # indicator id -> its Vietnamese label, for the findings
     built: str  # when the builds it shows last changed (the ledger's time), as a reader reads it
     data_hash: str  # the shared data files it was made from, short; '' when they cannot be read
+    current: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # unit slug -> its names now (unit_names)
 
 
 @dataclass(frozen=True)
@@ -296,7 +311,8 @@ def current_reports(paths: ProjectPaths, units: Registry | None, years: set[int]
 
 
 def _kind_reports(paths: ProjectPaths, ledger: Ledger, dataset: Dataset | None, units: Registry | None,
-                  years: set[int] | None, by_year: dict[int, Year], sources: dict[str, Path], *, bundle: bool) -> None:
+                  kinds: ReportKinds | None, years: set[int] | None, by_year: dict[int, Year],
+                  sources: dict[str, Path], *, bundle: bool) -> None:
     """Add the reports of the kinds other than the default (params/<year>/_<kind>/<unit>.yaml) to their years."""
     names = {dataset.kinds.folder(slug): kind.name for slug, kind in dataset.kinds.kinds.items()} if dataset else {}
     order = list(names)
@@ -308,7 +324,7 @@ def _kind_reports(paths: ProjectPaths, ledger: Ledger, dataset: Dataset | None, 
         entry = entry if isinstance(entry, dict) else {}
         state = _state(paths, entry, paths.report_dir(key.year, key.unit, key.kind), bundle=bundle)
         findings, more = _findings(paths, entry)
-        report = Report(key.unit, key.year, *unit_names(units, key.unit, key.year), state.status, state.error, findings, [],
+        report = Report(key.unit, key.year, *_names(paths, units, kinds, key.year, key.unit, key.kind), state.status, state.error, findings, [],
                         _linked(state.files, f"{key.year}/_{key.kind}/{key.unit}", sources),
                         "final" if entry.get("mode") == "final" else "draft", [], more, state.last_good, state.left_out)
         year = by_year.setdefault(key.year, Year(key.year))
@@ -328,6 +344,7 @@ def collect(paths: ProjectPaths, years: set[int] | None = None, *, bundle: bool 
     figures are overdue."""
     ledger = Ledger.load(paths)
     units, dataset, data_error = _load_data(paths)
+    kinds = _load_kinds(paths, dataset)
     by_year: dict[int, Year] = {}
     sources: dict[str, Path] = {}
     for year, unit in current_reports(paths, units, years):
@@ -336,46 +353,51 @@ def collect(paths: ProjectPaths, years: set[int] | None = None, *, bundle: bool 
         state = _state(paths, entry, paths.report_dir(year, unit), bundle=bundle)
         findings, more = _findings(paths, entry)
         acknowledged = [a for a in entry.get("acknowledged") or [] if isinstance(a, dict)]
-        report = Report(unit, year, *unit_names(units, unit, year), state.status, state.error, findings,
+        report = Report(unit, year, *_names(paths, units, kinds, year, unit), state.status, state.error, findings,
                         _figures(dataset, unit, year), _linked(state.files, f"{year}/{unit}", sources),
                         "final" if entry.get("mode") == "final" else "draft", acknowledged, more, state.last_good,
                         state.left_out)
         by_year.setdefault(year, Year(year)).reports.append(report)
-    _kind_reports(paths, ledger, dataset, units, years, by_year, sources, bundle=bundle)
+    _kind_reports(paths, ledger, dataset, units, kinds, years, by_year, sources, bundle=bundle)
     wanted_rollups = {(key.year, key.level, key.slug) for key in rollup_reports(paths, sorted(by_year))}
     for entry in ledger.rollups.values():
         rollup = _rollup(paths, entry, wanted_rollups, sources, bundle=bundle)
         if rollup:
             by_year[rollup.year].rollups.append(rollup)
     for year in by_year.values():
-        _add_submissions(paths, units or Registry({}), year, today or dt.datetime.now().astimezone().date())
+        _add_submissions(paths, units or Registry({}), kinds, year, today or dt.datetime.now().astimezone().date())
         year.reports.sort(key=lambda r: (r.sort_name, r.unit))
         for kind in year.kinds:
             kind.reports.sort(key=lambda r: (r.sort_name, r.unit))
         year.rollups.sort(key=lambda r: (list(LEVEL_LABELS).index(r.level) if r.level in LEVEL_LABELS else 9, fold(r.name)))
+    # A unit's page bears its name now (its latest period); each year's row says what it was then.
+    current = {slug: unit_names(units.unit(slug) if units is not None and slug in units else None, slug)
+               for slug in {r.unit for y in by_year.values() for r in y.reports}}
     by_unit: dict[str, list[Report]] = {}
-    for report in sorted((r for y in by_year.values() for r in y.reports), key=lambda r: (r.sort_name, r.unit, -r.year)):
+    for report in sorted((r for y in by_year.values() for r in y.reports),
+                         key=lambda r: (current[r.unit][1], r.unit, -r.year)):
         by_unit.setdefault(report.unit, []).append(report)
     labels = {ind.id: ind.label for ind in dataset.catalogue} if dataset else {}
     return Site([by_year[y] for y in sorted(by_year, reverse=True)], by_unit, data_error, sources, labels,
-                _ledger_time(paths), data_digest(paths)[:12] if dataset else "")
+                _ledger_time(paths), data_digest(paths)[:12] if dataset else "", current)
 
 
-def _add_submissions(paths: ProjectPaths, units: Registry, year: Year, today: dt.date) -> None:
+def _add_submissions(paths: ProjectPaths, units: Registry, kinds: ReportKinds | None, year: Year,
+                     today: dt.date) -> None:
     """The year's submission pages; a receipts or due-dates file that cannot be read is said on the
     year's page, and the rest of the site is made as usual."""
     try:
         tracked = track_year(submission_inputs(paths, units, year.year), today)
-        kinds = load_report_kinds(paths.report_kinds_file)
+        kinds = kinds or load_report_kinds(paths.report_kinds_file)
     except TuphapError as exc:
         year.submissions_error = _error(paths, exc)
         return
-    names = {s.unit: unit_names(units, s.unit, year.year)[:2] for t in tracked for s in (*t.submissions, *t.unexpected)}
     def label(kind: str) -> str:  # inside a sentence: 'báo cáo 6 tháng'
         name = kinds[kind].name if kind in kinds else kind
         return name[:1].lower() + name[1:]
 
-    year.submissions = [SubmissionPage(t, names, label(t.kind)) for t in tracked]
+    year.submissions = [SubmissionPage(t, {s.unit: _names(paths, units, kinds, year.year, s.unit, t.kind)[:2]
+                                           for s in (*t.submissions, *t.unexpected)}, label(t.kind)) for t in tracked]
 
 
 def _ledger_time(paths: ProjectPaths) -> str:
@@ -476,8 +498,8 @@ def render(site: Site) -> dict[str, bytes | Path]:
                                               submissions=submissions)
     for unit, reports in site.units.items():
         page = unit_page(unit)
-        pages[page] = _render("unit.html.j2", page, site=site, reports=reports, name=reports[0].name,
-                              area=reports[0].area)
+        name, _sort, area = site.current.get(unit) or (reports[0].name, "", reports[0].area)
+        pages[page] = _render("unit.html.j2", page, site=site, reports=reports, name=name, area=area)
     pages.update(site.sources)
     return pages
 

@@ -172,7 +172,7 @@ class CommuneReport(Report):
         là số liệu ước tính, được đánh dấu (*) sau con số"."""
         rule = self.report_kind.period
         actual, end = actual_period(self.params, rule, self.year), rule.day("end", self.year)
-        self.reads.everything = True  # whether any figure is an estimate depends on them all
+        self.reads.any_estimates.add(self.year)  # whether any figure is an estimate depends on them all
         estimated = bool(self.dataset.estimates_for(self.unit.slug, self.year, self.period))
         text = f"Số liệu thực tế tính từ ngày {date_short(actual.start)} đến ngày {date_short(actual.end)}"
         if actual.end < end:
@@ -243,10 +243,10 @@ class CommuneReport(Report):
 
     # -- the whole report -------------------------------------------------------------------
     def preview(self) -> PreviewLink:
-        """The whole report, from a notebook: the running `tuphap preview` of this unit and year (its
+        """The whole report, from a notebook: the running `tuphap preview` of this unit, year and kind (its
         address and the live page in a frame), else a link to the last built report.html. Shown as
         Markdown, so a forgotten `section.preview()` cell adds nothing to a built report."""
-        return preview_link(self.dataset.paths, self.unit.slug, self.year)
+        return preview_link(self.dataset.paths, self.unit.slug, self.year, self.kind)
 
 
 def _file_state(path: Path) -> tuple | None:

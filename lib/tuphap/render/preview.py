@@ -4,7 +4,11 @@
 narrative blocks it asks for, every figure it looks up as (year, indicator) — also those a rate's
 numerator and denominator, a total's parts or a placeholder inside a narrative block lead to, since
 they are all looked up through the same values — and the years for which it asked whether there is
-any figure at all (a comparison with last year appears only then). A call whose output depends on
+any figure at all (a comparison with last year appears only then) or whether any figure is an estimate
+(the period statement says what the estimate mark means only then). The figures are those of the
+report's period (its kind's: the year, the first six months), and for the year before those it compares
+with (a merged unit's: its predecessors' added up); a figure read is also read as actual or estimated,
+so the preview compares both. A call whose output depends on
 inputs it does not itemise (the data-quality note validates every figure and the whole narrative)
 marks the report `everything`. The preview runs `record_reads()` before a section's cells and
 `recorded_reads()` after them, and re-runs the section later only when something it read changed.
@@ -36,6 +40,7 @@ READS_MIME = "application/x.tuphap-reads+json"
 RECORDED_METHODS = frozenset({
     "heading", "part", "text", "text_by_count", "year_comparison", "narrative", "narrative_section", "closing",
     "document_header", "data_quality_note", "signature_block", "parts_chart", "year_comparison_chart", "preview",
+    "period_statement",
 })
 
 
@@ -45,22 +50,25 @@ class Reads:
     narrative: set[str] = field(default_factory=set)  # block keys, asked for whether present or not
     values: set[tuple[int, str]] = field(default_factory=set)  # (year, indicator), present or not
     any_values: set[int] = field(default_factory=set)  # years asked whether they have any figure
+    any_estimates: set[int] = field(default_factory=set)  # years asked whether any of their figures is an estimate
     everything: bool = False  # depends on inputs not itemised: re-run on any change
 
     def merge(self, other: Reads) -> None:
         self.narrative |= other.narrative
         self.values |= other.values
         self.any_values |= other.any_values
+        self.any_estimates |= other.any_estimates
         self.everything = self.everything or other.everything
 
     def as_json(self) -> dict:
         return {"narrative": sorted(self.narrative), "values": sorted([y, i] for y, i in self.values),
-                "any_values": sorted(self.any_values), "everything": self.everything}
+                "any_values": sorted(self.any_values), "any_estimates": sorted(self.any_estimates),
+                "everything": self.everything}
 
     @classmethod
     def from_json(cls, data: dict) -> Reads:
         return cls(set(data["narrative"]), {(int(y), i) for y, i in data["values"]}, {int(y) for y in data["any_values"]},
-                   bool(data["everything"]))
+                   {int(y) for y in data.get("any_estimates", ())}, bool(data["everything"]))
 
 
 class ReadValues(Mapping):
@@ -129,15 +137,16 @@ def recorded_reads() -> _ReadsOutput:
 
 
 # -- section.preview() -----------------------------------------------------------------------------
-def address_file(paths: ProjectPaths, year: int, unit: str) -> Path:
-    """Where a running `tuphap preview` of this report leaves its address for the notebooks."""
-    return paths.outputs_dir / ".preview" / f"{year}-{unit}.json"
+def address_file(paths: ProjectPaths, year: int, unit: str, kind: str = "") -> Path:
+    """Where a running `tuphap preview` of this report leaves its address for the notebooks (`kind`: the
+    report kind's folder, '' for the default kind)."""
+    return paths.outputs_dir / ".preview" / (f"{year}-_{kind}-{unit}.json" if kind else f"{year}-{unit}.json")
 
 
-def running_preview(paths: ProjectPaths, year: int, unit: str) -> str | None:
+def running_preview(paths: ProjectPaths, year: int, unit: str, kind: str = "") -> str | None:
     """The address of a running preview of this report, or None (no file, or its process is gone)."""
     try:
-        record = json.loads(address_file(paths, year, unit).read_text(encoding="utf-8"))
+        record = json.loads(address_file(paths, year, unit, kind).read_text(encoding="utf-8"))
         os.kill(int(record["pid"]), 0)
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -154,9 +163,11 @@ class PreviewLink:
     url: str | None  # a running preview
     built: Path | None  # the last built report.html
     built_at: str  # when it was written, as shown to analysts
+    kind: str = ""  # the report kind's folder ('' the default kind)
 
     def _markdown(self) -> str:
-        command = f"`tuphap preview --unit {self.unit} --year {self.year}`"
+        option = f" --kind {self.kind}" if self.kind else ""
+        command = f"`tuphap preview --unit {self.unit} --year {self.year}{option}`"
         if self.url:
             return (f"**Bản xem trước đang chạy:** [{self.url}]({self.url}) — cả báo cáo, tự cập nhật mỗi khi "
                     f"lưu lời văn, số liệu, tham số hoặc notebook.\n\n"
@@ -167,18 +178,18 @@ class PreviewLink:
             return (f"**Báo cáo đã tạo lúc {self.built_at}:** [{link}]({link}) — chưa gồm các thay đổi sau lần "
                     f"tạo đó. Để xem cả báo cáo luôn cập nhật khi lưu tệp, chạy {command}.\n")
         return (f"**Chưa có báo cáo nào của {self.unit} năm {self.year}.** Chạy {command} để xem cả báo cáo, "
-                f"tự cập nhật khi lưu tệp (hoặc `tuphap build --unit {self.unit} --year {self.year}` để tạo).\n")
+                f"tự cập nhật khi lưu tệp (hoặc `tuphap build --unit {self.unit} --year {self.year}{option}` để tạo).\n")
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         return {"text/markdown": self._markdown(), "text/plain": self.url or str(self.built or "")}
 
 
-def preview_link(paths: ProjectPaths, unit: str, year: int) -> PreviewLink:
-    url = running_preview(paths, year, unit)
-    built = paths.report_dir(year, unit) / "report.html"
+def preview_link(paths: ProjectPaths, unit: str, year: int, kind: str = "") -> PreviewLink:
+    url = running_preview(paths, year, unit, kind)
+    built = paths.report_dir(year, unit, kind) / "report.html"
     if url or not built.is_file():
-        return PreviewLink(unit, year, url, None, "")
+        return PreviewLink(unit, year, url, None, "", kind)
     import datetime as dt
 
     when = dt.datetime.fromtimestamp(built.stat().st_mtime).astimezone().isoformat(timespec="seconds")
-    return PreviewLink(unit, year, None, built, formatting.timestamp(when))
+    return PreviewLink(unit, year, None, built, formatting.timestamp(when), kind)

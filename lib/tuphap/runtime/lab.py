@@ -33,8 +33,9 @@ from pathlib import Path
 
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
-from tuphap.inputs.params import load_params
-from tuphap.inputs.registry import last_day, load_units
+from tuphap.inputs.registry import load_units
+from tuphap.inputs.report_kinds import ReportKinds, load_report_kinds
+from tuphap.inputs.report_unit import report_unit
 from tuphap.project import CommuneKey, ProjectPaths, check_slug, check_year, commune_reports
 
 HOST = "127.0.0.1"
@@ -58,41 +59,50 @@ def start_page_file(paths: ProjectPaths) -> Path:
     return lab_dir(paths) / START_PAGE
 
 
-def choose_report(paths: ProjectPaths, unit: str | None = None, year: int | None = None) -> CommuneKey:
-    """The report whose narrative and files the start page links: the given unit and year, else the
-    newest year (of the unit, if given) and its first unit (alphabetically) with params."""
+def choose_report(paths: ProjectPaths, unit: str | None = None, year: int | None = None,
+                  kind: str | None = None) -> CommuneKey:
+    """The report whose narrative and files the start page links: of the given kind (a slug of
+    data/report_kinds.yaml; default: the default kind), the given unit and year, else the newest year (of
+    the unit, if given) and its first unit (alphabetically) with params of that kind. An unknown kind names
+    the nearest one."""
     if unit is not None:
         check_slug(unit)
     if year is not None:
         check_year(year)
-    found = commune_reports(paths, (unit,) if unit else (), (year,) if year else ())
+    kinds = load_report_kinds(paths.report_kinds_file)
+    folder = kinds.folder(kind or kinds.default)  # an unknown kind: unknown_kind's error
+    found = commune_reports(paths, (unit,) if unit else (), (year,) if year else (), kinds=(folder,))
     if found:
         newest = max(key.year for key in found)
         return min(key for key in found if key.year == newest)
+    pattern = f"params/<year>/_{folder}/<unit>.yaml" if folder else "params/<year>/<unit>.yaml"
     if unit and year:
-        missing = _("the file {path} is missing").format(path=paths.params_file(year, unit))
+        missing = _("the file {path} is missing").format(path=paths.params_file(year, unit, folder))
     elif unit:
         missing = _("no params file of the unit {unit} in {folder}").format(unit=unit, folder=paths.params_dir)
     elif year:
         missing = _("no params file for {year} in {folder}").format(year=year, folder=paths.params_dir)
     else:
-        missing = _("no params/<year>/<unit>.yaml file in {folder} yet").format(folder=paths.params_dir)
+        missing = _("no {pattern} file in {folder} yet").format(pattern=pattern, folder=paths.params_dir)
     raise TuphapError(_("no report to open: {missing} (`tuphap list` lists the reports that can be built)").format(
         missing=missing))
 
 
-def _unit_title(paths: ProjectPaths, unit: str, year: int) -> str:
-    """'Thị trấn Tân Khai' as the report names it (the unit on the report's date, or at the year's end),
-    or the slug when the registry cannot say (Lab is where one fixes it)."""
+def _kinds(paths: ProjectPaths) -> ReportKinds | None:
     try:
-        day = load_params(paths.params_file(year, unit)).date
-    except (TuphapError, OSError):
-        day = last_day(year)
+        return load_report_kinds(paths.report_kinds_file)
+    except TuphapError:
+        return None
+
+
+def _unit_title(paths: ProjectPaths, report: CommuneKey) -> str:
+    """'Thị trấn Tân Khai' as the report names it (inputs/report_unit.py), or the slug when the registry
+    cannot say (Lab is where one fixes it)."""
     try:
-        found = load_units(paths.units_file).unit(unit, on=day)
+        found = report_unit(paths, load_units(paths.units_file), _kinds(paths), report.year, report.unit, report.kind)
     except (TuphapError, OSError):
         found = None
-    return found.full_name[:1].upper() + found.full_name[1:] if found else unit
+    return found.full_name[:1].upper() + found.full_name[1:] if found else report.unit
 
 
 def _link(target: Path, start: Path, text: str | None = None) -> str:
@@ -101,29 +111,39 @@ def _link(target: Path, start: Path, text: str | None = None) -> str:
 
 
 def start_page_markdown(paths: ProjectPaths, report: CommuneKey) -> list[str]:
-    """The start page, one Markdown text per cell, with links relative to outputs/lab/."""
-    here, unit, year = lab_dir(paths), report.unit, report.year
+    """The start page of a report of any kind, one Markdown text per cell, with links relative to outputs/lab/:
+    that kind's notebooks, the unit's narrative file of that kind, the report built."""
+    here, unit, year, folder = lab_dir(paths), report.unit, report.year, report.kind
     root = paths.root
+    kinds = _kinds(paths)
+    report_kind = kinds[kinds.slug(folder)] if kinds is not None and kinds.slug(folder) in kinds else None
+    kind_name = report_kind.name if report_kind else folder
+    kind_option = f" --kind {folder}" if folder else ""
     intro = (
-        "# Báo cáo tổng kết công tác Tư pháp: bắt đầu\n\n"
-        f"Đơn vị: **{_unit_title(paths, unit, year)}** (`{unit}`), năm **{year}**. "
+        f"# {kind_name if folder else 'Báo cáo tổng kết công tác Tư pháp'}: bắt đầu\n\n"
+        f"Đơn vị: **{_unit_title(paths, report)}** (`{unit}`), năm **{year}**"
+        + (f", loại báo cáo **{kind_name}** (`{folder}`)" if folder else "") + ". "
         "Trang này do `tuphap lab` tạo lại mỗi lần khởi động; đừng sửa ở đây "
-        f"(chọn đơn vị khác: `tuphap lab --unit <đơn vị> --year <năm>`)."
+        f"(chọn đơn vị khác: `tuphap lab --unit <đơn vị> --year <năm>{kind_option}`; loại báo cáo khác: "
+        "`tuphap lab --kind <loại>`, các loại ghi trong `data/report_kinds.yaml`)."
     )
+    parameters = f'unit = "{unit}"\nyear = {year}' + (f'\nkind = "{folder}"' if folder else "")
     sections = [
         "## Các phần của báo cáo\n",
         "Mỗi phần của báo cáo là một notebook. Để xem một phần cho đơn vị này: mở notebook, sửa ô tham số "
         "(ô mã đầu tiên, có thẻ `parameters`) thành\n",
-        f'```python\nunit = "{unit}"\nyear = {year}\n```\n',
+        f"```python\n{parameters}\n```\n",
         "rồi chạy tất cả các ô (trình đơn **Chạy**) và lưu (Ctrl+S). Kết quả chạy và siêu dữ liệu không bao giờ "
         "vào git (bộ lọc nbstripout bỏ chúng đi), và việc đổi ô tham số không làm `tuphap build` chạy lại phần "
         "nào; chỉ dòng `unit = ...` đã đổi hiện trong `git diff`: trả lại như cũ trước khi commit.\n",
     ]
-    notebooks = paths.section_notebooks()
-    sections += [f"{number}. {_link(notebook, here, notebook.name)}" for number, notebook in enumerate(notebooks, 1)]
+    notebooks = paths.section_notebooks(folder, report_kind.sections if report_kind else ())
+    sections += [f"{number}. {_link(notebook, here, notebook.relative_to(paths.notebooks_dir).as_posix())}"
+                 for number, notebook in enumerate(notebooks, 1)]
     if not notebooks:
-        sections.append(f"*(Chưa có notebook nào trong {_link(paths.notebooks_dir, here, 'notebooks/')}.)*")
-    narrative_file = paths.narrative_file(year, unit)
+        shown = paths.kind_notebooks_dir(folder).relative_to(root).as_posix() + "/"
+        sections.append(f"*(Chưa có notebook nào trong {_link(paths.kind_notebooks_dir(folder), here, shown)}.)*")
+    narrative_file = paths.narrative_file(year, unit, folder)
     narrative = ["## Lời văn riêng của đơn vị\n"]
     if narrative_file.is_file():
         narrative.append(
@@ -132,20 +152,21 @@ def start_page_markdown(paths: ProjectPaths, report: CommuneKey) -> list[str]:
             "notebook, để lần tạo báo cáo nào cũng giữ được.")
     else:
         narrative.append(f"Chưa có tệp `{narrative_file.relative_to(root).as_posix()}`: chép các tiêu đề `## khóa` "
-                         "từ tệp của một đơn vị khác cùng năm.")
-    folder = paths.report_dir(year, unit)
-    built = [(folder / name, label) for name, label in BUILT_FILES if (folder / name).is_file()]
+                         "từ tệp của một đơn vị khác cùng năm và cùng loại báo cáo.")
+    built_dir = paths.report_dir(year, unit, folder)
+    built = [(built_dir / name, label) for name, label in BUILT_FILES if (built_dir / name).is_file()]
     files = ["## Báo cáo đã tạo\n"]
     if built:
         files += [f"- {_link(path, here, f'{path.name} ({label})')}" for path, label in built]
-        if (folder / "report.docx").is_file():
-            files.append(f"- `{(folder / 'report.docx').relative_to(root).as_posix()}` (Word: mở bằng Word, "
+        if (built_dir / "report.docx").is_file():
+            files.append(f"- `{(built_dir / 'report.docx').relative_to(root).as_posix()}` (Word: mở bằng Word, "
                          "không mở trong JupyterLab)")
         files.append(f"\nTạo lại sau khi sửa số liệu, lời văn hay notebook, {TERMINAL}:\n")
     else:
         files.append(f"Báo cáo này chưa được tạo. Tạo bằng lệnh sau, {TERMINAL}, rồi khởi động lại `tuphap lab` "
                      "để có liên kết:\n")
-    files.append(f"```sh\ntuphap build --unit {unit} --year {year}\n```")
+    files.append(f"```sh\ntuphap build --unit {unit} --year {year}{kind_option}\n```")
+    files.append(f"\nXem cả báo cáo, tự cập nhật mỗi khi lưu tệp: `tuphap preview --unit {unit} --year {year}{kind_option}`.")
     return [intro, "\n".join(sections), "\n".join(narrative), "\n".join(files)]
 
 

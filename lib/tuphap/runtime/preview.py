@@ -1,4 +1,4 @@
-"""The live preview of one commune report (`tuphap preview`): its sections kept in memory, and re-run
+"""The live preview of one commune report of any kind (`tuphap preview`): its sections kept in memory, and re-run
 only when something they read changed.
 
 A session keeps, for each section, the HTML nbconvert made of its executed notebook and what its cells
@@ -9,10 +9,13 @@ left alone.
 
 On each change it reads the report's inputs again (the Dataset is reloaded only when a data file
 changed), compares them with those its sections were made from, and re-runs:
-- every section, when the params, the unit's registry row or the indicator catalogue changed;
+- every section, when the params, the unit's registry rows (its predecessors' too), the indicator
+  catalogue or its report kind's entry (period, recipients, sections; not its title) changed;
 - a section whose notebook changed (a new one too), and one that failed (it is re-run on any change);
 - a section that read a narrative block whose text changed (appeared, went), a figure whose value
-  changed (appeared, went), or asked whether a year had any figure when that answer changed;
+  or estimate mark changed (appeared, went), or asked whether a year had any figure, or any estimate,
+  when that answer changed. Figures are those of the report kind's period; for the year before, those
+  the report compares with (a merged unit's: its predecessors' added up, render/commune.py);
 - a section that read `everything` (the data-quality note of section 00: validation reads every
   figure and the whole narrative; or a notebook the static check below cannot vouch for) when any
   input other than the notebooks changed.
@@ -43,7 +46,6 @@ from tuphap.i18n import _
 from tuphap.inputs.dataset import Dataset, data_digest
 from tuphap.inputs.narrative import load_narrative
 from tuphap.inputs.params import load_params
-from tuphap.inputs.report_kinds import load_report_kinds
 from tuphap.project import ProjectPaths, check_slug, check_year
 from tuphap.render.preview import READS_MIME, RECORDED_METHODS, Reads
 from tuphap.runtime import fingerprint
@@ -73,7 +75,8 @@ def _literal(node: ast.AST) -> bool:
 
 def analysable(sources: list[str]) -> bool:
     """Whether a section notebook's code cells read the report's inputs only through recorded calls:
-    literal parameters, `import tuphap`, `<name> = tuphap.open_section(unit, year)`, then only
+    literal parameters, `import tuphap`, `<name> = tuphap.open_section(unit, year)` (with `kind=kind` in a
+    report kind's notebooks), then only
     `<name>.<recorded method>(<literals>)`. Anything else (own code, magics, other objects, another
     unit or year) cannot be vouched for, and its section is re-run on every change."""
     reports: set[str] = set()
@@ -93,8 +96,9 @@ def analysable(sources: list[str]) -> bool:
                     continue  # a parameter
                 if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) \
                         and isinstance(value.func.value, ast.Name) and value.func.value.id == "tuphap" \
-                        and value.func.attr == "open_section" and not value.keywords \
-                        and [getattr(a, "id", None) for a in value.args] == ["unit", "year"]:
+                        and value.func.attr == "open_section" \
+                        and [getattr(a, "id", None) for a in value.args] == ["unit", "year"] \
+                        and [(k.arg, getattr(k.value, "id", None)) for k in value.keywords] in ([], [("kind", "kind")]):
                     reports.add(statement.targets[0].id)
                     continue
                 return False
@@ -115,13 +119,15 @@ class Inputs:
     """What one report is made of, as the preview compares it."""
     narrative: Mapping[str, str]  # block key -> text
     narrative_source: bytes  # the whole file (the data-quality note names its lines)
-    values: Mapping[int, Mapping[str, float | str]]  # the unit's figures, by year
+    values: Mapping[int, Mapping[str, float | str]]  # the unit's figures of the report's period, by year
+    estimates: Mapping[int, frozenset[str]]  # which of them are estimates, by year
     data: str  # every shared data file (the data-quality note names their rows)
     unit_row: str
     catalogue: bytes
     params: bytes
     rules: bytes
     report_kinds: bytes
+    kind_rule: str  # the report's kind but its title, author and name: its period, recipients, sections
     notebooks: Mapping[str, bytes]  # section name -> its notebook, in report order
 
 
@@ -129,27 +135,32 @@ def _bytes(path: Path) -> bytes:
     return path.read_bytes() if path.is_file() else b""
 
 
-def read_inputs(paths: ProjectPaths, unit: str, year: int) -> Inputs:
-    """The report's inputs now, read and checked as a build reads them; a file that cannot be read
-    raises TuphapError (naming the file)."""
+def read_inputs(paths: ProjectPaths, unit: str, year: int, kind: str = "") -> Inputs:
+    """The report's inputs now (`kind`: its kind's folder, '' for the default kind), read and checked as a
+    build reads them; a file that cannot be read raises TuphapError (naming the file)."""
     dataset = Dataset.load(paths)  # reloaded only when a data file changed (data_digest)
     dataset.unit(unit)
-    unit_row = repr((dataset.units.periods[unit], dataset.units.mergers.get(unit)))
+    report_kind = dataset.kinds[dataset.kinds.slug(kind)]
+    period = report_kind.period.code
+    # What it compares with: last year's figures of its period, or a merged unit's predecessors' added up.
+    previous = rollup.previous_year(dataset, unit, year, period)
+    unit_row = repr((dataset.units.periods[unit], dataset.units.mergers.get(unit), previous.predecessors))
     years = sorted({int(y) for u, y in zip(dataset.values["unit"], dataset.values["year"]) if u == unit})
-    values = {y: dataset.values_for(unit, y) for y in years}
-    previous = rollup.previous_year(dataset, unit, year).values  # a merged unit's: its predecessors' added up
-    if previous or year - 1 in values:
-        values[year - 1] = previous
-    narrative_file, params_file = paths.narrative_file(year, unit), paths.params_file(year, unit)
+    values = {y: dataset.values_for(unit, y, period) for y in years}
+    estimates = {y: dataset.estimates_for(unit, y, period) for y in years}
+    if previous.values or year - 1 in values:
+        values[year - 1], estimates[year - 1] = previous.values, frozenset(previous.estimates)
+    narrative_file, params_file = paths.narrative_file(year, unit, kind), paths.params_file(year, unit, kind)
     narrative = {key: block.text for key, block in load_narrative(narrative_file).items()}
     load_params(params_file)
-    load_report_kinds(paths.report_kinds_file)
-    notebooks = CommuneTarget(unit, year).notebooks(paths)
+    notebooks = CommuneTarget(unit, year, kind).notebooks(paths)
     return Inputs(
         narrative=narrative, narrative_source=_bytes(narrative_file),
-        values=values, data=data_digest(paths), unit_row=unit_row,
+        values=values, estimates=estimates, data=data_digest(paths), unit_row=unit_row,
         catalogue=_bytes(paths.indicators_file), params=_bytes(params_file), rules=_bytes(paths.rules_file),
-        report_kinds=_bytes(paths.report_kinds_file), notebooks={nb.stem: nb.read_bytes() for nb in notebooks},
+        report_kinds=_bytes(paths.report_kinds_file),
+        kind_rule=repr(report_kind.model_dump(exclude={"title", "author", "name"})),
+        notebooks={nb.stem: nb.read_bytes() for nb in notebooks},
     )
 
 
@@ -159,8 +170,9 @@ class Change:
     narrative: frozenset[str] = frozenset()  # block keys whose text changed, appeared or went
     values: frozenset[tuple[int, str]] = frozenset()  # (year, indicator) whose value changed, appeared or went
     any_values: frozenset[int] = frozenset()  # years that got their first figure or lost their last
+    any_estimates: frozenset[int] = frozenset()  # years that got their first estimate or lost their last
     notebooks: frozenset[str] = frozenset()  # sections whose notebook changed or appeared
-    every_section: bool = False  # the params, the registry row or the catalogue
+    every_section: bool = False  # the params, the registry rows, the catalogue or the report's kind
     data: bool = False  # any input but the notebooks and report kinds (for sections that read everything)
     document: bool = False  # the report kinds: the page's title and author
 
@@ -179,14 +191,19 @@ def compare(before: Inputs | None, after: Inputs) -> Change:
     for year in set(before.values) | set(after.values):
         old, new = before.values.get(year, {}), after.values.get(year, {})
         values |= {(year, i) for i in set(old) | set(new) if old.get(i) != new.get(i)}
+        # a figure that became an estimate, or actual: its mark (*) comes or goes
+        values |= {(year, i) for i in before.estimates.get(year, frozenset()) ^ after.estimates.get(year, frozenset())}
     any_values = frozenset(y for y in set(before.values) | set(after.values)
                            if bool(before.values.get(y)) != bool(after.values.get(y)))
+    any_estimates = frozenset(y for y in set(before.estimates) | set(after.estimates)
+                              if bool(before.estimates.get(y)) != bool(after.estimates.get(y)))
     notebooks = frozenset(name for name, source in after.notebooks.items()
                           if _what_runs(before.notebooks.get(name)) != _what_runs(source))
-    every_section = (before.params, before.unit_row, before.catalogue) != (after.params, after.unit_row, after.catalogue)
+    every_section = (before.params, before.unit_row, before.catalogue, before.kind_rule) != \
+        (after.params, after.unit_row, after.catalogue, after.kind_rule)
     data = every_section or bool(narrative or values) or (before.narrative_source, before.data, before.rules) != \
         (after.narrative_source, after.data, after.rules)
-    return Change(narrative, frozenset(values), any_values, notebooks, every_section, data,
+    return Change(narrative, frozenset(values), any_values, any_estimates, notebooks, every_section, data,
                   before.report_kinds != after.report_kinds)
 
 
@@ -217,7 +234,7 @@ def to_rerun(change: Change, reads: Mapping[str, Reads | None], sections: list[s
         if read.everything:
             return change.data
         return bool(read.narrative & change.narrative or read.values & change.values
-                    or read.any_values & change.any_values)
+                    or read.any_values & change.any_values or read.any_estimates & change.any_estimates)
 
     return [name for name in sections if affected(name)]
 
@@ -259,10 +276,13 @@ class PreviewSession:
     """One report's live preview: run() in one thread (the warm kernel belongs to it), the page and
     the print files read from any thread."""
 
-    def __init__(self, paths: ProjectPaths, unit: str, year: int):
+    def __init__(self, paths: ProjectPaths, unit: str, year: int, kind: str = ""):
+        """`kind`: a report kind of data/report_kinds.yaml (its slug; '' the default kind)."""
         self.paths, self.unit, self.year = paths, check_slug(unit), check_year(year)
-        self.target = CommuneTarget(self.unit, self.year)
-        Dataset.load(paths).unit(self.unit)  # an unknown unit is the user's mistake, said at once
+        dataset = Dataset.load(paths)
+        dataset.unit(self.unit)  # an unknown unit (or kind) is the user's mistake, said at once
+        self.kind = dataset.kinds.folder(kind) if kind else ""  # its folders: '' for the default kind
+        self.target = CommuneTarget(self.unit, self.year, self.kind)
         if not self.target.params_file(paths).is_file():
             raise TuphapError(_("{unit} has no report for {year}: the file {path} is missing").format(
                 unit=self.unit, year=self.year, path=self.target.params_file(paths)))
@@ -286,7 +306,7 @@ class PreviewSession:
         nothing changed. `on_start` hears which sections are about to run."""
         started = time.monotonic()
         try:
-            inputs = read_inputs(self.paths, self.unit, self.year)
+            inputs = read_inputs(self.paths, self.unit, self.year, self.kind)
         except TuphapError as exc:
             self.last = Update(self.version, failed=self._failed(), error=str(exc), at=_now())
             return self.last  # the sections keep the reading they were made from: nothing is missed later
@@ -358,7 +378,7 @@ class PreviewSession:
         result.built_at = _now()
         try:
             dataset = Dataset.load(self.paths)
-            result.data_hash = fingerprint.report_data(self.paths, dataset, self.unit, self.year)[:12]
+            result.data_hash = fingerprint.report_data(self.paths, dataset, self.unit, self.year, self.kind)[:12]
             document = self.target.document(self.paths, result)
         except TuphapError:  # read a moment ago; changed since: the next refresh follows
             if self._page is None:
@@ -406,15 +426,18 @@ def _reads_of(executed) -> Reads | None:
 
 
 # -- watching the files -------------------------------------------------------------------------------
-def watched(paths: ProjectPaths, unit: str, year: int) -> tuple[list[Path], Callable[[object, str], bool]]:
-    """The folders to watch and the filter of the files whose saving may change this report."""
-    files = {paths.narrative_file(year, unit), paths.params_file(year, unit), paths.units_file,
-             paths.indicators_file, paths.rules_file, paths.report_kinds_file}
+def watched(paths: ProjectPaths, unit: str, year: int, kind: str = "") -> tuple[list[Path], Callable[[object, str], bool]]:
+    """The folders to watch and the filter of the files whose saving may change this report (of the kind
+    whose folder is `kind`: its params, narrative and notebooks)."""
+    files = {paths.narrative_file(year, unit, kind), paths.params_file(year, unit, kind), paths.units_file,
+             paths.lineage_file, paths.indicators_file, paths.rules_file, paths.report_kinds_file}
+    notebooks_dir = paths.kind_notebooks_dir(kind)
 
     def relevant(_change, path: str) -> bool:
         file = Path(path)
         return (file in files or (file.parent == paths.values_dir and file.suffix == ".csv")
-                or (file.parent == paths.notebooks_dir and file.suffix == ".ipynb" and file.name[:2].isdigit()))
+                or (file.suffix == ".ipynb" and file.name[:2].isdigit()
+                    and (file.parent == notebooks_dir or file.parent.parent == paths.notebooks_dir)))
 
     folders = [folder for folder in (paths.data, paths.params_dir, paths.notebooks_dir) if folder.is_dir()]
     return folders, relevant
@@ -436,7 +459,7 @@ def run(session: PreviewSession, stop: threading.Event, *, on_start: Callable[[l
             on_update(update)
 
     refresh()
-    folders, relevant = watched(session.paths, session.unit, session.year)
+    folders, relevant = watched(session.paths, session.unit, session.year, session.kind)
     try:
         for _changes in watch(*folders, watch_filter=relevant, step=STEP_MS, debounce=DEBOUNCE_MS, stop_event=stop,
                               raise_interrupt=False, rust_timeout=1000, yield_on_timeout=False):
