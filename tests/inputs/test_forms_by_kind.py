@@ -39,13 +39,14 @@ def test_a_six_month_form_names_its_kind_and_period_and_offers_an_estimate_colum
     assert meta == {"form": "1", "unit": "tan-khai", "year": "2025", "kind": "6thang", "period": "6thang"}
     sheet, cell = form_cells(book, "ho_tich.khai_sinh")
     assert sheet["A1"].value == "BIỂU NHẬP SỐ LIỆU CÔNG TÁC TƯ PHÁP 6 THÁNG ĐẦU NĂM 2025"
+    assert sheet["A2"].value == "Thị trấn Tân Khai"  # as the unit ended the period, on 30/6/2025, before the merger
     assert sheet["D5"].value == "6 tháng đầu năm 2025" and sheet["F5"].value == "Ước tính"
     assert cell.value == 140 and sheet[f"{ESTIMATE_COLUMN}{cell.row}"].value == "có"  # on file as an estimate
     assert not sheet[f"{ESTIMATE_COLUMN}{cell.row}"].protection.locked
     choices = [v for v in sheet.data_validations.dataValidation if f"{ESTIMATE_COLUMN}{cell.row}" in v.sqref]
     assert [v.formula1 for v in choices] == ['"có,không"']
     guide = " ".join(str(c.value) for c in book["Hướng dẫn"]["A"] if c.value)
-    assert "Số liệu thực tế tính đến ngày 31/05/2025" in guide
+    assert "Số liệu thực tế tính đến ngày 31/5/2025" in guide
 
 
 def test_a_six_month_form_with_an_estimate_goes_into_its_values_file_and_report(project, six_month_form):
@@ -177,3 +178,22 @@ def test_an_estimate_cell_takes_only_its_two_words(project, six_month_form):
     assert result.returncode == 1
     assert (f"sheet '{sheet.title}', cell F{cell.row} (pbgdpl.so_buoi): 'chắc vậy' does not say whether the "
             "figure is an estimate") in result.stderr
+
+
+def test_the_six_month_forms_go_to_the_units_that_ended_the_first_half(project):
+    result = run_tuphap("form", "--year", "2025", "--kind", "6thang", root=project)
+    assert result.returncode == 0, result.stderr
+    folder = project / "outputs" / "forms" / "2025" / "_6thang"
+    assert sorted(path.stem for path in folder.glob("*.xlsx")) == [
+        "an-phu-mau", "dong-no", "hoa-binh-mau", "tan-hiep", "tan-khai"]
+    year = run_tuphap("form", "--year", "2025", root=project)
+    assert year.returncode == 0, year.stderr
+    assert [path.stem for path in (project / "outputs" / "forms" / "2025").glob("*.xlsx")] == ["tan-khai"]
+
+
+def test_an_unknown_kind_is_a_usage_mistake_naming_the_nearest(project):
+    result = run_tuphap("form", "--year", "2025", "--kind", "6thnag", root=project)
+
+    assert result.returncode == 2
+    assert "unknown report kind '6thnag'" in result.stderr and "did you mean '6thang'?" in result.stderr
+    assert not (project / "outputs" / "forms").exists()

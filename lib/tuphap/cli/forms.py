@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from tuphap.cli.selection import USAGE, known_selection
+from tuphap.cli.selection import USAGE, kind_folders, known_selection
 from tuphap.cli.texts import examples, help_text
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
@@ -48,6 +48,8 @@ def form(root, year, units, kind, output_dir) -> None:
         check_selection(units, (year,))  # a form may be for a year that has no params yet
         if units:
             known_selection(paths, units, ())
+        if kind:
+            kind_folders(paths, (kind,))  # an unknown kind is a usage mistake, like an unknown unit
     except TuphapError as exc:
         click.echo(_("error: {message}").format(message=exc), err=True)
         sys.exit(USAGE)

@@ -42,7 +42,6 @@ from tuphap.inputs.form_layout import (
     year_header,
 )
 from tuphap.inputs.numbers import plain
-from tuphap.inputs.registry import last_day
 from tuphap.inputs.workbook import Sheet, read_workbook
 from tuphap.limits import LARGEST_FIGURE
 from tuphap.project import check_slug, check_year
@@ -196,10 +195,10 @@ def _identity(path: Path, sheets: list[Sheet], dataset: Dataset, problem) -> tup
     kind = _kind(meta, dataset, problem)
     if kind is None:
         return None
-    shown_unit = unit_line(dataset.unit(slug, on=last_day(year)))
-    shown_year = year_header(year, dataset.kinds[kind].period)
+    period = dataset.kinds[kind].period
+    shown_unit, shown_year = unit_line(dataset.unit(slug, on=period.day("end", year))), year_header(year, period)
     for sheet in _section_sheets(sheets):
-        for cell, expected in ((UNIT_CELL, shown_unit), (YEAR_CELL, shown_year)):
+        for cell, expected in ((YEAR_CELL, shown_year), (UNIT_CELL, shown_unit)):  # the period first: the unit follows from it
             shown = sheet.cells[cell].value if cell in sheet.cells else None
             if shown != expected:
                 problem(_("cell {cell} shows {shown!r} but the form's hidden sheet '{meta}' says {expected!r} "

@@ -54,7 +54,7 @@ from tuphap.inputs.form_layout import (
     year_header,
 )
 from tuphap.inputs.form_reading import FilledForm, FormProblems, read_form
-from tuphap.inputs.registry import Unit, last_day
+from tuphap.inputs.registry import Unit
 from tuphap.inputs.report_kinds import PeriodRule
 from tuphap.inputs.submissions import Receipt, append_receipts, file_name, now, read_receipts
 from tuphap.inputs.values_file import ValuesUpdate, updated_values_files
@@ -169,7 +169,9 @@ def _guide(sheet: Worksheet, unit: Unit, year: int, period: PeriodRule, referenc
         "7. Không đổi tên trang, không chèn hoặc xóa dòng.",
     ]
     if has_estimates(period):
-        actual = period.day("actual_to", year).strftime("%d/%m/%Y")
+        day = period.day("actual_to", year)
+        # As reports write it (compute/formatting.py date_short, Nghị định 30/2020): 31/5/2025, 28/02/2025.
+        actual = f"{day:%d}/{day:%m}/{day.year}" if day.month <= 2 else f"{day:%d}/{day.month}/{day.year}"
         lines.append(f"8. Số liệu thực tế tính đến ngày {actual}; số liệu từ sau ngày đó đến hết kỳ là ước tính. "
                      f"Con số nào có phần ước tính thì chọn “{ESTIMATE_WORDS[0]}” ở cột “Ước tính” (cột F).")
     for row, line in enumerate(lines, start=1):
@@ -248,7 +250,8 @@ def make_form(dataset: Dataset, unit_slug: str, year: int, kind: str | None = No
     pre-filled with the figures on file; its reference column shows `reference_of`'s figures."""
     year, kind = check_year(year), kind or dataset.kinds.default
     period = dataset.kinds[kind].period
-    unit = dataset.unit(check_slug(unit_slug), on=last_day(year))  # the form of a year names the unit as it ends it
+    # The form of a period names the unit as it ends it: the first half of 2025 was thị trấn Tân Khai's.
+    unit = dataset.unit(check_slug(unit_slug), on=period.day("end", year))
     now, estimated = dataset.values_for(unit.slug, year, period.code), dataset.estimates_for(unit.slug, year, period.code)
     reference = reference_of(dataset, unit.slug, year, period.code)
     sections: dict[str, list[Indicator]] = {}
@@ -308,14 +311,14 @@ def _write_all_or_none(contents: dict[Path, bytes]) -> None:
 
 def write_forms(paths: ProjectPaths, year: int, units: tuple[str, ...] = (), output_dir: Path | None = None,
                 kind: str | None = None, reference_of: ReferenceOf = own_figures) -> list[Path]:
-    """One form per unit (default: every unit in data/units.csv that exists at the end of the year) for the
+    """One form per unit (default: every unit in data/units.csv that exists at the end of the kind's period) for the
     report kind (default: the default kind); returns the files written. Nothing is written unless every form can be."""
     dataset = Dataset.load(paths)
     year, kind = check_year(year), kind or dataset.kinds.default
-    dataset.kinds[kind]  # an unknown kind is refused before any form is made
     targets = {}
-    for slug in units or tuple(u.slug for u in dataset.units.units_on(last_day(year))):
-        dataset.unit(check_slug(slug), on=last_day(year))
+    end = dataset.kinds[kind].period.day("end", year)  # the units that end the period send its figures
+    for slug in units or tuple(u.slug for u in dataset.units.units_on(end)):
+        dataset.unit(check_slug(slug), on=end)
         targets[slug] = paths.form_file(year, slug, output_dir, dataset.kinds.folder(kind))
         _check_target(targets[slug], slug, paths)
     _write_all_or_none({target: make_form(dataset, slug, year, kind, reference_of) for slug, target in targets.items()})
