@@ -71,8 +71,7 @@ def _compared_with(dataset, unit: str, year: int, period: str):
     from tuphap.inputs.forms import Reference
 
     previous = previous_year(dataset, unit, year, period)
-    name = next(kind.period.name for kind in dataset.kinds.kinds.values() if kind.period.code == period)
-    return Reference(previous.values, previous.note(year, period_name=name))
+    return Reference(previous.values, previous.note(year, period_name=dataset.period_rule(period).name))
 
 
 @click.command(help=help_text(

@@ -142,7 +142,8 @@ ReferenceOf = Callable[[Dataset, str, int, str], Reference]
 
 
 def own_figures(dataset: Dataset, unit: str, year: int, period: str) -> Reference:
-    """The unit's own figures of the year before: the reference of a unit that no merger formed."""
+    """The unit's own figures of the year before, same period: what a report compares with unless a merger
+    formed its unit during the period (`tuphap form` passes the report's own comparison instead)."""
     return Reference(dataset.values_for(unit, year - 1, period))
 
 
