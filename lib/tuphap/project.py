@@ -173,9 +173,16 @@ class ProjectPaths:
     def ledger_file(self) -> Path:
         return self.outputs_dir / "manifest.json"
 
-    def form_file(self, year: int, unit: str, folder: Path | None = None) -> Path:
-        """An Excel input form: outputs/forms/<year>/<unit>.xlsx, or <folder>/<unit>.xlsx."""
-        return (folder or self.outputs_dir / "forms" / str(check_year(year))) / f"{check_slug(unit)}.xlsx"
+    def form_file(self, year: int, unit: str, folder: Path | None = None, kind: str = "") -> Path:
+        """An Excel input form: outputs/forms/<year>/[_<kind>/]<unit>.xlsx, or <folder>/<unit>.xlsx (the
+        form names its kind inside, so a folder of one's choosing needs no kind in its path)."""
+        default = self.outputs_dir / "forms" / str(check_year(year)) / _kind_folder(kind)
+        return (folder or default) / f"{check_slug(unit)}.xlsx"
+
+    def values_file(self, year: int, kind: str = "") -> Path:
+        """Where `tuphap ingest` writes a year's figures: data/values/<year>.csv for the default kind,
+        data/values/<year>-<kind>.csv for another (every *.csv there is read, whatever its name)."""
+        return self.values_dir / (f"{check_year(year)}-{check_slug(kind)}.csv" if kind else f"{check_year(year)}.csv")
 
     @property
     def site_dir(self) -> Path:

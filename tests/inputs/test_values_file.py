@@ -37,7 +37,7 @@ def _table(folder: Path) -> dict[tuple, float | str]:
 @settings(max_examples=40)
 @given(unit=st.sampled_from(sorted(DATASET.units)), year=st.sampled_from([2023, 2024, 2025]), figures=FORMS)
 def test_an_update_reads_back_and_leaves_every_other_row_alone(unit, year, figures):
-    contents, _ = updated_values_files(DATASET, [(unit, year, figures)])
+    contents, _ = updated_values_files(DATASET, [(unit, year, DATASET.kinds.default, figures, frozenset())])
     mine = f"{unit},{year},"
     for path, content in contents.items():
         if path.exists():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from tuphap.cli.selection import USAGE, known_selection
+from tuphap.cli.selection import USAGE, kind_folders, known_selection
 from tuphap.cli.texts import examples, help_text
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
@@ -16,22 +16,30 @@ from tuphap.project import ProjectPaths, check_selection
 
 @click.command(help=help_text(
     _("Write Excel input forms (.xlsx) for communes to fill in."),
-    _("One workbook per unit, at outputs/forms/<year>/<unit>.xlsx: an instructions sheet, then a sheet "
-      "per section of the indicator catalogue with each indicator's Vietnamese label and unit, last "
-      "year's figure for reference and this year's figure (pre-filled when on file) in a yellow cell "
+    _("One workbook per unit, at outputs/forms/<year>/<unit>.xlsx (outputs/forms/<year>/_<kind>/<unit>.xlsx for "
+      "a report kind other than the default one): an instructions sheet, then a sheet "
+      "per section of the indicator catalogue with each indicator's Vietnamese label and unit, the figure "
+      "the report compares with for reference (for a unit formed by a merger, its predecessors' figures "
+      "added up) and this period's figure (pre-filled when on file) in a yellow cell "
       "that Excel checks (whole numbers of at least 0 for counts, 0-100 for percents, a drop-down of the "
       "two words such as đạt/chưa đạt for a result, one short line for a text such as a decision). Only "
       "the yellow cells can be edited. Send the files out, then read them back with `tuphap ingest`."),
+    _("A form is for one report kind of data/report_kinds.yaml (--kind; default: the default kind) and names it "
+      "in its title and its hidden identity. Where the kind's actual figures stop before its period ends "
+      "(its actual_to), each figure has an \"Ước tính\" cell with a drop-down có/không to mark it as an estimate."),
     examples(("tuphap form --year 2025", _("every unit in data/units.csv")),
+             ("tuphap form --year 2025 --kind 6thang", _("the six-month report's forms")),
              ("tuphap form --year 2025 --unit tan-khai", ""),
              ("tuphap form --year 2025 --output-dir ~/gui-xa", ""))))
 @click.option("--year", required=True, type=int, metavar="YEAR", help=_("The year the form collects figures for."))
 @click.option("--unit", "units", multiple=True, metavar="SLUG",
               help=_("A unit to make a form for (repeatable; default: every unit in data/units.csv)."))
+@click.option("--kind", metavar="KIND", default=None,
+              help=_("The report kind the forms collect figures for (data/report_kinds.yaml; default: the default kind)."))
 @click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIRECTORY",
               help=_("Write the forms here instead of outputs/forms/<year>/."))
 @click.pass_obj
-def form(root, year, units, output_dir) -> None:
+def form(root, year, units, kind, output_dir) -> None:
     """`tuphap form`: Excel input forms for the communes (help above)."""
     from tuphap.inputs import forms  # openpyxl loads slowly: only these two commands need it
 
@@ -40,11 +48,13 @@ def form(root, year, units, output_dir) -> None:
         check_selection(units, (year,))  # a form may be for a year that has no params yet
         if units:
             known_selection(paths, units, ())
+        if kind:
+            kind_folders(paths, (kind,))  # an unknown kind is a usage mistake, like an unknown unit
     except TuphapError as exc:
         click.echo(_("error: {message}").format(message=exc), err=True)
         sys.exit(USAGE)
     try:
-        for path in forms.write_forms(paths, year, units, output_dir):
+        for path in forms.write_forms(paths, year, units, output_dir, kind, _compared_with):
             click.echo(_("wrote {path}").format(path=path))
     except TuphapError as exc:
         click.echo(_("error: {message}").format(message=exc), err=True)
@@ -54,15 +64,27 @@ def form(root, year, units, output_dir) -> None:
         sys.exit(1)
 
 
+def _compared_with(dataset, unit: str, year: int, period: str):
+    """A form's reference column: what the unit's report of that period compares with (compute/rollup.py),
+    so that for a unit formed by a merger it is its predecessors' figures rolled up, as in the report."""
+    from tuphap.compute.rollup import previous_year
+    from tuphap.inputs.forms import Reference
+
+    previous = previous_year(dataset, unit, year, period)
+    return Reference(previous.values, previous.note(year, period_name=dataset.period_rule(period).name))
+
+
 @click.command(help=help_text(
-    _("Read filled Excel forms into data/values/<year>.csv."),
+    _("Read filled Excel forms into the values file of their year and report kind."),
     _("Every cell of every form is checked first and every problem is listed with file, sheet and cell "
       "(text or a formula where a figure belongs, \"1,733\" for a count, a share above 100, a result other "
       "than its two words or 1/0, ...). If there is any problem, nothing is written. Otherwise the figures "
-      "of each form's unit and year replace those on file: an empty cell means \"not reported\", 0 means "
+      "of each form's unit, year and report kind replace those on file, in data/values/<year>.csv for the "
+      "default kind and data/values/<year>-<kind>.csv for another, with the figures marked \"có\" under "
+      "\"Ước tính\" written as estimates: an empty cell means \"not reported\", 0 means "
       "zero. Other units' rows stay exactly as they were. Formulas are rejected: type the figures themselves. "
       "A whole form is refused when it is larger than a form can be, has merged cells in its table, a hidden "
-      "sheet holding data, or a hidden identity that does not match the unit and year its sheets show."),
+      "sheet holding data, or a hidden identity that does not match the unit, year and period its sheets show."),
     _("Each form read in is recorded in data/submissions.csv as received now, with its file name, its SHA-256 "
       "and the number of figures it gave, for the site's page of who has sent what (and `tuphap status`). A form "
       "that arrived earlier, by e-mail for instance, takes --received with the day (and time) it arrived: the "

@@ -1,8 +1,9 @@
-"""Reading a filled Excel form back: which unit and year it is for, and each yellow cell's figure.
+"""Reading a filled Excel form back: which unit, year and report kind it is for, and each yellow cell's
+figure with, where the kind's period has estimates, whether it is one.
 
 A form comes back from outside, so nothing in it is taken on trust: the workbook is opened within the
 limits of `tuphap.limits` (inputs/workbook.py); its hidden identity sheet must agree with what the
-people filling it in saw (the unit and year on every section sheet, the file's name); no other sheet
+people filling it in saw (the unit and the period and year on every section sheet, the file's name); no other sheet
 may be hidden and hold data; no cell of the form's table may be merged (a merged cell keeps only its
 first figure, so the others would silently become "not reported"); and every figure must suit its
 indicator and stay within the largest figure the project accepts. Every problem is reported with the
@@ -23,26 +24,29 @@ from tuphap.i18n import _
 from tuphap.inputs.catalogue import EntryError, Indicator, parse_entry
 from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.form_layout import (
+    ESTIMATE,
+    ESTIMATE_WORDS,
     FIRST_ROW,
     FORM_VERSION,
     GUIDE_SHEET,
     HEADER_ROW,
     ID,
     LAST_COLUMN,
+    META_KEYS,
     META_SHEET,
     THIS_YEAR,
     UNIT_CELL,
     YEAR_CELL,
+    has_estimates,
     unit_line,
     year_header,
 )
 from tuphap.inputs.numbers import plain
-from tuphap.inputs.registry import last_day
 from tuphap.inputs.workbook import Sheet, read_workbook
 from tuphap.limits import LARGEST_FIGURE
 from tuphap.project import check_slug, check_year
 
-_IDENTITY_CELLS = {"A1", "B1", "A2", "B2", "A3", "B3"}  # form, unit and year, with their keys
+_IDENTITY_CELLS = {f"{column}{row}" for column in "AB" for row in range(1, len(META_KEYS) + 1)}
 
 
 class FormProblems(TuphapError):
@@ -59,7 +63,9 @@ class FilledForm:
     file: Path
     unit: str = ""
     year: int = 0
+    kind: str = ""
     values: dict[str, float | str | None] = field(default_factory=dict)  # None: left empty, "not reported"
+    estimates: frozenset[str] = frozenset()  # the indicators whose figure is marked an estimate
 
 
 def _cell_value(cell: ReadOnlyCell, ind: Indicator) -> float | str | None:
@@ -133,9 +139,29 @@ def _hidden_or_merged(sheets: list[Sheet], problem) -> None:
                           "with `tuphap form`").format(cells=merged), sheet.title)
 
 
-def _identity(path: Path, sheets: list[Sheet], dataset: Dataset, problem) -> tuple[str, int] | None:
-    """The unit and year of the hidden identity sheet, once it agrees with the file's name and with the
-    unit and year every section sheet shows."""
+def _kind(meta: dict[str, str | None], dataset: Dataset, problem) -> str | None:
+    """The report kind the hidden sheet names, with its period: an old form names none and is the
+    default kind's; a kind the project lacks, or a period that is not its kind's, was altered."""
+    if "kind" not in meta and "period" not in meta:
+        return dataset.kinds.default
+    kind, period = meta.get("kind") or "", meta.get("period") or ""
+    if kind not in dataset.kinds:
+        problem(_("the form names report kind {kind!r}, which is not in {file}: the form was altered, or the kind "
+                  "removed since; make a new form with `tuphap form --kind`").format(
+                      kind=kind, file=dataset.kinds.path), META_SHEET, f"B{META_KEYS.index('kind') + 1}")
+        return None
+    expected = dataset.kinds[kind].period.code
+    if period != expected:
+        problem(_("the form names period {period!r} but its report kind {kind} covers period {expected!r}: the form "
+                  "was altered; make a new form with `tuphap form --kind {kind}` and copy the figures into it").format(
+                      period=period, kind=kind, expected=expected), META_SHEET, f"B{META_KEYS.index('period') + 1}")
+        return None
+    return kind
+
+
+def _identity(path: Path, sheets: list[Sheet], dataset: Dataset, problem) -> tuple[str, int, str] | None:
+    """The unit, year and report kind of the hidden identity sheet, once it agrees with the file's name
+    and with the unit, period and year every section sheet shows."""
     meta_sheet = next((sheet for sheet in sheets if sheet.title == META_SHEET), None)
     if meta_sheet is None:
         problem(_("not a tuphap form (it has no hidden sheet '{sheet}'); make forms with `tuphap form`").format(sheet=META_SHEET))
@@ -146,7 +172,7 @@ def _identity(path: Path, sheets: list[Sheet], dataset: Dataset, problem) -> tup
                   "a new form with `tuphap form` and copy the figures into it").format(cell=extra[0]), META_SHEET)
         return None
     cells = meta_sheet.cells
-    meta = {str(cells[f"A{row}"].value): cells.get(f"B{row}") for row in (1, 2, 3) if f"A{row}" in cells}
+    meta = {str(cells[f"A{row}"].value): cells.get(f"B{row}") for row in range(1, len(META_KEYS) + 1) if f"A{row}" in cells}
     meta = {key: None if cell is None else str(cell.value) for key, cell in meta.items()}
     if meta.get("form") != FORM_VERSION:
         problem(_("form version {version!r} is not {expected!r}; make a new form with `tuphap form`").format(
@@ -166,18 +192,33 @@ def _identity(path: Path, sheets: list[Sheet], dataset: Dataset, problem) -> tup
                   "was altered or renamed; make a new form with `tuphap form` for the unit whose figures it holds "
                   "and copy them into it").format(named=named, sheet=META_SHEET, slug=slug))
         return None
-    shown_unit, shown_year = unit_line(dataset.unit(slug, on=last_day(year))), year_header(year)
+    kind = _kind(meta, dataset, problem)
+    if kind is None:
+        return None
+    period = dataset.kinds[kind].period
+    shown_unit, shown_year = unit_line(dataset.unit(slug, on=period.day("end", year))), year_header(year, period)
     for sheet in _section_sheets(sheets):
-        for cell, expected in ((UNIT_CELL, shown_unit), (YEAR_CELL, shown_year)):
+        for cell, expected in ((YEAR_CELL, shown_year), (UNIT_CELL, shown_unit)):  # the period first: the unit follows from it
             shown = sheet.cells[cell].value if cell in sheet.cells else None
             if shown != expected:
                 problem(_("cell {cell} shows {shown!r} but the form's hidden sheet '{meta}' says {expected!r} "
-                          "(unit {slug}, year {year}): the form was altered, or the unit renamed since; make a new "
-                          "form with `tuphap form` for the unit and year whose figures it holds and copy them into "
-                          "it").format(cell=cell, shown=shown, meta=META_SHEET, expected=expected, slug=slug,
-                                       year=year), sheet.title)
+                          "(unit {slug}, year {year}, report kind {kind}): the form was altered, or the unit renamed "
+                          "since; make a new form with `tuphap form` for the unit, year and kind whose figures it "
+                          "holds and copy them into it").format(cell=cell, shown=shown, meta=META_SHEET,
+                                                                 expected=expected, slug=slug, year=year, kind=kind),
+                        sheet.title)
                 return None
-    return slug, year
+    return slug, year, kind
+
+
+def _estimate(cell: ReadOnlyCell | None) -> bool:
+    """Whether an estimate cell says "có"; EntryError for anything but the drop-down's words or empty."""
+    text = "" if cell is None or cell.value is None else str(cell.value).strip().lower()
+    if text not in ("", *ESTIMATE_WORDS):
+        yes, no = ESTIMATE_WORDS
+        raise EntryError(_("{value!r} does not say whether the figure is an estimate: choose '{yes}' or '{no}', or "
+                           "leave it empty").format(value=cell.value, yes=yes, no=no))
+    return text == ESTIMATE_WORDS[0]
 
 
 def read_form(path: Path, dataset: Dataset) -> tuple[FilledForm, list[str]]:
@@ -201,8 +242,9 @@ def read_form(path: Path, dataset: Dataset) -> tuple[FilledForm, list[str]]:
     identity = _identity(path, workbook.sheets, dataset, problem)
     if identity is None or problems:
         return form, problems
-    form.unit, form.year = identity
-    catalogue, rows_of = dataset.catalogue, {}
+    form.unit, form.year, form.kind = identity
+    with_estimates = has_estimates(dataset.kinds[form.kind].period)
+    catalogue, rows_of, estimates = dataset.catalogue, {}, set()
     for sheet in _section_sheets(workbook.sheets):
         ids = [cell for cell in sheet.cells.values() if cell.column_letter == ID and cell.row >= FIRST_ROW]
         for id_cell in sorted(ids, key=lambda cell: cell.row):
@@ -222,6 +264,15 @@ def read_form(path: Path, dataset: Dataset) -> tuple[FilledForm, list[str]]:
                 form.values[ind_id] = None if cell is None else _cell_value(cell, catalogue[ind_id])
             except EntryError as exc:
                 problem(str(exc), sheet.title, coordinate, ind_id)
+            if not with_estimates:
+                continue
+            mark = f"{ESTIMATE}{id_cell.row}"
+            try:
+                if _estimate(sheet.cells.get(mark)) and form.values.get(ind_id) is not None:
+                    estimates.add(ind_id)  # a mark beside an empty cell says nothing: no figure to flag
+            except EntryError as exc:
+                problem(str(exc), sheet.title, mark, ind_id)
+    form.estimates = frozenset(estimates)
     if not rows_of:
         problem(_("no indicator rows found (were sheets or rows deleted?); make a new form with `tuphap form`"))
     return form, problems

@@ -1,8 +1,9 @@
-"""Excel input forms: one workbook per commune and year to fill in, and ingesting filled ones.
+"""Excel input forms: one workbook per commune, year and report kind to fill in, and ingesting filled ones.
 
-A form has an instructions sheet, one sheet per catalogue section (label, unit of measure, last year's
-figure for reference, this year's figure to fill in) and a hidden sheet naming the unit, the year and
-the form version (where each thing is: form_layout.py). Each section sheet keeps the indicator ids in a
+A form has an instructions sheet, one sheet per catalogue section (label, unit of measure, the figure
+the report compares with for reference, this period's figure to fill in and, where the period's actual
+figures stop before its end, whether it is an estimate) and a hidden sheet naming the unit, the year,
+the report kind, its period and the form version (where each thing is: form_layout.py). Each section sheet keeps the indicator ids in a
 hidden column, so reading a form back never depends on labels or on row positions.
 
 Making forms is all or nothing too: every file name is checked and every form made before the first
@@ -17,6 +18,7 @@ import hashlib
 import io
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +36,8 @@ from tuphap.i18n import _
 from tuphap.inputs.catalogue import TEXT_MAX_LENGTH, Indicator
 from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.form_layout import (
+    ESTIMATE,
+    ESTIMATE_WORDS,
     FIRST_ROW,
     FORM_VERSION,
     GUIDE_SHEET,
@@ -45,17 +49,19 @@ from tuphap.inputs.form_layout import (
     THIS_YEAR,
     UNIT,
     UNIT_CELL,
+    has_estimates,
     unit_line,
     year_header,
 )
 from tuphap.inputs.form_reading import FilledForm, FormProblems, read_form
-from tuphap.inputs.registry import Unit, last_day
+from tuphap.inputs.registry import Unit
+from tuphap.inputs.report_kinds import PeriodRule
 from tuphap.inputs.submissions import Receipt, append_receipts, file_name, now, read_receipts
 from tuphap.inputs.values_file import ValuesUpdate, updated_values_files
 from tuphap.limits import MAX_FILE_NAME_BYTES
 from tuphap.project import ProjectPaths, check_slug, check_year
 
-__all__ = ["FilledForm", "FormProblems", "IngestResult", "ingest", "make_form", "read_form", "write_forms"]
+__all__ = ["FilledForm", "FormProblems", "IngestResult", "Reference", "ingest", "make_form", "read_form", "write_forms"]
 
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 _REFERENCE_FILL = PatternFill("solid", fgColor="EDEDED")
@@ -122,21 +128,53 @@ def _fit_to_page_width(sheet: Worksheet) -> None:
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
 
 
-def _guide(sheet: Worksheet, unit: Unit, year: int) -> None:
+@dataclass(frozen=True)
+class Reference:
+    """What a form's reference column shows: the figures its report compares with, and, when they are
+    not simply the unit's own (a merger), the sentence saying whose they are."""
+    values: dict[str, float | str]
+    note: str = ""
+
+
+# The reference of (dataset, unit, year, period code): made where the comparison is computed (compute/,
+# a layer above this one), so that a form and its report compare with the same figures.
+ReferenceOf = Callable[[Dataset, str, int, str], Reference]
+
+
+def own_figures(dataset: Dataset, unit: str, year: int, period: str) -> Reference:
+    """The unit's own figures of the year before, same period: what a report compares with unless a merger
+    formed its unit during the period (`tuphap form` passes the report's own comparison instead)."""
+    return Reference(dataset.values_for(unit, year - 1, period))
+
+
+def form_title(period: PeriodRule, year: int) -> str:
+    """'BIỂU NHẬP SỐ LIỆU CÔNG TÁC TƯ PHÁP NĂM 2025', '… 6 THÁNG ĐẦU NĂM 2025'."""
+    return f"BIỂU NHẬP SỐ LIỆU CÔNG TÁC TƯ PHÁP {period.name.upper()} {year}"
+
+
+def _guide(sheet: Worksheet, unit: Unit, year: int, period: PeriodRule, reference: Reference) -> None:
+    before = f"{period.name} {year - 1}"
     lines = [
-        f"BIỂU NHẬP SỐ LIỆU CÔNG TÁC TƯ PHÁP NĂM {year}",
+        form_title(period, year),
         f"Đơn vị: {unit.full_name}" + (f", {unit.district}" if unit.district else "") + f", {unit.province}",
         "",
-        f"1. Nhập số liệu năm {year} vào các ô màu vàng (cột D) ở từng trang mục.",
+        f"1. Nhập số liệu {period.name} {year} vào các ô màu vàng (cột D) ở từng trang mục.",
         "2. Để trống ô nếu không có số liệu (không báo cáo); ghi 0 nếu số liệu bằng không.",
         "3. Số đếm là số nguyên (ví dụ 1733); tỷ lệ phần trăm từ 0 đến 100 (ví dụ 66,7); "
         "dấu phẩy là dấu thập phân.",
         "4. Kết quả đánh giá (ví dụ đạt/chưa đạt): chọn trong danh sách của ô. Văn bản (ví dụ quyết định "
         "công nhận): ghi số, ngày và cơ quan ban hành trên một dòng.",
         "5. Nhập trực tiếp con số, không dùng công thức.",
-        f"6. Cột C là số liệu năm {year - 1}, chỉ để tham khảo.",
+        f"6. Cột C là số liệu {before}, chỉ để tham khảo"
+        + (f". {reference.note}." if reference.note else "."),
         "7. Không đổi tên trang, không chèn hoặc xóa dòng.",
     ]
+    if has_estimates(period):
+        day = period.day("actual_to", year)
+        # As reports write it (compute/formatting.py date_short, Nghị định 30/2020): 31/5/2025, 28/02/2025.
+        actual = f"{day:%d}/{day:%m}/{day.year}" if day.month <= 2 else f"{day:%d}/{day.month}/{day.year}"
+        lines.append(f"8. Số liệu thực tế tính đến ngày {actual}; số liệu từ sau ngày đó đến hết kỳ là ước tính. "
+                     f"Con số nào có phần ước tính thì chọn “{ESTIMATE_WORDS[0]}” ở cột “Ước tính” (cột F).")
     for row, line in enumerate(lines, start=1):
         _text(sheet.cell(row, 1), line).font = Font(bold=row == 1)
     sheet.column_dimensions["A"].width = 110
@@ -144,13 +182,15 @@ def _guide(sheet: Worksheet, unit: Unit, year: int) -> None:
     sheet.protection.sheet = True
 
 
-def _section_sheet(sheet: Worksheet, unit: Unit, year: int, section: str, indicators: list[Indicator],
-                   now: dict[str, float | str], before: dict[str, float | str]) -> None:
-    _text(sheet["A1"], f"BIỂU NHẬP SỐ LIỆU CÔNG TÁC TƯ PHÁP NĂM {year}").font = Font(bold=True, size=13)
+def _section_sheet(sheet: Worksheet, unit: Unit, year: int, period: PeriodRule, section: str,
+                   indicators: list[Indicator], now: dict[str, float | str], estimated: frozenset[str],
+                   before: dict[str, float | str]) -> None:
+    _text(sheet["A1"], form_title(period, year)).font = Font(bold=True, size=13)
     _text(sheet[UNIT_CELL], unit_line(unit))
     _text(sheet["A3"], f"Mục {section}").font = Font(bold=True)
-    headers = {LABEL: "Chỉ tiêu", UNIT: "Đơn vị tính", LAST_YEAR: f"Năm {year - 1} (tham khảo)",
-               THIS_YEAR: year_header(year), ID: "indicator"}
+    estimates = has_estimates(period)
+    headers = {LABEL: "Chỉ tiêu", UNIT: "Đơn vị tính", LAST_YEAR: f"{year_header(year - 1, period)} (tham khảo)",
+               THIS_YEAR: year_header(year, period), ID: "indicator", **({ESTIMATE: "Ước tính"} if estimates else {})}
     for column, title in headers.items():
         cell = _text(sheet[f"{column}{HEADER_ROW}"], title)
         cell.font, cell.border = Font(bold=True), _BOX
@@ -167,6 +207,12 @@ def _section_sheet(sheet: Worksheet, unit: Unit, year: int, section: str, indica
             sheet.add_data_validation(validations[key])
         return validations[key]
 
+    yes, no = ESTIMATE_WORDS
+    estimate_choice = DataValidation(type="list", formula1=f'"{yes},{no}"', allow_blank=True, showErrorMessage=True,
+                                     errorTitle="Số liệu không hợp lệ", errorStyle="stop",
+                                     error=f"Chọn “{yes}” nếu con số có phần ước tính, “{no}” hoặc để trống nếu không.")
+    if estimates:
+        sheet.add_data_validation(estimate_choice)
     for row, ind in enumerate(indicators, start=FIRST_ROW):
         label = _text(sheet[f"{LABEL}{row}"], ind.label)
         label.alignment = Alignment(wrap_text=True, vertical="center")
@@ -177,13 +223,20 @@ def _section_sheet(sheet: Worksheet, unit: Unit, year: int, section: str, indica
         entry.fill, entry.protection = _INPUT_FILL, Protection(locked=False)
         validation(ind).add(entry)
         _text(sheet[f"{ID}{row}"], ind.id)
+        if estimates:
+            mark = sheet[f"{ESTIMATE}{row}"]
+            if ind.id in estimated:
+                _text(mark, ESTIMATE_WORDS[0])
+            mark.fill, mark.protection, mark.border = _INPUT_FILL, Protection(locked=False), _BOX
+            mark.alignment = Alignment(horizontal="center", vertical="center")
+            estimate_choice.add(mark)
         for column in (LABEL, UNIT, LAST_YEAR, THIS_YEAR):
             sheet[f"{column}{row}"].border = _BOX
         for column in (LAST_YEAR, THIS_YEAR):
             sheet[f"{column}{row}"].number_format = _NUMBER_FORMATS[ind.type]
             if ind.type == "text":
                 sheet[f"{column}{row}"].alignment = Alignment(wrap_text=True, vertical="center")
-    for column, width in ((LABEL, 62), (UNIT, 14), (LAST_YEAR, 16), (THIS_YEAR, 16)):
+    for column, width in ((LABEL, 62), (UNIT, 14), (LAST_YEAR, 16), (THIS_YEAR, 16), (ESTIMATE, 10)):
         sheet.column_dimensions[column].width = width
     sheet.column_dimensions[ID].hidden = True
     sheet.freeze_panes = f"A{FIRST_ROW}"
@@ -192,23 +245,30 @@ def _section_sheet(sheet: Worksheet, unit: Unit, year: int, section: str, indica
     sheet.protection.sheet = True  # only the yellow cells can be edited; no password, it guards mistakes
 
 
-def make_form(dataset: Dataset, unit_slug: str, year: int) -> bytes:
-    """The .xlsx bytes of the input form of one unit and year, pre-filled with the figures on file."""
-    year = check_year(year)
-    unit = dataset.unit(check_slug(unit_slug), on=last_day(year))  # the form of a year names the unit as it ends it
-    now, before = dataset.values_for(unit.slug, year), dataset.values_for(unit.slug, year - 1)
+def make_form(dataset: Dataset, unit_slug: str, year: int, kind: str | None = None,
+              reference_of: ReferenceOf = own_figures) -> bytes:
+    """The .xlsx bytes of the input form of one unit, year and report kind (by default the default kind),
+    pre-filled with the figures on file; its reference column shows `reference_of`'s figures."""
+    year, kind = check_year(year), kind or dataset.kinds.default
+    period = dataset.kinds[kind].period
+    # The form of a period names the unit as it ends it: the first half of 2025 was thị trấn Tân Khai's.
+    unit = dataset.unit(check_slug(unit_slug), on=period.day("end", year))
+    now, estimated = dataset.values_for(unit.slug, year, period.code), dataset.estimates_for(unit.slug, year, period.code)
+    reference = reference_of(dataset, unit.slug, year, period.code)
     sections: dict[str, list[Indicator]] = {}
     for ind in dataset.catalogue:
         if not ind.derived:
             sections.setdefault(ind.section, []).append(ind)
     book = Workbook()
-    _guide(book.active, unit, year)
+    _guide(book.active, unit, year, period, reference)
     book.active.title = GUIDE_SHEET
     taken = {GUIDE_SHEET.lower(), META_SHEET}
     for section, indicators in sections.items():
-        _section_sheet(book.create_sheet(_sheet_title(section, taken)), unit, year, section, indicators, now, before)
+        _section_sheet(book.create_sheet(_sheet_title(section, taken)), unit, year, period, section, indicators,
+                       now, estimated, reference.values)
     meta = book.create_sheet(META_SHEET)
-    for row, (key, value) in enumerate((("form", FORM_VERSION), ("unit", unit.slug), ("year", str(year))), start=1):
+    identity = (("form", FORM_VERSION), ("unit", unit.slug), ("year", str(year)), ("kind", kind), ("period", period.code))
+    for row, (key, value) in enumerate(identity, start=1):
         _text(meta.cell(row, 1), key)
         _text(meta.cell(row, 2), value)
     meta.sheet_state = "veryHidden"
@@ -250,17 +310,19 @@ def _write_all_or_none(contents: dict[Path, bytes]) -> None:
         os.replace(temporary, target)
 
 
-def write_forms(paths: ProjectPaths, year: int, units: tuple[str, ...] = (), output_dir: Path | None = None) -> list[Path]:
-    """One form per unit (default: every unit in data/units.csv that exists at the end of the year); returns the files written. Nothing is
-    written unless every form can be."""
+def write_forms(paths: ProjectPaths, year: int, units: tuple[str, ...] = (), output_dir: Path | None = None,
+                kind: str | None = None, reference_of: ReferenceOf = own_figures) -> list[Path]:
+    """One form per unit (default: every unit in data/units.csv that exists at the end of the kind's period) for the
+    report kind (default: the default kind); returns the files written. Nothing is written unless every form can be."""
     dataset = Dataset.load(paths)
-    year = check_year(year)
+    year, kind = check_year(year), kind or dataset.kinds.default
     targets = {}
-    for slug in units or tuple(u.slug for u in dataset.units.units_on(last_day(year))):
-        dataset.unit(check_slug(slug), on=last_day(year))
-        targets[slug] = paths.form_file(year, slug, output_dir)
+    end = dataset.kinds[kind].period.day("end", year)  # the units that end the period send its figures
+    for slug in units or tuple(u.slug for u in dataset.units.units_on(end)):
+        dataset.unit(check_slug(slug), on=end)
+        targets[slug] = paths.form_file(year, slug, output_dir, dataset.kinds.folder(kind))
         _check_target(targets[slug], slug, paths)
-    _write_all_or_none({target: make_form(dataset, slug, year) for slug, target in targets.items()})
+    _write_all_or_none({target: make_form(dataset, slug, year, kind, reference_of) for slug, target in targets.items()})
     return list(targets.values())
 
 
@@ -269,6 +331,7 @@ class IngestResult:
     file: Path
     unit: str
     year: int
+    kind: str
     update: ValuesUpdate
     receipt: Receipt | None = None  # None on a dry run
 
@@ -283,7 +346,8 @@ def _sha256(path: Path) -> str:
 
 def ingest(paths: ProjectPaths, files: list[Path], *, dry_run: bool = False,
            received: tuple[dt.datetime, bool] | None = None) -> list[IngestResult]:
-    """Read filled forms into data/values/<year>.csv: all of them, or, on any problem, none. Each form
+    """Read filled forms into the values file of their year and kind (values_file.py): all of them, or, on
+    any problem, none. Each form
     written is recorded in data/submissions.csv as received now, or at `received` (the moment and whether
     its time of day is known) for a form that came earlier than it is read in. One ingest at a time per
     project folder: the values files are read, updated and replaced whole, and two ingests at once would
@@ -304,27 +368,26 @@ def _ingest(paths: ProjectPaths, files: list[Path], *, dry_run: bool,
         problems += found
         if found:
             continue
-        key = (form.unit, form.year)
+        key = (form.unit, form.year, form.kind)
         if key in seen:
-            problems.append(f"{path}: " + _("a second form for {unit} {year} (the first is {first})").format(
-                unit=form.unit, year=form.year, first=seen[key]))
+            problems.append(f"{path}: " + _("a second form for {unit} {year} ({kind}) (the first is {first})").format(
+                unit=form.unit, year=form.year, kind=form.kind, first=seen[key]))
             continue
         seen[key] = path
         forms.append(form)
     if problems:
         raise FormProblems(problems)
-    contents, updates = updated_values_files(dataset, [(f.unit, f.year, f.values) for f in forms])
+    contents, updates = updated_values_files(dataset, [(f.unit, f.year, f.kind, f.values, f.estimates) for f in forms])
     read_receipts(paths.receipts_file)  # a damaged receipts file refuses the ingest before anything is written
     if dry_run:
-        return [IngestResult(form.file, form.unit, form.year, update) for form, update in zip(forms, updates)]
+        return [IngestResult(form.file, form.unit, form.year, form.kind, update) for form, update in zip(forms, updates)]
     moment = now()
     arrived, time_known = received or (moment, True)
-    # The forms name no kind yet: they collect the default kind's figures (the year report's).
-    receipts = [Receipt(form.unit, form.year, dataset.kinds.default, arrived, time_known, moment, file_name(Path(form.file)),
+    receipts = [Receipt(form.unit, form.year, form.kind, arrived, time_known, moment, file_name(Path(form.file)),
                         _sha256(Path(form.file)), sum(value is not None for value in form.values.values()))
                 for form in forms]
     for target, content in contents.items():
         write_atomically(target, content)
     append_receipts(paths.receipts_file, receipts)
-    return [IngestResult(form.file, form.unit, form.year, update, receipt)
+    return [IngestResult(form.file, form.unit, form.year, form.kind, update, receipt)
             for form, update, receipt in zip(forms, updates, receipts)]

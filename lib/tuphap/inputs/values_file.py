@@ -1,4 +1,8 @@
-"""Updating the figures of one (unit, year) in data/values/<year>.csv without disturbing anything else.
+"""Updating the figures of one (unit, year, report kind) in its values file without disturbing anything else.
+
+The default kind's figures go to data/values/<year>.csv, another kind's to data/values/<year>-<kind>.csv
+with `period` and `estimate` columns (ProjectPaths.values_file); a figure marked as an estimate is
+written with estimate `yes`.
 
 Every other row keeps its exact bytes and place (other units, other years, comments in notes, quoting,
 line endings, the file's encoding and byte-order mark). Within the unit's rows: a changed figure is
@@ -26,6 +30,8 @@ from tuphap.inputs.textfiles import Encoding, decode_exactly
 from tuphap.inputs.values import load_values
 
 COLUMNS = ("unit", "year", "indicator", "value", "note")
+KIND_COLUMNS = ("unit", "year", "period", "indicator", "value", "estimate", "note")  # a new file with estimates
+_YES = {"yes", "có"}
 
 
 @dataclass(frozen=True)
@@ -70,12 +76,15 @@ def _row_text(header: list[str], row: dict[str, str], newline: str) -> str:
     return buffer.getvalue()
 
 
-def _same(text: str, value: float | str, ind: Indicator) -> bool:
-    """Whether the row's value as written already says `value` ('đạt' is the flag's 1, '1.733' is 1733)."""
+def _same(row: dict[str, str], value: float | str, estimated: bool, ind: Indicator) -> bool:
+    """Whether the row as written already says `value` ('đạt' is the flag's 1, '1.733' is 1733) and
+    whether it is an estimate."""
+    text = row.get("value", "")
     try:
-        return bool(text.strip()) and parse_entry(ind, text) == value
+        same = bool(text.strip()) and parse_entry(ind, text) == value
     except EntryError:
         return False
+    return same and (row.get("estimate", "").lower() in _YES) == estimated
 
 
 def _stored(value: float | str) -> str:
@@ -83,19 +92,28 @@ def _stored(value: float | str) -> str:
     return value if isinstance(value, str) else plain(value)
 
 
-def _update(path: Path, text: str, unit: str, year: int, values: dict[str, float | str | None], dataset: Dataset
-            ) -> tuple[str, ValuesUpdate]:
+def _update(path: Path, text: str, unit: str, year: int, period: str, values: dict[str, float | str | None],
+            estimates: frozenset[str], dataset: Dataset) -> tuple[str, ValuesUpdate]:
+    default = period == dataset.default_period
     records = _records(text) if text else []
     if not records:
-        records = [(list(COLUMNS), ",".join(COLUMNS) + "\n")]
+        columns = COLUMNS if default and not estimates else KIND_COLUMNS
+        records = [(list(columns), ",".join(columns) + "\n")]
     header = [unicodedata.normalize("NFC", name.strip()).lstrip("\ufeff") for name in records[0][0]]
+    for column, needed in (("period", not default), ("estimate", bool(estimates))):
+        if needed and column not in header:
+            raise TuphapError(_("{file} has no '{column}' column, which the figures of {unit} {year} need: add the "
+                                "column to its header (and an empty cell to each row), or move the file's rows to "
+                                "another file").format(file=path, column=column, unit=unit, year=year))
+    marks = {"estimate": "yes"} if "estimate" in header else {}
     newline = "\r\n" if records[0][1].endswith("\r\n") else "\n"
     out, last_of_unit, seen = [records[0][1]], None, set()
     counts = dict(changed=0, added=0, cleared=0, unchanged=0)
     for fields, raw in records[1:]:
         row = {name: unicodedata.normalize("NFC", cell.strip()) for name, cell in zip(header, fields)}
         ind_id = row.get("indicator", "")
-        if row.get("unit") != unit or row.get("year") != str(year) or ind_id not in values:
+        if (row.get("unit") != unit or row.get("year") != str(year) or (row.get("period") or dataset.default_period) != period
+                or ind_id not in values):
             out.append(raw)
             continue
         seen.add(ind_id)
@@ -109,14 +127,16 @@ def _update(path: Path, text: str, unit: str, year: int, values: dict[str, float
             else:
                 counts["cleared"] += 1
                 continue
-        elif _same(row.get("value", ""), new, ind):
+        elif _same(row, new, ind_id in estimates, ind):
             out.append(raw)
             counts["unchanged"] += 1
         else:
-            out.append(_row_text(header, {**row, "value": _stored(new)}, newline))
+            mark = {"estimate": "yes" if ind_id in estimates else ""} if marks else {}
+            out.append(_row_text(header, {**row, "value": _stored(new), **mark}, newline))
             counts["changed"] += 1
         last_of_unit = len(out)
-    added = [_row_text(header, {"unit": unit, "year": str(year), "indicator": ind_id, "value": _stored(value)}, newline)
+    added = [_row_text(header, {"unit": unit, "year": str(year), "period": "" if default else period, "indicator": ind_id,
+                                "value": _stored(value), **(marks if ind_id in estimates else {})}, newline)
              for ind_id, value in values.items() if value is not None and ind_id not in seen]
     counts["added"] = len(added)
     if added:
@@ -127,17 +147,20 @@ def _update(path: Path, text: str, unit: str, year: int, values: dict[str, float
     return "".join(out), ValuesUpdate(path, **counts)
 
 
-def updated_values_files(dataset: Dataset, reports: list[tuple[str, int, dict[str, float | str | None]]]
-                         ) -> tuple[dict[Path, bytes], list[ValuesUpdate]]:
-    """The new bytes of each values file touched by these (unit, year, figures), and what changed.
-    Raises TuphapError, and changes nothing, when the result would not load."""
+Report = tuple[str, int, str, dict[str, float | str | None], frozenset[str]]  # unit, year, kind, figures, estimates
+
+
+def updated_values_files(dataset: Dataset, reports: list[Report]) -> tuple[dict[Path, bytes], list[ValuesUpdate]]:
+    """The new bytes of each values file touched by these (unit, year, kind, figures, estimated indicators),
+    and what changed. Raises TuphapError, and changes nothing, when the result would not load."""
     folder = dataset.paths.values_dir
     texts: dict[Path, tuple[str, Encoding]] = {}
     updates = []
-    for unit, year, values in reports:
-        target = folder / f"{year}.csv"
+    for unit, year, kind, values, estimates in reports:
+        target = dataset.paths.values_file(year, dataset.kinds.folder(kind))
+        period = dataset.kinds[kind].period.code
         table = dataset.values
-        rows = table.loc[(table["unit"] == unit) & (table["year"] == year) & (table["period"] == dataset.default_period), "file"]
+        rows = table.loc[(table["unit"] == unit) & (table["year"] == year) & (table["period"] == period), "file"]
         elsewhere = sorted({Path(f).name for f in rows} - {target.name})
         if elsewhere:
             raise TuphapError(_("the figures of {unit} {year} are also in {files} under {folder}; "
@@ -146,7 +169,7 @@ def updated_values_files(dataset: Dataset, reports: list[tuple[str, int, dict[st
         if target not in texts:
             texts[target] = decode_exactly(target, target.read_bytes()) if target.exists() else ("", Encoding(b"", "utf-8"))
         text, encoding = texts[target]
-        new_text, update = _update(target, text, unit, year, values, dataset)
+        new_text, update = _update(target, text, unit, year, period, values, estimates, dataset)
         texts[target] = (new_text, encoding)
         updates.append(update)
     contents = {}
