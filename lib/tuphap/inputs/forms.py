@@ -56,6 +56,7 @@ from tuphap.inputs.form_layout import (
 from tuphap.inputs.form_reading import FilledForm, FormProblems, read_form
 from tuphap.inputs.registry import Unit
 from tuphap.inputs.report_kinds import PeriodRule
+from tuphap.inputs.report_unit import report_day
 from tuphap.inputs.submissions import Receipt, append_receipts, file_name, now, read_receipts
 from tuphap.inputs.values_file import ValuesUpdate, updated_values_files
 from tuphap.limits import MAX_FILE_NAME_BYTES
@@ -251,8 +252,8 @@ def make_form(dataset: Dataset, unit_slug: str, year: int, kind: str | None = No
     pre-filled with the figures on file; its reference column shows `reference_of`'s figures."""
     year, kind = check_year(year), kind or dataset.kinds.default
     period = dataset.kinds[kind].period
-    # The form of a period names the unit as it ends it: the first half of 2025 was thị trấn Tân Khai's.
-    unit = dataset.unit(check_slug(unit_slug), on=period.day("end", year))
+    # The form names the unit as its report does (report_unit.py): the first half of 2025 was thị trấn Tân Khai's.
+    unit = dataset.unit(check_slug(unit_slug), on=report_day(dataset.paths, dataset.kinds, year, unit_slug, kind))
     now, estimated = dataset.values_for(unit.slug, year, period.code), dataset.estimates_for(unit.slug, year, period.code)
     reference = reference_of(dataset, unit.slug, year, period.code)
     sections: dict[str, list[Indicator]] = {}
