@@ -92,6 +92,22 @@ def _stored(value: float | str) -> str:
     return value if isinstance(value, str) else plain(value)
 
 
+def _with_columns(records: list[tuple[list[str], str]], columns: list[str]) -> list[tuple[list[str], str]]:
+    """The file's records with columns added at the end, so that a figure's period or estimate mark can be
+    written: the header names them and every row gains an empty cell, its figures unchanged."""
+    if not columns:
+        return records
+
+    def widened(raw: str, cells: str) -> str:
+        body = raw.rstrip("\r\n")
+        return body + cells + raw[len(body):]
+
+    header, *rows = records
+    return [(header[0] + columns, widened(header[1], "".join(f",{column}" for column in columns))),
+            *((fields + [""] * len(columns), widened(raw, "," * len(columns))) if fields else (fields, raw)
+              for fields, raw in rows)]
+
+
 def _update(path: Path, text: str, unit: str, year: int, period: str, values: dict[str, float | str | None],
             estimates: frozenset[str], dataset: Dataset) -> tuple[str, ValuesUpdate]:
     default = period == dataset.default_period
@@ -100,11 +116,9 @@ def _update(path: Path, text: str, unit: str, year: int, period: str, values: di
         columns = COLUMNS if default and not estimates else KIND_COLUMNS
         records = [(list(columns), ",".join(columns) + "\n")]
     header = [unicodedata.normalize("NFC", name.strip()).lstrip("\ufeff") for name in records[0][0]]
-    for column, needed in (("period", not default), ("estimate", bool(estimates))):
-        if needed and column not in header:
-            raise TuphapError(_("{file} has no '{column}' column, which the figures of {unit} {year} need: add the "
-                                "column to its header (and an empty cell to each row), or move the file's rows to "
-                                "another file").format(file=path, column=column, unit=unit, year=year))
+    missing = [column for column, needed in (("period", not default), ("estimate", bool(estimates)))
+               if needed and column not in header]
+    records, header = _with_columns(records, missing), header + missing
     marks = {"estimate": "yes"} if "estimate" in header else {}
     newline = "\r\n" if records[0][1].endswith("\r\n") else "\n"
     out, last_of_unit, seen = [records[0][1]], None, set()
