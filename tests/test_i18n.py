@@ -225,7 +225,7 @@ def test_a_build_reports_its_progress_and_summary_in_vietnamese(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Đang tạo báo cáo: 100%" in result.stderr and "1/1" in result.stderr, result.stderr
     assert re.search(r"^ +đã tạo 2024 an-phu-mau", result.stdout, re.M), result.stdout
-    assert re.search(r"^1 đã tạo, 0 không đổi, 0 lỗi trên tổng số 1 báo cáo trong [\d.]+ giây, [\d.]+ giây mỗi báo cáo "
+    assert re.search(r"^1 đã tạo, 0 không đổi, 0 lỗi trên tổng số 1 báo cáo trong [\d]+,[\d] giây, [\d]+,[\d]{2} giây mỗi báo cáo "
                      r"\(số mục đã chạy: 11, dùng lại: 0\)$", result.stdout, re.M), result.stdout
     assert f"Báo cáo ở {root / 'outputs'}; sổ theo dõi ở {root / 'outputs' / 'manifest.json'}" in result.stdout
     assert f"Trang nội bộ: {root / 'outputs' / 'site' / 'index.html'}" in result.stdout

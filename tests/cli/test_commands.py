@@ -36,3 +36,12 @@ def test_impossible_requests_exit_2_and_say_what_there_is(args, message):
 def test_dash_h_is_help(command):
     result = run_tuphap(*([command] if command else []), "-h")
     assert result.returncode == 0 and "Usage:" in result.stdout
+
+
+@pytest.mark.parametrize("language, expected", [("vi", ("14,8", "0,02")), ("en", ("14.8", "0.02"))])
+def test_durations_are_written_with_the_languages_decimal_mark(monkeypatch, language, expected):
+    """A build's summary says "trong 14,8 giây" in Vietnamese, never "14.8 giây"."""
+    from tuphap.cli import texts
+
+    monkeypatch.setenv("LANGUAGE", language)
+    assert (texts.seconds(14.83, 1), texts.seconds(0.0249, 2)) == expected

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from tuphap.cli import texts
 from tuphap.cli.selection import USAGE, known_selection
 from tuphap.cli.texts import examples, help_text, verbatim
 from tuphap.errors import TuphapError
@@ -132,8 +133,8 @@ def check(root, units, years, all_final) -> None:
             click.echo(line)
     seconds = time.monotonic() - started
     click.echo(_("{findings} finding(s) in {flagged} of {reports} report(s) checked "
-                 "({seconds:.1f} s, {per_report:.2f} s per report)").format(
-        findings=len(findings), flagged=flagged, reports=len(reports), seconds=seconds,
-        per_report=seconds / len(reports)))
+                 "({seconds} s, {per_report} s per report)").format(
+        findings=len(findings), flagged=flagged, reports=len(reports), seconds=texts.seconds(seconds, 1),
+        per_report=texts.seconds(seconds / len(reports), 2)))
     if findings:
         sys.exit(1)

@@ -8,6 +8,7 @@ import time
 import click
 from tqdm import tqdm
 
+from tuphap.cli import texts
 from tuphap.cli.selection import USAGE, kind_folders, known_selection
 from tuphap.cli.texts import block, examples, help_text
 from tuphap.errors import TuphapError
@@ -31,11 +32,11 @@ def _summary(results: list[Result], seconds: float) -> str:
     count = {status: sum(r.status == status for r in results) for status in Status}
     executed = sum(len(r.executed_sections) for r in results)
     reused = sum(s.status == "reused" for r in results for s in r.sections.values())
-    per_report = _(", {seconds:.2f} s per report").format(seconds=seconds / len(results)) if results else ""
-    return _("{built} built, {unchanged} unchanged, {failed} failed of {total} report(s) in {seconds:.1f} s"
+    per_report = _(", {seconds} s per report").format(seconds=texts.seconds(seconds / len(results), 2)) if results else ""
+    return _("{built} built, {unchanged} unchanged, {failed} failed of {total} report(s) in {seconds} s"
              "{per_report} (sections executed: {executed}, reused: {reused})").format(
         built=count[Status.BUILT], unchanged=count[Status.REUSED], failed=count[Status.FAILED], total=len(results),
-        seconds=seconds, per_report=per_report, executed=executed, reused=reused)
+        seconds=texts.seconds(seconds, 1), per_report=per_report, executed=executed, reused=reused)
 
 
 def _result_line(result: Result, final: bool) -> str:
@@ -166,9 +167,9 @@ def _build_rollups(paths: ProjectPaths, targets: list[RollupTarget], options: Op
 
     results = batch.run(paths, targets, options, on_result=report)
     count = {status: sum(r.status == status for r in results) for status in Status}
-    click.echo(_("Roll-ups: {built} built, {unchanged} unchanged, {failed} failed of {total} in {seconds:.1f} s").format(
+    click.echo(_("Roll-ups: {built} built, {unchanged} unchanged, {failed} failed of {total} in {seconds} s").format(
         built=count[Status.BUILT], unchanged=count[Status.REUSED], failed=count[Status.FAILED], total=len(results),
-        seconds=time.monotonic() - started))
+        seconds=texts.seconds(time.monotonic() - started, 1)))
     return results
 
 

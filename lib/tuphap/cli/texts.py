@@ -10,8 +10,9 @@ import click.exceptions
 import click.formatting
 import click.parser
 import click.types
+from babel.numbers import format_decimal
 
-from tuphap.i18n import N_, _
+from tuphap.i18n import N_, _, in_vietnamese
 
 # The messages of click 8.5.1 a tuphap user can meet, each form of a plural as a message of its own
 # (tests/test_i18n.py checks that click still has every one). Vietnamese has one form for every number.
@@ -71,3 +72,8 @@ def examples(*rows: tuple[str, str]) -> str:
 def help_text(*paragraphs: str) -> str:
     """A command's help: its paragraphs (the first is the summary `tuphap -h` lists), blocks, examples."""
     return "\n\n".join(paragraphs)
+
+
+def seconds(value: float, places: int) -> str:
+    """A duration in seconds as the user's language writes a decimal: 14,8 in Vietnamese, 14.8 in English."""
+    return format_decimal(round(value, places), format="0." + "0" * places, locale="vi" if in_vietnamese() else "en")
