@@ -196,7 +196,7 @@ def _section_sheet(sheet: Worksheet, unit: Unit, year: int, period: PeriodRule, 
         cell = _text(sheet[f"{column}{HEADER_ROW}"], title)
         cell.font, cell.border = Font(bold=True), _BOX
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    sheet.row_dimensions[HEADER_ROW].height = 32
+    sheet.row_dimensions[HEADER_ROW].height = 48  # three lines: "6 tháng đầu năm 2024 (tham khảo)"
     validations: dict[str, DataValidation] = {}
 
     def validation(ind: Indicator) -> DataValidation:
