@@ -271,7 +271,7 @@ def previous_year(dataset: Dataset, slug: str, year: int, period: str | None = N
     A period that ended before the merger (the first six months of 2025, before 1 July) was the old unit's:
     it compares with its own figures."""
     merger = dataset.units.merger_in(slug, year)
-    if merger is not None and merger.effective > dt.date.fromisoformat(f"{year}-{dataset.period_rule(period).end}"):
+    if merger is not None and merger.effective > dataset.period_rule(period).day("end", year):
         merger = None
     if merger is None:
         own = dataset.values_for(slug, year - 1, period)
