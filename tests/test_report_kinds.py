@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from tests.conftest import copy_project, run_tuphap
 
 SIX_MONTH_TITLE = ("Báo cáo sơ kết công tác Tư pháp 6 tháng đầu năm 2025 và phương hướng, nhiệm vụ 6 tháng cuối "
-                   "năm 2025 — thị trấn Tân Khai")
+                   "năm 2025 — xã Tân Khai")
 
 
 def _text(html_file: Path) -> str:
@@ -30,7 +30,7 @@ def _pdf_text(pdf: Path) -> str:
 
 @pytest.fixture(scope="module")
 def six_month(tmp_path_factory) -> Path:
-    """The 2025 six-month report of Tân Khai, built alone (`--kind 6thang`), then the year's zip."""
+    """The 2025 six-month report of xã Tân Khai, built alone (`--kind 6thang`), then the year's zip."""
     root = copy_project(tmp_path_factory.mktemp("kinds") / "project")
     result = run_tuphap("build", "--year", "2025", "--kind", "6thang", root=root)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -45,26 +45,28 @@ def test_the_six_month_report_has_its_title_period_and_marked_estimates(six_mont
     soup = BeautifulSoup((report / "report.html").read_text(encoding="utf-8"), "html.parser")
     assert soup.title.string == SIX_MONTH_TITLE
     assert PdfReader(report / "report.pdf").metadata.title == SIX_MONTH_TITLE
+    # Dated 04/7/2025, after the merger: the new xã's report, with the new header.
+    assert "ỦY BAN NHÂN DÂN XÃ TÂN KHAI Số: 18/BC-UBND" in text and "THỊ TRẤN" not in text
     # The kind's period rule: actual figures to 31/5, the rest of the half-year estimated.
     assert ("Số liệu thực tế tính từ ngày 01/01/2025 đến ngày 31/5/2025; số liệu từ ngày 01/6/2025 đến ngày "
             "30/6/2025 là số liệu ước tính, được đánh dấu (*) sau con số.") in text
     # Figures of period 6thang only (the year's 2025 figures, if any, are not these); the total of civil
     # status files is summed from parts of which two are estimates, so it is marked too.
-    assert "đã tổ chức 58 buổi tuyên truyền pháp luật với 1.740 lượt người tham dự" in text
-    assert "Tổng số hồ sơ đăng ký hộ tịch 6 tháng đầu năm 2025: 835 (*) hồ sơ" in text
-    assert "chứng thực bản sao từ bản chính 960 (*) trường hợp" in text
-    assert "Chứng thực chữ ký 905 trường hợp" in text  # an actual figure carries no mark
+    assert "đã tổ chức 121 buổi tuyên truyền pháp luật với 4.100 lượt người tham dự" in text
+    assert "Tổng số hồ sơ đăng ký hộ tịch 6 tháng đầu năm 2025: 1.599 (*) hồ sơ" in text
+    assert "chứng thực bản sao từ bản chính 2.100 (*) trường hợp" in text
+    assert "Chứng thực chữ ký 1.845 trường hợp" in text  # an actual figure carries no mark
     assert "PHƯƠNG HƯỚNG, NHIỆM VỤ CÔNG TÁC TƯ PHÁP 6 THÁNG CUỐI NĂM 2025" in text
-    assert "SỐ LIỆU MẪU" in text  # invented figures of a real unit: the params say so
+    assert "DỮ LIỆU MẪU" in text  # the new xã is a sample unit in the registry
     # The kind's recipients, since the params list none.
     assert "Nơi nhận: - Sở Tư pháp; - Lưu: VT." in text
     pdf = _pdf_text(report / "report.pdf")
-    assert "835(*)" in pdf.replace(" ", "") and "6 THÁNG CUỐI NĂM 2025" in pdf
+    assert "1.599(*)" in pdf.replace(" ", "") and "6 THÁNG CUỐI NĂM 2025" in pdf
     # The Word file keeps the mark, raised, right after the figure.
     runs = [run for paragraph in Document(report / "report.docx").paragraphs for run in paragraph.runs]
     marks = [n for n, run in enumerate(runs) if run.text == "(*)"]
     assert marks and all(runs[n].font.superscript for n in marks)
-    assert any(runs[n - 1].text.endswith("960") for n in marks)
+    assert any(runs[n - 1].text.endswith("2.100") for n in marks)
 
 
 def test_the_six_month_report_has_its_own_ledger_key_and_the_year_report_is_untouched(six_month):

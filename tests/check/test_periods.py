@@ -26,7 +26,7 @@ def _append(root: Path, relative: str, text: str) -> Path:
 def test_values_of_each_period_are_kept_apart_and_old_files_load_unchanged(repo):
     dataset = Dataset.load(ProjectPaths(repo))
     assert dataset.values_for("tan-khai", 2024)["ho_tich.tong"] == 1733  # 2024.csv has no period column: the year
-    assert dataset.values_for("tan-khai", 2025, "6thang")["ho_tich.khai_sinh"] == 140
+    assert dataset.values_for("tan-khai", 2025, "6thang")["ho_tich.khai_sinh"] == 268
     assert dataset.values_for("tan-khai", 2025)["ho_tich.khai_sinh"] == 598  # the year's own figure (2025.csv)
     assert dataset.estimates_for("tan-khai", 2025, "6thang") == {"ho_tich.khai_sinh", "ho_tich.xac_nhan_hon_nhan",
                                                                 "chung_thuc.sao_y"}
@@ -100,10 +100,22 @@ def test_a_six_month_report_compares_with_last_years_first_six_months(project):
     from tuphap.render.commune import CommuneReport
 
     (project / "data" / "values" / "2024-6thang.csv").write_text(
-        "unit,year,period,indicator,value\ntan-khai,2024,6thang,pbgdpl.so_buoi,61\n", encoding="utf-8")
+        "unit,year,period,indicator,value\ntan-khai,2024,6thang,pbgdpl.so_buoi,61\n"
+        "tan-hiep,2024,6thang,pbgdpl.so_buoi,40\ndong-no,2024,6thang,pbgdpl.so_buoi,30\n", encoding="utf-8")
     report = CommuneReport(Dataset.load(ProjectPaths(project)), "tan-khai", 2025, "6thang")
     html = report.year_comparison(["pbgdpl.so_buoi"], "So với cùng kỳ:").html
-    assert "Buổi tuyên truyền pháp luật: 58 buổi (6 tháng đầu năm 2024: 61 buổi)." in html  # not the year's 125
+    # Dated 04/7/2025, after the merger: xã Tân Khai's half-year against its three predecessors' (61 + 40 + 30),
+    # not thị trấn Tân Khai's alone nor the year's 125.
+    assert "Buổi tuyên truyền pháp luật: 121 buổi (6 tháng đầu năm 2024: 131 buổi)." in html
+    assert "Số liệu 6 tháng đầu năm 2024 là tổng số liệu của thị trấn Tân Khai, xã Tân Hiệp và xã Đồng Nơ" in html
+    # The same report written before the merger was thị trấn Tân Khai's, compared with its own first half.
+    params = project / "params" / "2025" / "_6thang" / "tan-khai.yaml"
+    params.write_text(params.read_text(encoding="utf-8").replace("date: 2025-07-04", "date: 2025-06-05"),
+                      encoding="utf-8")
+    report = CommuneReport(Dataset.load(ProjectPaths(project)), "tan-khai", 2025, "6thang")
+    html = report.year_comparison(["pbgdpl.so_buoi"], "So với cùng kỳ:").html
+    assert report.unit.full_name == "thị trấn Tân Khai"
+    assert "121 buổi (6 tháng đầu năm 2024: 61 buổi)." in html and "tổng số liệu" not in html
 
 
 FIRST_FORMAT = """\

@@ -39,9 +39,9 @@ def test_a_six_month_form_names_its_kind_and_period_and_offers_an_estimate_colum
     assert meta == {"form": "1", "unit": "tan-khai", "year": "2025", "kind": "6thang", "period": "6thang"}
     sheet, cell = form_cells(book, "ho_tich.khai_sinh")
     assert sheet["A1"].value == "BIỂU NHẬP SỐ LIỆU CÔNG TÁC TƯ PHÁP 6 THÁNG ĐẦU NĂM 2025"
-    assert sheet["A2"].value == "Thị trấn Tân Khai"  # as the unit ended the period, on 30/6/2025, before the merger
+    assert sheet["A2"].value == "Xã Tân Khai"  # as its report, dated 04/7/2025 after the merger, names it
     assert sheet["D5"].value == "6 tháng đầu năm 2025" and sheet["F5"].value == "Ước tính"
-    assert cell.value == 140 and sheet[f"{ESTIMATE_COLUMN}{cell.row}"].value == "có"  # on file as an estimate
+    assert cell.value == 268 and sheet[f"{ESTIMATE_COLUMN}{cell.row}"].value == "có"  # on file as an estimate
     assert not sheet[f"{ESTIMATE_COLUMN}{cell.row}"].protection.locked
     choices = [v for v in sheet.data_validations.dataValidation if f"{ESTIMATE_COLUMN}{cell.row}" in v.sqref]
     assert [v.formula1 for v in choices] == ['"có,không"']
@@ -52,8 +52,8 @@ def test_a_six_month_form_names_its_kind_and_period_and_offers_an_estimate_colum
 def test_a_six_month_form_with_an_estimate_goes_into_its_values_file_and_report(project, six_month_form):
     book = load_workbook(six_month_form)
     sheet, cell = form_cells(book, "pbgdpl.so_buoi")
-    assert cell.value == 58 and sheet[f"{ESTIMATE_COLUMN}{cell.row}"].value is None
-    cell.value = 61
+    assert cell.value == 121 and sheet[f"{ESTIMATE_COLUMN}{cell.row}"].value is None
+    cell.value = 125
     sheet[f"{ESTIMATE_COLUMN}{cell.row}"] = "có"
     book.save(six_month_form)
     values = project / "data" / "values" / "2025-6thang.csv"
@@ -66,8 +66,8 @@ def test_a_six_month_form_with_an_estimate_goes_into_its_values_file_and_report(
     after = values.read_text(encoding="utf-8").splitlines()
     changed = [(old, new) for old, new in zip(before, after) if old != new]
     assert len(after) == len(before)
-    assert changed == [("tan-khai,2025,6thang,pbgdpl.so_buoi,58,,mẫu (sample)",
-                        "tan-khai,2025,6thang,pbgdpl.so_buoi,61,yes,mẫu (sample)")]
+    assert changed == [("tan-khai,2025,6thang,pbgdpl.so_buoi,121,,mẫu (sample)",
+                        "tan-khai,2025,6thang,pbgdpl.so_buoi,125,yes,mẫu (sample)")]
     assert (project / "data" / "values" / "2025.csv").read_text(encoding="utf-8") == \
         (Path(__file__).parents[2] / "data" / "values" / "2025.csv").read_text(encoding="utf-8")
     receipt = _rows(project / "data" / "submissions.csv")[-1]
@@ -77,7 +77,7 @@ def test_a_six_month_form_with_an_estimate_goes_into_its_values_file_and_report(
     assert built.returncode == 0, built.stdout + built.stderr
     html = (project / "outputs" / "2025" / "_6thang" / "tan-khai" / "report.html").read_text(encoding="utf-8")
     text = " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
-    assert re.search(r"tổ chức 61 ?\(\*\) buổi tuyên truyền pháp luật", text), text
+    assert re.search(r"tổ chức 125 ?\(\*\) buổi tuyên truyền pháp luật", text), text
 
 
 def test_a_merged_units_form_compares_with_its_predecessors_rolled_up(project):

@@ -1,8 +1,8 @@
 """Every place that names a report's unit names it as that report does (inputs/report_unit.py): the site's
-year page rows, the submissions pages, `tuphap status` and Lab's start page. Tân Khai's 2025 six-month
-report is dated 05/06/2025, before the merger of 1/7/2025: it is thị trấn Tân Khai's; its 2025 year
-report (20/11/2025) is xã Tân Khai's. The unit's own page bears its current name and, in each year's
-row, its name then."""
+year page rows, the submissions pages, `tuphap status` and Lab's start page. Here Tân Khai's 2025
+six-month report is dated 05/06/2025 (the sample's is dated after the merger), before the merger of
+1/7/2025: it is thị trấn Tân Khai's; its 2025 year report (20/11/2025) is xã Tân Khai's. The unit's own
+page bears its current name and, in each year's row, its name then."""
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +20,12 @@ from tuphap.runtime import lab
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> Path:
-    """The sample project's site, written without building any report (names need none)."""
+    """The sample project's site, written without building any report (names need none), with the
+    six-month report written before the merger."""
     root = copy_project(tmp_path_factory.mktemp("names") / "project")
+    six_month = root / "params" / "2025" / "_6thang" / "tan-khai.yaml"
+    six_month.write_text(six_month.read_text(encoding="utf-8").replace("date: 2025-07-04", "date: 2025-06-05"),
+                         encoding="utf-8")
     result = run_tuphap("site", root=root)
     assert result.returncode == 0, result.stderr
     return root

@@ -1,4 +1,4 @@
-"""The live preview and Lab for a report kind other than the default: Tân Khai's 2025 six-month report
+"""The live preview and Lab for a report kind other than the default: xã Tân Khai's 2025 six-month report
 (notebooks/6thang/, params/2025/_6thang/, data/narrative/2025/_6thang/, figures of period 6thang). What
 the preview compares covers the period's figures, their estimate marks, and a merged unit's predecessors'
 figures; a narrative edit re-runs only the sections that show it (and 00's data-quality note)."""
@@ -36,8 +36,8 @@ def session(tmp_path_factory) -> PreviewSession:
 def test_the_six_month_page_is_that_report_named_as_it_names_its_unit(session):
     page = session.current()[1]
     assert "Báo cáo sơ kết công tác Tư pháp 6 tháng đầu năm 2025" in page
-    assert "THỊ TRẤN TÂN KHAI" in page and "XÃ TÂN KHAI" not in page  # dated 05/06/2025, before the merger
-    assert "SỐ LIỆU MẪU" in page
+    assert "XÃ TÂN KHAI" in page and "THỊ TRẤN TÂN KHAI" not in page  # dated 04/7/2025, after the merger
+    assert "DỮ LIỆU MẪU" in page  # the new xã is a sample unit in the registry
     assert not any(session.sections[name].reads.everything for name in SIX[1:])  # kind=kind notebooks are vouched for
 
 
@@ -64,6 +64,7 @@ def test_the_inputs_are_the_periods_figures_and_their_estimate_marks(session):
     inputs = read_inputs(session.paths, "tan-khai", 2025, "6thang")
     assert inputs.values[2025] == dataset.values_for("tan-khai", 2025, "6thang") != dataset.values_for("tan-khai", 2025)
     assert "ho_tich.khai_sinh" in inputs.estimates[2025]
+    assert "tan-hiep" in inputs.unit_row  # written after the merger: compared with the predecessors' first half
     reads = {name: run.reads for name, run in session.sections.items()}
     # khai_sinh is read by 01 (the civil-status parts): becoming actual takes its mark (*) away (00 validates all).
     actual = {**inputs.estimates, 2025: inputs.estimates[2025] - {"ho_tich.khai_sinh"}}
@@ -135,6 +136,6 @@ def test_labs_start_page_for_a_kind_links_its_notebooks_narrative_and_report(ses
         assert [link for link in links if link.suffix == ".ipynb"] == sorted((paths.notebooks_dir / "6thang").glob("*.ipynb"))
         assert paths.narrative_file(2025, "tan-khai", "6thang") in links and built / "report.html" in links
         assert 'kind = "6thang"' in text and "tuphap build --unit tan-khai --year 2025 --kind 6thang" in text
-        assert "**Thị trấn Tân Khai**" in text  # as the six-month report names it
+        assert "**Xã Tân Khai**" in text  # as the six-month report names it
     finally:
         (built / "report.html").unlink()

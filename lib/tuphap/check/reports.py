@@ -16,6 +16,7 @@ from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.narrative import load_narrative
 from tuphap.inputs.params import load_params
 from tuphap.inputs.report_kinds import PeriodRule
+from tuphap.inputs.report_unit import report_day
 from tuphap.project import ProjectPaths, commune_reports
 
 
@@ -42,7 +43,8 @@ def report_findings(dataset: Dataset, unit: str, year: int, *, rules: list[Rule]
     except TuphapError as exc:
         return [_relative(finding, paths.root) for finding in load_error_findings(exc, unit, year)]
     rule = dataset.kinds[dataset.kinds.slug(kind)].period
-    findings = check_values(dataset, rules, unit, year, rule.code, covered=_covered(paths, unit, year, kind, rule))
+    findings = check_values(dataset, rules, unit, year, rule.code, covered=_covered(paths, unit, year, kind, rule),
+                            on=report_day(paths, dataset.kinds, year, unit, kind))
     narrative = paths.narrative_file(year, unit, kind)
     if narrative.is_file():
         try:

@@ -7,6 +7,7 @@ left `*` covers every indicator concerned.
 """
 from __future__ import annotations
 
+import datetime as dt
 import operator as op
 import re
 from dataclasses import dataclass, replace
@@ -340,16 +341,17 @@ def _shorter(dataset: Dataset, period: str) -> bool:
 
 
 def check_values(dataset: Dataset, rules: list[Rule], unit: str, year: int, period: str | None = None, *,
-                 covered: bool = False) -> list[Finding]:
+                 covered: bool = False, on: dt.date | None = None) -> list[Finding]:
     """The data rules on one unit's figures for one year and period (by default the year; the year
     before, same period, for changes; a shorter period is also held against the whole year). `covered`:
-    the report's actual figures reach the end of its period."""
+    the report's actual figures reach the end of its period; `on`: the report's day (compute/rollup.py
+    previous_year)."""
     period = period or dataset.default_period
     within = _shorter(dataset, period)
     ctx = _Context(dataset, unit, year,
                    Figures(dataset.catalogue, dataset.values_for(unit, year, period)),
                    # after a merger, the predecessors' figures of the same period, added up
-                   Figures(dataset.catalogue, previous_year(dataset, unit, year, period).values),
+                   Figures(dataset.catalogue, previous_year(dataset, unit, year, period, on=on).values),
                    dataset.sources_for(unit, year, period),
                    Figures(dataset.catalogue, dataset.values_for(unit, year)) if within else None,
                    dataset.sources_for(unit, year) if within else None,

@@ -64,13 +64,13 @@ def form(root, year, units, kind, output_dir) -> None:
         sys.exit(1)
 
 
-def _compared_with(dataset, unit: str, year: int, period: str):
+def _compared_with(dataset, unit: str, year: int, period: str, day):
     """A form's reference column: what the unit's report of that period compares with (compute/rollup.py),
     so that for a unit formed by a merger it is its predecessors' figures rolled up, as in the report."""
     from tuphap.compute.rollup import previous_year
     from tuphap.inputs.forms import Reference
 
-    previous = previous_year(dataset, unit, year, period)
+    previous = previous_year(dataset, unit, year, period, on=day)
     return Reference(previous.values, previous.note(year, period_name=dataset.period_rule(period).name))
 
 

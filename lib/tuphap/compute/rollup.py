@@ -266,12 +266,14 @@ def merged_values(catalogue: Catalogue, values_by_unit: dict[str, dict[str, floa
     return merged
 
 
-def previous_year(dataset: Dataset, slug: str, year: int, period: str | None = None) -> PreviousYear:
+def previous_year(dataset: Dataset, slug: str, year: int, period: str | None = None, *,
+                  on: dt.date | None = None) -> PreviousYear:
     """What the report of (slug, year) compares with, for its period (by default the year): see PreviousYear.
-    A period that ended before the merger (the first six months of 2025, before 1 July) was the old unit's:
-    it compares with its own figures."""
+    `on` is the report's day (its params date; by default the period's last day): a report written before
+    the merger (a six-month report of 2025 signed by thị trấn Tân Khai in June) was the old unit's and compares
+    with its own figures; one written after it is the new unit's, for its whole area."""
     merger = dataset.units.merger_in(slug, year)
-    if merger is not None and merger.effective > dataset.period_rule(period).day("end", year):
+    if merger is not None and merger.effective > (on or dataset.period_rule(period).day("end", year)):
         merger = None
     if merger is None:
         own = dataset.values_for(slug, year - 1, period)

@@ -42,6 +42,7 @@ from tuphap.inputs.form_layout import (
     year_header,
 )
 from tuphap.inputs.numbers import plain
+from tuphap.inputs.report_unit import report_day
 from tuphap.inputs.workbook import Sheet, read_workbook
 from tuphap.limits import LARGEST_FIGURE
 from tuphap.project import check_slug, check_year
@@ -196,7 +197,9 @@ def _identity(path: Path, sheets: list[Sheet], dataset: Dataset, problem) -> tup
     if kind is None:
         return None
     period = dataset.kinds[kind].period
-    shown_unit, shown_year = unit_line(dataset.unit(slug, on=period.day("end", year))), year_header(year, period)
+    # named as `tuphap form` names it: as its report does (report_unit.py)
+    shown_unit = unit_line(dataset.unit(slug, on=report_day(dataset.paths, dataset.kinds, year, slug, kind)))
+    shown_year = year_header(year, period)
     for sheet in _section_sheets(sheets):
         for cell, expected in ((YEAR_CELL, shown_year), (UNIT_CELL, shown_unit)):  # the period first: the unit follows from it
             shown = sheet.cells[cell].value if cell in sheet.cells else None

@@ -139,10 +139,10 @@ class Reference:
 
 # The reference of (dataset, unit, year, period code): made where the comparison is computed (compute/,
 # a layer above this one), so that a form and its report compare with the same figures.
-ReferenceOf = Callable[[Dataset, str, int, str], Reference]
+ReferenceOf = Callable[[Dataset, str, int, str, dt.date], Reference]  # + the report's day
 
 
-def own_figures(dataset: Dataset, unit: str, year: int, period: str) -> Reference:
+def own_figures(dataset: Dataset, unit: str, year: int, period: str, day: dt.date) -> Reference:
     """The unit's own figures of the year before, same period: what a report compares with unless a merger
     formed its unit during the period (`tuphap form` passes the report's own comparison instead)."""
     return Reference(dataset.values_for(unit, year - 1, period))
@@ -252,10 +252,11 @@ def make_form(dataset: Dataset, unit_slug: str, year: int, kind: str | None = No
     pre-filled with the figures on file; its reference column shows `reference_of`'s figures."""
     year, kind = check_year(year), kind or dataset.kinds.default
     period = dataset.kinds[kind].period
-    # The form names the unit as its report does (report_unit.py): the first half of 2025 was thị trấn Tân Khai's.
-    unit = dataset.unit(check_slug(unit_slug), on=report_day(dataset.paths, dataset.kinds, year, unit_slug, kind))
+    # The form names the unit as its report does (report_unit.py): on its params date, else its period's end.
+    day = report_day(dataset.paths, dataset.kinds, year, check_slug(unit_slug), kind)
+    unit = dataset.unit(unit_slug, on=day)
     now, estimated = dataset.values_for(unit.slug, year, period.code), dataset.estimates_for(unit.slug, year, period.code)
-    reference = reference_of(dataset, unit.slug, year, period.code)
+    reference = reference_of(dataset, unit.slug, year, period.code, day)
     sections: dict[str, list[Indicator]] = {}
     for ind in dataset.catalogue:
         if not ind.derived:

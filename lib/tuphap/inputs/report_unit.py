@@ -5,8 +5,8 @@ that none names it otherwise than the report does.
 The day is the report's params `date` when it has params (the day the document is signed: the report
 itself takes its unit on that day, render/commune.py), else the last day of its kind's period (a unit
 expected to send figures without a report yet: 30 June for the six-month report, 31 December for the
-year report). So the 2025 six-month report of Tân Khai, dated 05/06/2025, is thị trấn Tân Khai's, and
-its 2025 year report, dated 20/11/2025, xã Tân Khai's.
+year report). So the sample 2025 six-month report of Tân Khai, dated 04/7/2025, is xã Tân Khai's (dated in
+June it would be thị trấn Tân Khai's), and so is its 2025 year report, dated 20/11/2025.
 """
 from __future__ import annotations
 

@@ -77,7 +77,7 @@ class CommuneReport(Report):
 
     @cached_property
     def previous(self) -> rollup.PreviousYear:
-        return rollup.previous_year(self.dataset, self.unit.slug, self.year, self.period)
+        return rollup.previous_year(self.dataset, self.unit.slug, self.year, self.period, on=self.params.date)
 
     @cached_property
     def words(self) -> dict[str, str]:

@@ -21,6 +21,7 @@ from pathlib import Path
 from tuphap import __version__, fonts
 from tuphap.compute import rollup
 from tuphap.inputs.dataset import Dataset
+from tuphap.inputs.report_unit import report_day
 from tuphap.project import ProjectPaths
 
 
@@ -67,7 +68,7 @@ def report_data(paths: ProjectPaths, dataset: Dataset, unit: str, year: int, kin
     them are estimates, params, narrative, the catalogue and the rules. The report's files name its first
     characters."""
     period = dataset.kinds[dataset.kinds.slug(kind)].period.code
-    previous = rollup.previous_year(dataset, unit, year, period)
+    previous = rollup.previous_year(dataset, unit, year, period, on=report_day(paths, dataset.kinds, year, unit, kind))
     values = {str(year - 1): sorted(previous.values.items()), str(year): sorted(dataset.values_for(unit, year, period).items())}
     # Estimates are hashed only where there are any, so that a report without them keeps its hash.
     estimates = sorted((y, i) for y in (year - 1, year) for i in dataset.estimates_for(unit, y, period))

@@ -46,6 +46,7 @@ from tuphap.i18n import _
 from tuphap.inputs.dataset import Dataset, data_digest
 from tuphap.inputs.narrative import load_narrative
 from tuphap.inputs.params import load_params
+from tuphap.inputs.report_unit import report_day
 from tuphap.project import ProjectPaths, check_slug, check_year
 from tuphap.render.preview import READS_MIME, RECORDED_METHODS, Reads
 from tuphap.runtime import fingerprint
@@ -143,7 +144,7 @@ def read_inputs(paths: ProjectPaths, unit: str, year: int, kind: str = "") -> In
     report_kind = dataset.kinds[dataset.kinds.slug(kind)]
     period = report_kind.period.code
     # What it compares with: last year's figures of its period, or a merged unit's predecessors' added up.
-    previous = rollup.previous_year(dataset, unit, year, period)
+    previous = rollup.previous_year(dataset, unit, year, period, on=report_day(paths, dataset.kinds, year, unit, kind))
     unit_row = repr((dataset.units.periods[unit], dataset.units.mergers.get(unit), previous.predecessors))
     years = sorted({int(y) for u, y in zip(dataset.values["unit"], dataset.values["year"]) if u == unit})
     values = {y: dataset.values_for(unit, y, period) for y in years}
