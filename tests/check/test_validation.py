@@ -24,7 +24,7 @@ from tuphap.project import ProjectPaths
 from tuphap.runtime import fingerprint
 
 FINDING_KEYS = ["severity", "rule", "unit", "year", "indicator", "file", "row", "expected", "found",
-                "message", "message_vi"]
+                "message", "message_vi", "kind"]
 
 
 def findings(root: Path, unit: str, year: int, rule: str | None = None):

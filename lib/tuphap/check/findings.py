@@ -28,6 +28,7 @@ class Finding:
     found: str
     message: str
     message_vi: str
+    kind: str = ""  # the report kind's folder ('6thang'); '' for the default kind
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -82,7 +83,7 @@ def describe(finding: Finding) -> str:
     where = finding.file
     if finding.row is not None:
         where += (_(", line {row}") if where.endswith(".md") else _(", row {row}")).format(row=finding.row)
-    report = f"{finding.unit} {finding.year}" if finding.unit else ""
+    report = f"{finding.unit} {finding.year}" + (f" ({finding.kind})" if finding.kind else "") if finding.unit else ""
     severity = _(SEVERITY_WORDS[finding.severity]) if finding.severity in SEVERITY_WORDS else finding.severity
     fields = [f"{severity}: {where}", report, finding.indicator, _("rule {rule}").format(rule=finding.rule)]
     text = " | ".join(field for field in fields if field)

@@ -20,10 +20,11 @@ from tuphap.inputs.report_unit import report_day
 from tuphap.project import ProjectPaths, commune_reports
 
 
-def _relative(finding: Finding, root: Path) -> Finding:
-    """Files named from the project folder (data/values/2024.csv), as the user sees them."""
+def _located(finding: Finding, root: Path, kind: str) -> Finding:
+    """Files named from the project folder (data/values/2024.csv), as the user sees them, and the report
+    kind named ('' the default), since one unit's six-month and year reports can both have findings."""
     file = _relative_file(finding.file, root)
-    return replace(finding, file=file) if file != finding.file else finding
+    return replace(finding, file=file, kind=kind) if (file, kind) != (finding.file, finding.kind) else finding
 
 
 @lru_cache(maxsize=256)
@@ -41,8 +42,9 @@ def report_findings(dataset: Dataset, unit: str, year: int, *, rules: list[Rule]
     try:
         rules = load_rules(paths.rules_file, dataset.catalogue) if rules is None else rules
     except TuphapError as exc:
-        return [_relative(finding, paths.root) for finding in load_error_findings(exc, unit, year)]
+        return [_located(finding, paths.root, kind) for finding in load_error_findings(exc, unit, year)]
     rule = dataset.kinds[dataset.kinds.slug(kind)].period
+    kind = dataset.kinds.folder(dataset.kinds.slug(kind))  # 'nam' is named as '' is: the default kind
     findings = check_values(dataset, rules, unit, year, rule.code, covered=_covered(paths, unit, year, kind, rule),
                             on=report_day(paths, dataset.kinds, year, unit, kind))
     narrative = paths.narrative_file(year, unit, kind)
@@ -55,7 +57,7 @@ def report_findings(dataset: Dataset, unit: str, year: int, *, rules: list[Rule]
             findings += check_narrative(narrative, figures, words, rules, unit, year)
         except TuphapError as exc:  # a params or narrative file that cannot be read
             findings += load_error_findings(exc, unit, year)
-    return [_relative(finding, paths.root) for finding in findings]
+    return [_located(finding, paths.root, kind) for finding in findings]
 
 
 def _covered(paths: ProjectPaths, unit: str, year: int, kind: str, rule: PeriodRule) -> bool:
@@ -88,7 +90,7 @@ def validate_project(paths: ProjectPaths, units: tuple[str, ...] = (), years: tu
         dataset = Dataset.load(paths)
         rules = load_rules(paths.rules_file, dataset.catalogue)
     except TuphapError as exc:
-        return [_relative(finding, paths.root) for finding in load_error_findings(exc)], 0
+        return [_located(finding, paths.root, "") for finding in load_error_findings(exc)], 0
     for unit in units:
         dataset.unit(unit)
     reports = report_pairs(paths, dataset, units, years, kinds)

@@ -85,6 +85,12 @@ class Report:
     more_findings: dict[str, dict[str, int]] = field(default_factory=dict)  # file -> severity -> count not listed
     last_good: str = ""  # when the files on disk were built, as a reader reads it ('' when never)
     left_out: bool = False  # a failed report's last good files, not in this bundle
+    kind: str = ""  # its kind's folder ('6thang'); '' for the default kind
+
+    @property
+    def anchor(self) -> str:
+        """Its section on the year's findings page ('tan-khai'; '_6thang-tan-khai' for another kind's)."""
+        return f"_{self.kind}-{self.unit}" if self.kind else self.unit
 
     def acknowledgement(self, finding: dict) -> str:
         """The reason the unit gave for standing by this finding, or ''."""
@@ -175,7 +181,13 @@ class Year:
 
     @property
     def findings(self) -> int:
-        return sum(r.finding_count for r in self.reports)
+        return sum(r.finding_count for r in self.all_reports)
+
+    @property
+    def with_findings(self) -> list[tuple[str, Report]]:
+        """The reports with findings, each with its kind's name ('' for the default kind's reports)."""
+        return [("", r) for r in self.reports if r.finding_count] + \
+            [(kind.name, r) for kind in self.kinds for r in kind.reports if r.finding_count]
 
 
 def _load_data(paths: ProjectPaths) -> tuple[Registry | None, Dataset | None, str | None]:
@@ -326,7 +338,8 @@ def _kind_reports(paths: ProjectPaths, ledger: Ledger, dataset: Dataset | None, 
         findings, more = _findings(paths, entry)
         report = Report(key.unit, key.year, *_names(paths, units, kinds, key.year, key.unit, key.kind), state.status, state.error, findings, [],
                         _linked(state.files, f"{key.year}/_{key.kind}/{key.unit}", sources),
-                        "final" if entry.get("mode") == "final" else "draft", [], more, state.last_good, state.left_out)
+                        "final" if entry.get("mode") == "final" else "draft", [], more, state.last_good, state.left_out,
+                        key.kind)
         year = by_year.setdefault(key.year, Year(key.year))
         group = next((kind for kind in year.kinds if kind.slug == key.kind), None)
         if group is None:
