@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from tuphap.cli import texts
-from tuphap.cli.selection import USAGE, known_selection
+from tuphap.cli.selection import USAGE, choosing_failed, known_selection
 from tuphap.cli.texts import examples, help_text, verbatim
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
@@ -116,7 +116,7 @@ def check(root, units, years, all_final) -> None:
                 folder=paths.outputs_dir, wanted=wanted))
     except TuphapError as exc:
         click.echo(_("error: {message}").format(message=exc), err=True)
-        sys.exit(USAGE)
+        sys.exit(choosing_failed(exc))
     started = time.monotonic()
     findings = []
     flagged = 0

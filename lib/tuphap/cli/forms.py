@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from tuphap.cli.selection import USAGE, kind_folders, known_selection
+from tuphap.cli.selection import USAGE, choosing_failed, kind_folders, known_selection
 from tuphap.cli.texts import examples, help_text
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
@@ -52,7 +52,7 @@ def form(root, year, units, kind, output_dir) -> None:
             kind_folders(paths, (kind,))  # an unknown kind is a usage mistake, like an unknown unit
     except TuphapError as exc:
         click.echo(_("error: {message}").format(message=exc), err=True)
-        sys.exit(USAGE)
+        sys.exit(choosing_failed(exc))
     try:
         for path in forms.write_forms(paths, year, units, output_dir, kind, _compared_with):
             click.echo(_("wrote {path}").format(path=path))

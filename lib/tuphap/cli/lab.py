@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from tuphap.cli.selection import USAGE, known_selection
+from tuphap.cli.selection import choosing_failed, known_selection
 from tuphap.cli.texts import examples, help_text
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
@@ -44,7 +44,7 @@ def lab(root: str | None, unit: str | None, year: int | None, kind: str | None, 
         report = jupyterlab.choose_report(paths, unit, year, kind)
     except TuphapError as exc:
         click.echo(_("error: {message}").format(message=exc), err=True)
-        sys.exit(USAGE)
+        sys.exit(choosing_failed(exc))
     try:
         start_page = jupyterlab.prepare(paths, report)
         launch = jupyterlab.launch(paths, start_page, port=jupyterlab.pick_port(port), open_browser=not no_browser)

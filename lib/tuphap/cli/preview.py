@@ -9,7 +9,7 @@ import threading
 
 import click
 
-from tuphap.cli.selection import USAGE, known_selection
+from tuphap.cli.selection import choosing_failed, known_selection
 from tuphap.cli.texts import examples, help_text
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
@@ -55,7 +55,7 @@ def preview(root: str | None, unit: str, year: int, kind: str | None, port: int)
                 unit=unit, year=year, path=paths.params_file(year, unit, folder)))
     except TuphapError as exc:
         click.echo(_("error: {message}").format(message=exc), err=True)
-        sys.exit(USAGE)
+        sys.exit(choosing_failed(exc))
     try:
         session = live.PreviewSession(paths, unit, year, folder)
         server = PreviewServer(session, port)

@@ -9,7 +9,7 @@ import click
 from tqdm import tqdm
 
 from tuphap.cli import texts
-from tuphap.cli.selection import USAGE, kind_folders, known_selection
+from tuphap.cli.selection import choosing_failed, kind_folders, known_selection
 from tuphap.cli.texts import block, examples, help_text
 from tuphap.errors import TuphapError
 from tuphap.i18n import N_, _
@@ -121,7 +121,7 @@ def build(root, units, years, build_all, kinds, workers, force, quiet, scheduler
                               + (_(" (expected {files})").format(files=expected) if expected else ""))
     except TuphapError as exc:
         click.echo(_("error: {message}").format(message=exc), err=True)
-        sys.exit(USAGE)
+        sys.exit(choosing_failed(exc))
 
     options = Options(force=force, fresh_kernels=fresh_kernels, strict=strict, final=final, cell_timeout=cell_timeout)
     # A plain `kill` then unwinds like Ctrl-C: workers stop, and no report is left half-written.

@@ -2,13 +2,19 @@
 anything runs, so that a typo is a usage error (exit 2) that names what exists."""
 from __future__ import annotations
 
-from tuphap.errors import TuphapError
+from tuphap.errors import DataError, DataErrors, TuphapError
 from tuphap.i18n import _
 from tuphap.inputs.registry import load_units, unknown_unit
 from tuphap.inputs.report_kinds import load_report_kinds
 from tuphap.project import ProjectPaths, check_selection, commune_reports
 
 USAGE = 2  # exit status of a command asked for what cannot be
+
+
+def choosing_failed(exc: TuphapError) -> int:
+    """The exit status when choosing what to work on failed: 1 when a project file it reads (units.csv,
+    report_kinds.yaml) is broken, a data problem as when the command runs; 2 for a usage mistake."""
+    return 1 if isinstance(exc, (DataError, DataErrors)) else USAGE
 
 
 def known_selection(paths: ProjectPaths, units: tuple[str, ...], years: tuple[int, ...], *,

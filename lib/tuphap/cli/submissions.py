@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from tuphap.cli.selection import USAGE, known_selection
+from tuphap.cli.selection import choosing_failed, known_selection
 from tuphap.cli.texts import examples, help_text
 from tuphap.compute import formatting
 from tuphap.compute.submissions import LATE, MISSING, OVERDUE, Submission, Tracking, track, track_year
@@ -91,7 +91,7 @@ def status(root, year, kind) -> None:
                                                       if nearest else ""))
     except TuphapError as exc:
         click.echo(_("error: {message}").format(message=exc), err=True)
-        sys.exit(USAGE)
+        sys.exit(choosing_failed(exc))
     today = dt.datetime.now().astimezone().date()
     try:
         units = load_units(paths.units_file)

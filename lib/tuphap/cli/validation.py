@@ -7,7 +7,7 @@ import click
 
 from tuphap.check.findings import blocking, describe_bounded
 from tuphap.check.reports import validate_project
-from tuphap.cli.selection import USAGE, kind_folders, known_selection
+from tuphap.cli.selection import choosing_failed, kind_folders, known_selection
 from tuphap.cli.texts import examples, help_text
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
@@ -44,7 +44,7 @@ def validate(root, units, years, kinds, strict) -> None:
         findings, reports = validate_project(paths, units, years, kind_folders(paths, kinds))
     except TuphapError as exc:
         click.echo(_("error: {message}").format(message=exc), err=True)
-        sys.exit(USAGE)
+        sys.exit(choosing_failed(exc))
     for line in describe_bounded(findings):  # the first of each file; the others counted
         click.echo(line)
     errors = sum(f.severity == "error" for f in findings)
