@@ -83,14 +83,15 @@ def report_pairs(paths: ProjectPaths, dataset: Dataset, units: tuple[str, ...] =
 
 
 def validate_project(paths: ProjectPaths, units: tuple[str, ...] = (), years: tuple[int, ...] = (),
-                     kinds: tuple[str, ...] | None = None) -> tuple[list[Finding], int]:
-    """The findings of every matching report, and how many reports were checked. Files that cannot
-    be loaded come back as findings; an unknown unit or nothing to check is the user's mistake."""
+                     kinds: tuple[str, ...] | None = None) -> tuple[list[Finding], int | None]:
+    """The findings of every matching report, and how many reports were checked (None when the data
+    files could not be loaded, so that no report could be). Files that cannot be loaded come back as
+    findings; an unknown unit or nothing to check is the user's mistake."""
     try:
         dataset = Dataset.load(paths)
         rules = load_rules(paths.rules_file, dataset.catalogue)
     except TuphapError as exc:
-        return [_located(finding, paths.root, "") for finding in load_error_findings(exc)], 0
+        return [_located(finding, paths.root, "") for finding in load_error_findings(exc)], None
     for unit in units:
         dataset.unit(unit)
     reports = report_pairs(paths, dataset, units, years, kinds)

@@ -49,7 +49,11 @@ def validate(root, units, years, kinds, strict) -> None:
         click.echo(line)
     errors = sum(f.severity == "error" for f in findings)
     warnings = len(findings) - errors
-    click.echo(_("{errors} error(s), {warnings} warning(s) in {reports} report(s)").format(
-        errors=errors, warnings=warnings, reports=reports))
+    if reports is None:
+        click.echo(_("{errors} error(s), {warnings} warning(s) in the data files; no report could be checked until "
+                     "they are fixed").format(errors=errors, warnings=warnings))
+    else:
+        click.echo(_("{errors} error(s), {warnings} warning(s) in {reports} report(s)").format(
+            errors=errors, warnings=warnings, reports=reports))
     if blocking(findings, strict=strict):
         sys.exit(1)
