@@ -14,7 +14,8 @@ import pytest
 from tests.conftest import copy_project
 from tuphap.project import ProjectPaths
 from tuphap.render.preview import Reads
-from tuphap.runtime.preview import PreviewSession, analysable, compare, read_inputs, to_rerun
+from tuphap.runtime.preview import PreviewSession
+from tuphap.runtime.preview_changes import analysable, compare, read_inputs, to_rerun
 
 NOTE = "00-mo-dau"
 ALL = ["00-mo-dau", "01-chi-dao-dieu-hanh", "02-pho-bien-giao-duc-phap-luat", "03-hoa-giai-co-so",

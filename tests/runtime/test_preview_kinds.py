@@ -19,7 +19,8 @@ from tuphap.project import CommuneKey, ProjectPaths
 from tuphap.publish.preview_server import PreviewServer
 from tuphap.render.commune import open_section
 from tuphap.runtime import lab
-from tuphap.runtime.preview import PreviewSession, analysable, compare, read_inputs, to_rerun
+from tuphap.runtime.preview import PreviewSession
+from tuphap.runtime.preview_changes import analysable, compare, read_inputs, to_rerun
 
 SIX = ["00-mo-dau", "01-ket-qua", "02-phuong-huong", "03-ket-thuc"]
 
