@@ -24,7 +24,9 @@ from tuphap.render.chart import Chart
 from tuphap.render.preview import PreviewLink, Reads, ReadValues, opened, preview_link
 
 # The red banners over an invented unit's report, and over a real unit's report with invented figures.
-SAMPLE_UNIT = "DỮ LIỆU MẪU — đơn vị và số liệu được tạo ra để minh họa, không phải số liệu thật."
+# Said of a sample row of data/units.csv: an invented unit (its name says "(mẫu)") or a real one whose figures
+# for that period are made up (xã Tân Khai in 2025): only the figures are invented in both.
+SAMPLE_UNIT = "DỮ LIỆU MẪU — số liệu của đơn vị trong báo cáo này được tạo ra để minh họa, không phải số liệu thật."
 SAMPLE_FIGURES = "SỐ LIỆU MẪU — số liệu của báo cáo này được tạo ra để minh họa, không phải số liệu thật."
 
 
