@@ -144,6 +144,12 @@ def complete_total(ind: Indicator, values_by_unit: dict[str, dict[str, float]], 
     return rolled if len(rolled.reporting) == len(values_by_unit) else Total(ind, rolled.rule, None)
 
 
+def rests_on_estimate(rolled: Total, estimates_by_unit: dict[str, frozenset[str]]) -> bool:
+    """Whether a rolled-up figure takes in an estimate of any commune (for a rate: in its numerator or
+    denominator), and so is marked as one."""
+    return any(i in estimates_by_unit.get(unit, ()) for unit in rolled.reporting for i in inputs(rolled.indicator))
+
+
 def totals(catalogue: Catalogue, values_by_unit: dict[str, dict[str, float]],
            rules: dict[str, str] | None = None) -> dict[str, Total]:
     return {ind.id: total(ind, values_by_unit, rules) for ind in catalogue}
@@ -168,11 +174,14 @@ class RollupFigures(Figures):
         return super().format(indicator_id, pad=pad)
 
 
-def area_figures(catalogue: Catalogue, rolled: dict[str, Total]) -> RollupFigures:
+def area_figures(catalogue: Catalogue, rolled: dict[str, Total],
+                 estimates_by_unit: dict[str, frozenset[str]] | None = None) -> RollupFigures:
+    """The area's figures; those that take in a commune's estimate are estimates (rates follow theirs)."""
     values = {i: t.value for i, t in rolled.items()
               if t.rule in ("sum", "min", "max", "yes_count") and t.value is not None}
     ratios = {i: t.value for i, t in rolled.items() if t.rule == "ratio"}
-    return RollupFigures(catalogue, values, ratios)
+    estimated = frozenset(i for i in values if rests_on_estimate(rolled[i], estimates_by_unit or {}))
+    return RollupFigures(catalogue, values, ratios, estimates=estimated)
 
 
 @dataclass(frozen=True)
