@@ -122,7 +122,7 @@ class RollupReport(Report):
         """A red banner when sample (invented) communes are among those added up; {units} names them."""
         if not self.sample_communes:
             return Fragment("")
-        words = {**self.words, "units": ", ".join(unit_title(u) for u in self.sample_communes)}
+        words = {**self.words, "units": ", ".join(u.full_name for u in self.sample_communes)}  # mid-sentence: "xã Tân Khai"
         text = fill_words(template, words, Source(_("sample notice in a roll-up notebook")))
         return Fragment(f'<p class="sample-banner">{html.escape(text)}</p>')
 
