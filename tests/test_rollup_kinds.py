@@ -48,6 +48,10 @@ def test_the_six_month_rollup_is_built_after_its_reports_from_their_figures(six_
     births, estimated = _six_month_value("ho_tich.khai_sinh")
     row = next(tr for tr in soup.select("tr") if tr.find("td") and tr.find("td").get_text() == "Đăng ký khai sinh")
     assert estimated and row.find_all("td")[2].get_text() == f"{formatting.number(births)}(*)"  # marked as the commune's
+    # A total the commune entered as its parts counts as their sum, an estimate when one of them is.
+    parts = [_six_month_value(f"ho_tich.{part}") for part in ("khai_sinh", "ket_hon", "xac_nhan_hon_nhan", "ban_sao",
+                                                                "khai_tu", "giam_ho", "cai_chinh", "nhan_cha_me_con")]
+    assert f"đã tiếp nhận {formatting.number(sum(value for value, _e in parts))} (*) hồ sơ đăng ký hộ tịch" in text
 
 
 def test_the_six_month_rollup_names_its_period(six_month):

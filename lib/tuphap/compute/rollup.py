@@ -144,6 +144,18 @@ def complete_total(ind: Indicator, values_by_unit: dict[str, dict[str, float]], 
     return rolled if len(rolled.reporting) == len(values_by_unit) else Total(ind, rolled.rule, None)
 
 
+def with_totals(catalogue: Catalogue, values: dict[str, float | str], estimates: frozenset[str] = frozenset()
+                ) -> tuple[dict[str, float | str], frozenset[str]]:
+    """A commune's figures as its report reads them, with each total it did not enter but whose parts it
+    did (240 visits by the officers and 48 by the leaders are 288), and which of them are estimates (a
+    total so made is one where any of its parts is)."""
+    figures = Figures(catalogue, values, estimates=estimates)
+    filled = {ind.id: figures.value(ind.id) for ind in catalogue
+              if ind.id not in values and not ind.derived and catalogue.parts(ind.id)}
+    filled = {i: v for i, v in filled.items() if v is not None}
+    return {**values, **filled}, estimates | {i for i in filled if figures.is_estimate(i)}
+
+
 def rests_on_estimate(rolled: Total, estimates_by_unit: dict[str, frozenset[str]]) -> bool:
     """Whether a rolled-up figure takes in an estimate of any commune (for a rate: in its numerator or
     denominator), and so is marked as one."""

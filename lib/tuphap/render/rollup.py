@@ -55,8 +55,9 @@ class RollupReport(Report):
     @cached_property
     def _reported(self) -> dict[int, dict[str, tuple[dict, frozenset[str]]]]:
         """Each year's (this one's and the one before) figures and estimates of the kind's period, by
-        commune of the area that has any; last year's are what each commune's report compares with (after
-        a merger, its predecessors' added up)."""
+        commune of the area that has any, read as the commune's report reads them (a total entered as its
+        parts is their sum); last year's are what each commune's report compares with (after a merger, its
+        predecessors' added up)."""
         found = {}
         for year in (self.year, self.year - 1):
             by_unit = {}
@@ -68,7 +69,7 @@ class RollupReport(Report):
                     previous = rollup.previous_year(self.dataset, unit.slug, self.year, self.period)
                     values, estimates = previous.values, previous.estimates
                 if values:
-                    by_unit[unit.slug] = values, estimates
+                    by_unit[unit.slug] = rollup.with_totals(self.dataset.catalogue, values, estimates)
             found[year] = by_unit
         return found
 
