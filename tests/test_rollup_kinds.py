@@ -8,12 +8,15 @@ import json
 import zipfile
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from tests.conftest import REPO, copy_project, run_tuphap
 from tuphap.compute import formatting
 from tuphap.project import ProjectPaths
-from tuphap.runtime.targets import RollupTarget
+from tuphap.runtime import batch
+from tuphap.runtime.ledger import Ledger
+from tuphap.runtime.targets import Options, RollupTarget
 
 SIX_MONTH_ROLLUP = "outputs/2025/_6thang/_rollup/province-dong-nai"
 
@@ -81,7 +84,7 @@ def test_the_kinds_rollups_are_recorded_listed_zipped_and_checked_apart_from_the
     assert checked.returncode == 0 and "0 of 1 report(s) checked" in checked.stdout, checked.stdout + checked.stderr
     assert run_tuphap("publish", "--year", "2025", "--zip", root=root).returncode == 0
     with zipfile.ZipFile(root / "outputs" / "tuphap-2025.zip") as archive:
-        assert f"tuphap-2025/2025/_6thang/_rollup/province-dong-nai/report.pdf" in archive.namelist()
+        assert "tuphap-2025/2025/_6thang/_rollup/province-dong-nai/report.pdf" in archive.namelist()
 
 
 def test_the_year_rollups_keep_their_paths_and_keys(six_month):
@@ -95,3 +98,14 @@ def test_the_year_rollups_keep_their_paths_and_keys(six_month):
     assert year.report_dir(paths) == root / "outputs" / "2025" / "_rollup" / "province-dong-nai"
     assert year.params_file(paths) == root / "params" / "2025" / "rollup" / "province-dong-nai.yaml"
     assert RollupTarget("province", "dong-nai", 2025, "6thang").report_dir(paths) == root / SIX_MONTH_ROLLUP
+
+
+def test_roll_up_params_of_a_kind_without_rollups_fail_that_roll_up(project):
+    kinds = project / "data" / "report_kinds.yaml"
+    entries = yaml.safe_load(kinds.read_text(encoding="utf-8"))
+    del entries["6thang"]["rollup"]
+    kinds.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    paths = ProjectPaths(project)
+    [failed] = batch.run(paths, batch.rollup_targets(paths, [2025], kinds=("6thang",)), Options())
+    assert failed.status == "failed" and "the kind 6thang has no 'rollup' entry" in failed.error
+    assert Ledger.load(paths).rollups["2025/_6thang/province/dong-nai"]["status"] == "failed"

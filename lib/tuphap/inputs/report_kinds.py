@@ -103,6 +103,13 @@ class ReportKinds:
             raise unknown_kind(slug, self)
         return self.kinds[slug]
 
+    def with_rollups(self, slug: str) -> ReportKind:
+        """The kind, which must have roll-ups: a `rollup` entry gives their title and author."""
+        if self[slug].rollup is None:
+            raise TuphapError(_("{file}: the kind {kind} has no 'rollup' entry, so it has no roll-ups").format(
+                file=self.path, kind=slug))
+        return self[slug]
+
     def folder(self, slug: str) -> str:
         """What a kind's paths carry (project.py): '' for the default kind, else its slug."""
         return "" if self[slug].default else slug

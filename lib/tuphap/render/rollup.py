@@ -43,9 +43,7 @@ class RollupReport(Report):
         self.dataset = dataset
         self.year = check_year(year)
         self._take_kind(kind)
-        if self.report_kind.rollup is None:
-            raise TuphapError(_("{file}: the kind {kind} has no 'rollup' entry, so it has no roll-ups").format(
-                file=dataset.kinds.path, kind=dataset.kinds.slug(self.kind)))
+        dataset.kinds.with_rollups(dataset.kinds.slug(self.kind))  # a kind without roll-ups is named first
         self.params: RollupParams = load_params(dataset.paths.rollup_params_file(
             self.year, rollup.area_key(rollup.check_level(level), area), self.kind), RollupParams)
         self.area = rollup.find_area(dataset, level, area, self.year, on=self.params.date)

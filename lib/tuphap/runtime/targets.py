@@ -288,11 +288,7 @@ class RollupTarget(Target):
     def report_kind(self, paths: ProjectPaths) -> ReportKind:
         """The kind, which must have roll-ups (a 'rollup' entry in data/report_kinds.yaml)."""
         kinds = load_report_kinds(paths.report_kinds_file)
-        kind = kinds[kinds.slug(self.kind)]
-        if kind.rollup is None:
-            raise TuphapError(_("{file}: the kind {kind} has no 'rollup' entry, so it has no roll-ups").format(
-                file=paths.report_kinds_file, kind=kinds.slug(self.kind)))
-        return kind
+        return kinds.with_rollups(kinds.slug(self.kind))
 
     def notebooks(self, paths: ProjectPaths) -> list[Path]:
         notebooks = paths.rollup_notebooks(self.report_kind(paths).rollup.sections)
