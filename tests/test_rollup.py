@@ -123,15 +123,21 @@ def test_areas_come_from_the_registry_and_districts_end_in_2024():
     assert rollup.slugify("Đồng Xoài") == "dong-xoai"
 
 
-@pytest.mark.parametrize("path", sorted((REPO / "notebooks" / "rollup").glob("*.ipynb")), ids=lambda p: p.stem)
+ROLLUP_NOTEBOOKS = {**{path: {"level": "province", "area": "Bình Phước", "year": 2024, "kind": ""}
+                       for path in sorted((REPO / "notebooks" / "rollup").glob("*.ipynb"))},
+                    REPO / "notebooks" / "6thang" / "rollup" / "01-ky-so-lieu.ipynb":
+                        {"level": "province", "area": "Đồng Nai", "year": 2025, "kind": "6thang"}}
+
+
+@pytest.mark.parametrize("path", ROLLUP_NOTEBOOKS, ids=lambda p: f"{p.parent.parent.name}-{p.stem}")
 def test_rollup_notebooks_are_clean_and_thin_with_runnable_defaults(path):
     nb = nbformat.read(path, as_version=4)
     code = [cell for cell in nb.cells if cell.cell_type == "code"]
     assert all(not cell.outputs and cell.execution_count is None for cell in code)
     defaults = {}
     exec(code[0].source, {}, defaults)
-    assert "parameters" in code[0].metadata.tags and defaults == {"level": "province", "area": "Bình Phước", "year": 2024}
-    assert code[1].source == "import tuphap\n\nreport = tuphap.open_rollup(level, area, year)"
+    assert "parameters" in code[0].metadata.tags and defaults == ROLLUP_NOTEBOOKS[path]
+    assert code[1].source == "import tuphap\n\nreport = tuphap.open_rollup(level, area, year, kind=kind)"
     for cell in code[2:]:
         assert cell.source.startswith("report.") and "\n" not in cell.source  # one call per cell
 
@@ -222,7 +228,7 @@ def test_rollup_has_the_official_header_and_is_marked_as_sample(province, provin
                   "Độc lập - Tự do - Hạnh phúc", "Bình Phước, ngày 15 tháng 11 năm 2024"):
         assert words in header
     banner = province_html.select_one("p.sample-banner").get_text()
-    assert "Xã An Phú (mẫu)" in banner and "Tân Khai" not in banner
+    assert "số liệu của xã Tân Hiệp, xã Đồng Nơ, xã An Phú (mẫu)" in banner and "Tân Khai" not in banner  # mid-sentence
     first_page = re.sub(r"\s+", " ", PdfReader(province / "report.pdf").pages[0].extract_text())
     for words in ("UBND TỈNH BÌNH PHƯỚC", "SỞ TƯ PHÁP", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "BÁO CÁO"):
         assert words in first_page

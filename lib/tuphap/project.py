@@ -140,7 +140,8 @@ class ProjectPaths:
         """notebooks/ for the default kind, notebooks/<kind>/ for another."""
         return self.notebooks_dir / check_slug(kind) if kind else self.notebooks_dir
 
-    # Roll-ups (district and province reports) are keyed '<level>-<area slug>', e.g. 'district-hon-quan'.
+    # Roll-ups (district and province reports) are keyed '<level>-<area slug>', e.g. 'district-hon-quan'; a
+    # report kind other than the default keeps its roll-ups in its own folders too ('' is the default kind).
     @property
     def rollup_rules_file(self) -> Path:
         return self.data / "rollup.csv"
@@ -149,16 +150,21 @@ class ProjectPaths:
     def rollup_notebooks_dir(self) -> Path:
         return self.notebooks_dir / "rollup"
 
-    def rollup_params_dir(self, year: int) -> Path:
-        return self.params_dir / str(check_year(year)) / "rollup"
+    def rollup_params_dir(self, year: int, kind: str = "") -> Path:
+        """params/<year>/rollup/, or params/<year>/_<kind>/rollup/ for another kind."""
+        return self.params_dir / str(check_year(year)) / _kind_folder(kind) / "rollup"
 
-    def rollup_params_file(self, year: int, key: str) -> Path:
-        return self.rollup_params_dir(year) / f"{check_slug(key)}.yaml"
+    def rollup_params_file(self, year: int, key: str, kind: str = "") -> Path:
+        return self.rollup_params_dir(year, kind) / f"{check_slug(key)}.yaml"
 
-    def rollup_dir(self, year: int, key: str) -> Path:
-        return self.outputs_dir / str(check_year(year)) / "_rollup" / check_slug(key)
+    def rollup_dir(self, year: int, key: str, kind: str = "") -> Path:
+        """outputs/<year>/_rollup/<key>/, or outputs/<year>/_<kind>/_rollup/<key>/ for another kind."""
+        return self.outputs_dir / str(check_year(year)) / _kind_folder(kind) / "_rollup" / check_slug(key)
 
-    def rollup_notebooks(self) -> list[Path]:
+    def rollup_notebooks(self, sections: list[str] | tuple[str, ...] = ()) -> list[Path]:
+        """A kind's roll-up notebooks: its list (paths under notebooks/), else notebooks/rollup/NN-*.ipynb."""
+        if sections:
+            return [self.notebooks_dir / section for section in sections]
         return sorted(self.rollup_notebooks_dir.glob("[0-9][0-9]-*.ipynb"))
 
     def section_notebooks(self, kind: str = "", sections: list[str] | tuple[str, ...] = ()) -> list[Path]:
@@ -231,10 +237,12 @@ class CommuneKey:
 
 @dataclass(frozen=True, order=True)
 class RollupKey:
-    """A roll-up report that can be built: params/<year>/rollup/<level>-<area>.yaml exists."""
+    """A roll-up report that can be built: params/<year>/rollup/<level>-<area>.yaml exists
+    (params/<year>/_<kind>/rollup/<level>-<area>.yaml for a kind other than the default, whose `kind` is '')."""
     year: int
     level: str
     slug: str
+    kind: str = ""
 
     @property
     def key(self) -> str:
@@ -256,11 +264,18 @@ def commune_reports(paths: ProjectPaths, units: tuple[str, ...] = (), years: tup
     return sorted(found)
 
 
-def rollup_reports(paths: ProjectPaths, years: list[int]) -> list[RollupKey]:
-    """Every roll-up with a params file for the given years: params/<year>/rollup/<level>-<area>.yaml."""
+def rollup_reports(paths: ProjectPaths, years: list[int], kinds: tuple[str, ...] | None = ("",)) -> list[RollupKey]:
+    """Every roll-up with a params file for the given years, params/<year>/[_<kind>/]rollup/<level>-<area>.yaml;
+    of the default kind only unless `kinds` names others ('' is the default kind; None: every kind)."""
     found = []
     for year in years:
-        for params_file in sorted(paths.rollup_params_dir(year).glob("*.yaml")):
-            level, _dash, slug = params_file.stem.partition("-")
-            found.append(RollupKey(year, level, slug))
+        year_dir = paths.params_dir / str(check_year(year))
+        folders = [year_dir / "rollup", *sorted(year_dir.glob("_*/rollup"))]
+        for folder in folders:
+            kind = folder.parent.name[1:] if folder.parent != year_dir else ""
+            if kinds is not None and kind not in kinds:
+                continue
+            for params_file in sorted(folder.glob("*.yaml")):
+                level, _dash, slug = params_file.stem.partition("-")
+                found.append(RollupKey(year, level, slug, kind))
     return found

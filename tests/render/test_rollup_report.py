@@ -42,7 +42,7 @@ def test_totals_are_sums_and_rates_come_from_the_totals(report):
 
 def test_the_sample_notice_names_the_invented_communes(report):
     notice = text(report.sample_notice("Có đơn vị mẫu: {units}"))
-    assert "Xã An Phú (mẫu)" in notice and "Phường Hòa Bình (mẫu)" in notice and "Tân Khai" not in notice
+    assert "xã An Phú (mẫu)" in notice and "phường Hòa Bình (mẫu)" in notice and "Tân Khai" not in notice
 
 
 def test_a_chart_or_table_of_an_unknown_indicator_is_refused(report):

@@ -30,12 +30,12 @@ class BuiltReport:
 def built_reports(paths: ProjectPaths, units: tuple[str, ...] = (), years: tuple[int, ...] = (), *,
                   all_final: bool = False) -> list[BuiltReport]:
     """Every report folder under outputs/<year>/ holding a report file (outputs/<year>/<unit>/, other report
-    kinds' outputs/<year>/_<kind>/<unit>/ and the roll-ups under outputs/<year>/_rollup/<level>-<area>/),
+    kinds' outputs/<year>/_<kind>/<unit>/ and the roll-ups under outputs/<year>/[_<kind>/]_rollup/<level>-<area>/),
     selected by unit slug or roll-up key and
     year. Whether it is final comes from the ledger entry's "mode" (a missing mode is a draft)."""
     from tuphap.project import REPORT_FILES
     from tuphap.runtime.ledger import Ledger
-    from tuphap.runtime.targets import CommuneTarget, RollupTarget
+    from tuphap.runtime.targets import CommuneTarget
 
     ledger = Ledger.load(paths)
     found = []
@@ -47,22 +47,30 @@ def built_reports(paths: ProjectPaths, units: tuple[str, ...] = (), years: tuple
             continue
         candidates = [(p.name, p, ledger.entry(CommuneTarget(p.name, year)))
                       for p in year_dir.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))]
+        candidates += _rollup_candidates(ledger, year, year_dir / "_rollup", "")
         for kind_dir in sorted(p for p in year_dir.glob("_*") if p.is_dir() and p.name != "_rollup"):
-            kind = kind_dir.name[1:]  # another report kind's outputs/<year>/_<kind>/<unit>/
+            kind = kind_dir.name[1:]  # another report kind's outputs/<year>/_<kind>/<unit>/ and _rollup/<level>-<area>/
             candidates += [(p.name, p, ledger.entry(CommuneTarget(p.name, year, kind)))
                            for p in kind_dir.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))]
-        rollups = year_dir / "_rollup"
-        if rollups.is_dir():
-            for folder in rollups.iterdir():
-                level, _dash, slug = folder.name.partition("-")
-                if folder.is_dir() and not folder.name.startswith("."):
-                    candidates.append((folder.name, folder, ledger.entry(RollupTarget(level, slug, year))))
+            candidates += _rollup_candidates(ledger, year, kind_dir / "_rollup", kind)
         for unit, folder, entry in sorted(candidates, key=lambda c: (c[1].parent.name == "_rollup", c[0])):
             if units and unit not in units:
                 continue
             if any((folder / name).is_file() for name in REPORT_FILES):
                 final = all_final or (entry or {}).get("mode") == "final"
                 found.append(BuiltReport(unit, year, folder, final))
+    return found
+
+
+def _rollup_candidates(ledger, year: int, rollups: Path, kind: str) -> list[tuple[str, Path, dict | None]]:
+    """The roll-up folders of a kind's outputs/<year>/[_<kind>/]_rollup/, each with its ledger entry."""
+    from tuphap.runtime.targets import RollupTarget
+
+    found = []
+    for folder in sorted(rollups.iterdir()) if rollups.is_dir() else ():
+        level, _dash, slug = folder.name.partition("-")
+        if folder.is_dir() and not folder.name.startswith("."):
+            found.append((folder.name, folder, ledger.entry(RollupTarget(level, slug, year, kind))))
     return found
 
 

@@ -75,8 +75,9 @@ def _result_line(result: Result, final: bool) -> str:
       "its notebooks in notebooks/<kind>/ and its reports in outputs/<year>/_<kind>/<unit>/."),
     _("With --all or --year (and no --unit), the district and province roll-ups of those years that "
       "have params/<year>/rollup/<level>-<area>.yaml are built after the commune reports, into "
-      "outputs/<year>/_rollup/<level>-<area>/; with --unit they are left alone, since they add up "
-      "every commune of their area."),
+      "outputs/<year>/_rollup/<level>-<area>/ (another kind's, params/<year>/_<kind>/rollup/, after that "
+      "kind's reports, into outputs/<year>/_<kind>/_rollup/<level>-<area>/); with --unit they are left "
+      "alone, since they add up every commune of their area."),
     examples(("tuphap build --unit tan-khai --year 2024", ""),
              ("tuphap build --year 2024", _("every unit with params/2024/<unit>.yaml")),
              ("tuphap build --year 2025 --kind 6thang", _("only the six-month reports of 2025")),
@@ -195,8 +196,9 @@ def list_reports(root: str | None) -> None:
         reports = commune_reports(paths, kinds=None)
         for report in reports:
             click.echo(f"{report.year}  {report.unit}" + (f"  ({report.kind})" if report.kind else ""))
-        for rollup in rollup_reports(paths, sorted({report.year for report in reports})):
-            click.echo(_("{year}  roll-up {key}").format(year=rollup.year, key=rollup.key))
+        for rollup in rollup_reports(paths, sorted({report.year for report in reports}), kinds=None):
+            click.echo(_("{year}  roll-up {key}").format(year=rollup.year, key=rollup.key)
+                       + (f"  ({rollup.kind})" if rollup.kind else ""))
     except TuphapError as exc:
         click.echo(_("error: {message}").format(message=exc), err=True)
         sys.exit(1)

@@ -144,6 +144,24 @@ def complete_total(ind: Indicator, values_by_unit: dict[str, dict[str, float]], 
     return rolled if len(rolled.reporting) == len(values_by_unit) else Total(ind, rolled.rule, None)
 
 
+def with_totals(catalogue: Catalogue, values: dict[str, float | str], estimates: frozenset[str] = frozenset()
+                ) -> tuple[dict[str, float | str], frozenset[str]]:
+    """A commune's figures as its report reads them, with each total it did not enter but whose parts it
+    did (240 visits by the officers and 48 by the leaders are 288), and which of them are estimates (a
+    total so made is one where any of its parts is)."""
+    figures = Figures(catalogue, values, estimates=estimates)
+    filled = {ind.id: figures.value(ind.id) for ind in catalogue
+              if ind.id not in values and not ind.derived and catalogue.parts(ind.id)}
+    filled = {i: v for i, v in filled.items() if v is not None}
+    return {**values, **filled}, estimates | {i for i in filled if figures.is_estimate(i)}
+
+
+def rests_on_estimate(rolled: Total, estimates_by_unit: dict[str, frozenset[str]]) -> bool:
+    """Whether a rolled-up figure takes in an estimate of any commune (for a rate: in its numerator or
+    denominator), and so is marked as one."""
+    return any(i in estimates_by_unit.get(unit, ()) for unit in rolled.reporting for i in inputs(rolled.indicator))
+
+
 def totals(catalogue: Catalogue, values_by_unit: dict[str, dict[str, float]],
            rules: dict[str, str] | None = None) -> dict[str, Total]:
     return {ind.id: total(ind, values_by_unit, rules) for ind in catalogue}
@@ -168,11 +186,14 @@ class RollupFigures(Figures):
         return super().format(indicator_id, pad=pad)
 
 
-def area_figures(catalogue: Catalogue, rolled: dict[str, Total]) -> RollupFigures:
+def area_figures(catalogue: Catalogue, rolled: dict[str, Total],
+                 estimates_by_unit: dict[str, frozenset[str]] | None = None) -> RollupFigures:
+    """The area's figures; those that take in a commune's estimate are estimates (rates follow theirs)."""
     values = {i: t.value for i, t in rolled.items()
               if t.rule in ("sum", "min", "max", "yes_count") and t.value is not None}
     ratios = {i: t.value for i, t in rolled.items() if t.rule == "ratio"}
-    return RollupFigures(catalogue, values, ratios)
+    estimated = frozenset(i for i in values if rests_on_estimate(rolled[i], estimates_by_unit or {}))
+    return RollupFigures(catalogue, values, ratios, estimates=estimated)
 
 
 @dataclass(frozen=True)

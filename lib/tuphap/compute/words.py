@@ -49,11 +49,16 @@ def commune_words(unit: Unit, params: ReportParams, year: int, period: PeriodRul
     }
 
 
-def rollup_words(area: str, params: RollupParams, year: int, communes: int) -> dict[str, str]:
+def rollup_words(area: str, params: RollupParams, year: int, communes: int, period: PeriodRule | None = None
+                 ) -> dict[str, str]:
     """A roll-up's words: {year}, {area}, {area_full}, {issuer_unit}, {communes} (how many are added
-    up), {request}, {period_note}."""
+    up), {request}, {period_note}, and with its kind's period rule {period_name} ("năm", "6 tháng đầu
+    năm": what the period is called before its year), {period_name_caps} (in capitals, for headings)
+    and those of period_words."""
     return {
         **year_words(year),
         "area": area, "area_full": params.area_full, "issuer_unit": params.issuer_unit,
         "communes": formatting.count(communes), "request": params.request, "period_note": period_note(params.data_period),
+        **({"period_name": period.name, "period_name_caps": period.name.upper(), **period_words(params, period, year)}
+           if period else {}),
     }

@@ -21,7 +21,7 @@ from tuphap.inputs.yamlfiles import read_yaml
 from tuphap.limits import MAX_FIELD_CHARS, MAX_NAME_CHARS, MAX_TITLE_CHARS
 from tuphap.project import SLUG_PATTERN
 
-RESERVED_KINDS = ("rollup",)  # outputs/<year>/_rollup/ holds the year report's roll-ups
+RESERVED_KINDS = ("rollup",)  # outputs/<year>/_rollup/ holds the default kind's roll-ups
 _MONTH_DAY = re.compile(r"(\d{2})-(\d{2})")
 
 
@@ -60,10 +60,12 @@ class PeriodRule(BaseModel):
 
 
 class RollupKind(BaseModel):
-    """A kind's district and province roll-ups: their title and author."""
+    """A kind's district and province roll-ups: their title and author, and their notebooks (paths under
+    notebooks/, in order; empty: every NN-*.ipynb of notebooks/rollup/, which serve every kind)."""
     model_config = ConfigDict(extra="forbid")
     title: str
     author: str
+    sections: list[str] = []
 
 
 class ReportKind(BaseModel):
@@ -100,6 +102,13 @@ class ReportKinds:
         if slug not in self.kinds:
             raise unknown_kind(slug, self)
         return self.kinds[slug]
+
+    def with_rollups(self, slug: str) -> ReportKind:
+        """The kind, which must have roll-ups: a `rollup` entry gives their title and author."""
+        if self[slug].rollup is None:
+            raise TuphapError(_("{file}: the kind {kind} has no 'rollup' entry, so it has no roll-ups").format(
+                file=self.path, kind=slug))
+        return self[slug]
 
     def folder(self, slug: str) -> str:
         """What a kind's paths carry (project.py): '' for the default kind, else its slug."""

@@ -42,4 +42,4 @@ def write_zip(paths: ProjectPaths, year: int, output: Path | None = None) -> tup
         Path(temporary).unlink(missing_ok=True)
         raise
     shown = collected.years[0]
-    return output, shown.count("failed", every_kind=True) + sum(rollup.status == "failed" for rollup in shown.rollups)
+    return output, shown.count("failed", every_kind=True) + sum(rollup.status == "failed" for rollup in shown.all_rollups)

@@ -134,6 +134,7 @@ class Rollup:
     files: dict[str, str]
     last_good: str = ""
     left_out: bool = False
+    kind: str = ""  # its report kind's folders ('' for the default kind's roll-ups)
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,7 @@ class KindReports:
     slug: str
     name: str  # 'Báo cáo 6 tháng'
     reports: list[Report] = field(default_factory=list)
+    rollups: list[Rollup] = field(default_factory=list)
 
 
 @dataclass
@@ -178,6 +180,21 @@ class Year:
     @property
     def all_reports(self) -> list[Report]:
         return [*self.reports, *(report for kind in self.kinds for report in kind.reports)]
+
+    @property
+    def all_rollups(self) -> list[Rollup]:
+        return [*self.rollups, *(rollup for kind in self.kinds for rollup in kind.rollups)]
+
+    def kind(self, slug: str, names: dict[str, str]) -> KindReports:
+        """The group of another kind's reports and roll-ups, added in the order of data/report_kinds.yaml
+        (`names`: each kind's name by its folder) the first time it is asked for."""
+        group = next((kind for kind in self.kinds if kind.slug == slug), None)
+        if group is None:
+            order = list(names)
+            group = KindReports(slug, names.get(slug, slug))
+            self.kinds.append(group)
+            self.kinds.sort(key=lambda kind: order.index(kind.slug) if kind.slug in order else len(order))
+        return group
 
     @property
     def findings(self) -> int:
@@ -326,8 +343,7 @@ def _kind_reports(paths: ProjectPaths, ledger: Ledger, dataset: Dataset | None, 
                   kinds: ReportKinds | None, years: set[int] | None, by_year: dict[int, Year],
                   sources: dict[str, Path], *, bundle: bool) -> None:
     """Add the reports of the kinds other than the default (params/<year>/_<kind>/<unit>.yaml) to their years."""
-    names = {dataset.kinds.folder(slug): kind.name for slug, kind in dataset.kinds.kinds.items()} if dataset else {}
-    order = list(names)
+    names = _kind_names(dataset)
     for key in commune_reports(paths, kinds=None):
         if not key.kind or not _is_slug(key.unit) or (years is not None and key.year not in years) \
                 or (units is not None and key.unit not in units):
@@ -340,13 +356,12 @@ def _kind_reports(paths: ProjectPaths, ledger: Ledger, dataset: Dataset | None, 
                         _linked(state.files, f"{key.year}/_{key.kind}/{key.unit}", sources),
                         "final" if entry.get("mode") == "final" else "draft", [], more, state.last_good, state.left_out,
                         key.kind)
-        year = by_year.setdefault(key.year, Year(key.year))
-        group = next((kind for kind in year.kinds if kind.slug == key.kind), None)
-        if group is None:
-            group = KindReports(key.kind, names.get(key.kind, key.kind))
-            year.kinds.append(group)
-            year.kinds.sort(key=lambda kind: order.index(kind.slug) if kind.slug in order else len(order))
-        group.reports.append(report)
+        by_year.setdefault(key.year, Year(key.year)).kind(key.kind, names).reports.append(report)
+
+
+def _kind_names(dataset: Dataset | None) -> dict[str, str]:
+    """Each kind's name (data/report_kinds.yaml) by the folder its files use, in the file's order."""
+    return {dataset.kinds.folder(slug): kind.name for slug, kind in dataset.kinds.kinds.items()} if dataset else {}
 
 
 def collect(paths: ProjectPaths, years: set[int] | None = None, *, bundle: bool = False,
@@ -372,17 +387,21 @@ def collect(paths: ProjectPaths, years: set[int] | None = None, *, bundle: bool 
                         state.left_out)
         by_year.setdefault(year, Year(year)).reports.append(report)
     _kind_reports(paths, ledger, dataset, units, kinds, years, by_year, sources, bundle=bundle)
-    wanted_rollups = {(key.year, key.level, key.slug) for key in rollup_reports(paths, sorted(by_year))}
+    wanted_rollups = {(key.year, key.level, key.slug, key.kind)
+                      for key in rollup_reports(paths, sorted(by_year), kinds=None)}
     for entry in ledger.rollups.values():
         rollup = _rollup(paths, entry, wanted_rollups, sources, bundle=bundle)
-        if rollup:
+        if rollup and rollup.kind:
+            by_year[rollup.year].kind(rollup.kind, _kind_names(dataset)).rollups.append(rollup)
+        elif rollup:
             by_year[rollup.year].rollups.append(rollup)
     for year in by_year.values():
         _add_submissions(paths, units or Registry({}), kinds, year, today or dt.datetime.now().astimezone().date())
         year.reports.sort(key=lambda r: (r.sort_name, r.unit))
+        for rollups in (year.rollups, *(kind.rollups for kind in year.kinds)):
+            rollups.sort(key=lambda r: (list(LEVEL_LABELS).index(r.level) if r.level in LEVEL_LABELS else 9, fold(r.name)))
         for kind in year.kinds:
             kind.reports.sort(key=lambda r: (r.sort_name, r.unit))
-        year.rollups.sort(key=lambda r: (list(LEVEL_LABELS).index(r.level) if r.level in LEVEL_LABELS else 9, fold(r.name)))
     # A unit's page bears its name now (its latest period); each year's row says what it was then.
     current = {slug: unit_names(units.unit(slug) if units is not None and slug in units else None, slug)
                for slug in {r.unit for y in by_year.values() for r in y.reports}}
@@ -472,20 +491,21 @@ def _is_slug(value) -> bool:
         return False
 
 
-def _rollup(paths: ProjectPaths, entry, wanted: set[tuple[int, str, str]], sources: dict[str, Path], *,
+def _rollup(paths: ProjectPaths, entry, wanted: set[tuple[int, str, str, str]], sources: dict[str, Path], *,
             bundle: bool) -> Rollup | None:
     """A roll-up of the ledger, when it is one the site lists: of a year shown, with its params."""
     if not isinstance(entry, dict):
         return None
-    year, level, slug = entry.get("year"), entry.get("level"), entry.get("slug")
-    if (year, level, slug) not in wanted:
+    year, level, slug, kind = entry.get("year"), entry.get("level"), entry.get("slug"), entry.get("kind", "")
+    if (year, level, slug, kind) not in wanted:
         return None
     folder_name = f"{level}-{slug}"
     if not _is_slug(folder_name):
         return None
-    state = _state(paths, entry, paths.rollup_dir(year, folder_name), bundle=bundle)
+    state = _state(paths, entry, paths.rollup_dir(year, folder_name, kind), bundle=bundle)
+    site_folder = f"{year}/_{kind}/_rollup/{folder_name}" if kind else f"{year}/_rollup/{folder_name}"
     return Rollup(year, level, slug, str(entry.get("name") or slug), state.status, state.error,
-                  _linked(state.files, f"{year}/_rollup/{folder_name}", sources), state.last_good, state.left_out)
+                  _linked(state.files, site_folder, sources), state.last_good, state.left_out, kind)
 
 
 def _relative(page: str):

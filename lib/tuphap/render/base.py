@@ -4,6 +4,7 @@ their figures and their header's issuing body; headings, parts, the signature bl
 written once, here."""
 from __future__ import annotations
 
+import datetime as dt
 import html
 import sys
 from abc import ABC, abstractmethod
@@ -13,12 +14,14 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from tuphap.compute import formatting
 from tuphap.compute.figures import format_value
-from tuphap.compute.prose import Source, fill_words
+from tuphap.compute.prose import ESTIMATE_MARK, Source, fill_words
+from tuphap.compute.words import actual_period
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
 from tuphap.inputs.catalogue import Indicator
 from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.params import ReportParams
+from tuphap.inputs.report_kinds import ReportKind
 from tuphap.render.chart import Chart, chart_html
 
 TEMPLATES = Environment(loader=PackageLoader("tuphap", "templates"), autoescape=True, undefined=StrictUndefined)
@@ -79,7 +82,18 @@ class Report(ABC):
     year: int
     params: ReportParams
     kind_name: str  # how error messages name the notebooks: "section notebook", "roll-up notebook"
-    period_name = "năm"  # what a year's figures are called beside last year's: "năm", "6 tháng đầu năm"
+    kind: str  # the report kind's folders ('' for the default kind)
+    report_kind: ReportKind
+    period: str  # the period code of its figures in data/values/
+    period_name: str  # what a year's figures are called beside last year's: "năm", "6 tháng đầu năm"
+
+    def _take_kind(self, kind: str) -> None:
+        """The report kind (data/report_kinds.yaml) whose figures and words the report uses."""
+        kinds = self.dataset.kinds
+        self.kind = kinds.folder(kind) if kind else ""
+        self.report_kind = kinds[kinds.slug(self.kind)]
+        self.period = self.report_kind.period.code
+        self.period_name = self.report_kind.period.name
 
     @property
     @abstractmethod
@@ -90,6 +104,10 @@ class Report(ABC):
     @abstractmethod
     def has_previous_year(self) -> bool:
         """Whether there are figures for the year before, i.e. whether comparisons are due."""
+
+    @abstractmethod
+    def _has_estimates(self) -> bool:
+        """Whether any figure of the report's period is an estimate."""
 
     def _fill_words(self, text: str) -> str:
         return fill_words(text, self.words, Source(_("heading or caption in a {kind}").format(kind=_(self.kind_name))))
@@ -122,6 +140,23 @@ class Report(ABC):
         return Fragment(TEMPLATES.get_template("header.html.j2").render(
             issuer_unit=issuer_unit, issuer_parent=issuer_parent, sample=sample, params=params,
             date_line=f"{params.place}, {formatting.date_long(params.date)}", subject=self._fill_words(subject)))
+
+    def period_statement(self) -> Fragment:
+        """Which days the figures cover and to which day they are actual (the params' data_period, else
+        the kind's rule), and, when the report has estimated figures, what their mark means: "Số liệu
+        thực tế tính từ ngày 01/01/2025 đến ngày 31/5/2025; số liệu từ ngày 01/6/2025 đến ngày 30/6/2025
+        là số liệu ước tính, được đánh dấu (*) sau con số"."""
+        rule = self.report_kind.period
+        actual, end = actual_period(self.params, rule, self.year), rule.day("end", self.year)
+        estimated = self._has_estimates()
+        text = f"Số liệu thực tế tính từ ngày {formatting.date_short(actual.start)} đến ngày {formatting.date_short(actual.end)}"
+        if actual.end < end:
+            text += (f"; số liệu từ ngày {formatting.date_short(actual.end + dt.timedelta(days=1))} đến ngày "
+                     f"{formatting.date_short(end)} là số liệu ước tính") + (
+                f", được đánh dấu {ESTIMATE_MARK} sau con số" if estimated else "")
+        elif estimated:
+            text += f"; số liệu có dấu {ESTIMATE_MARK} là số liệu ước tính"
+        return Fragment(f'<p class="period-statement"><em>{html.escape(text)}.</em></p>')
 
     def signature_block(self) -> Fragment:
         """'Nơi nhận:' and the recipients at left, the signer at right."""

@@ -2,7 +2,6 @@
 displayable HTML (the methods all report notebooks share are in base.py)."""
 from __future__ import annotations
 
-import datetime as dt
 import html
 import os
 from functools import cached_property
@@ -11,9 +10,8 @@ from pathlib import Path
 from tuphap.check.reports import report_findings
 from tuphap.compute import rollup
 from tuphap.compute.figures import Figures
-from tuphap.compute.formatting import date_short
 from tuphap.compute.prose import ESTIMATE_MARK, Source, figure_phrase, fill, knows_none
-from tuphap.compute.words import actual_period, commune_words, year_words
+from tuphap.compute.words import commune_words, year_words
 from tuphap.i18n import N_, _
 from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.narrative import NarrativeBlock, load_narrative
@@ -37,11 +35,7 @@ class CommuneReport(Report):
         self.dataset = dataset
         dataset.unit(check_slug(unit))  # an unknown unit is named before its params are looked for
         self.year = check_year(year)
-        # The report kind (data/report_kinds.yaml): its folders ('' for the default kind) and period rule.
-        self.kind = dataset.kinds.folder(kind) if kind else ""
-        self.report_kind = dataset.kinds[dataset.kinds.slug(self.kind)]
-        self.period = self.report_kind.period.code
-        self.period_name = self.report_kind.period.name
+        self._take_kind(kind)
         paths = dataset.paths
         params = load_params(paths.params_file(self.year, unit, self.kind))
         if not params.recipients:  # the kind's recipients, unless the params list the report's own
@@ -167,22 +161,9 @@ class CommuneReport(Report):
         nothing (no narrative, no generated sentence) gets "(không có)" at assembly."""
         return Fragment(self.heading(title, level=level, style=style).html + self.narrative(key).html)
 
-    def period_statement(self) -> Fragment:
-        """Which days the figures cover and to which day they are actual (the params' data_period, else
-        the kind's rule), and, when the report has estimated figures, what their mark means: "Số liệu
-        thực tế tính từ ngày 01/01/2025 đến ngày 31/5/2025; số liệu từ ngày 01/6/2025 đến ngày 30/6/2025
-        là số liệu ước tính, được đánh dấu (*) sau con số"."""
-        rule = self.report_kind.period
-        actual, end = actual_period(self.params, rule, self.year), rule.day("end", self.year)
+    def _has_estimates(self) -> bool:
         self.reads.any_estimates.add(self.year)  # whether any figure is an estimate depends on them all
-        estimated = bool(self.dataset.estimates_for(self.unit.slug, self.year, self.period))
-        text = f"Số liệu thực tế tính từ ngày {date_short(actual.start)} đến ngày {date_short(actual.end)}"
-        if actual.end < end:
-            text += (f"; số liệu từ ngày {date_short(actual.end + dt.timedelta(days=1))} đến ngày {date_short(end)} "
-                     "là số liệu ước tính") + (f", được đánh dấu {ESTIMATE_MARK} sau con số" if estimated else "")
-        elif estimated:
-            text += f"; số liệu có dấu {ESTIMATE_MARK} là số liệu ước tính"
-        return Fragment(f'<p class="period-statement"><em>{html.escape(text)}.</em></p>')
+        return bool(self.dataset.estimates_for(self.unit.slug, self.year, self.period))
 
     # -- structure --------------------------------------------------------------------------
     def closing(self, template: str) -> Fragment:

@@ -1,8 +1,10 @@
-"""What a roll-up notebook calls: one object per (level, area, year) whose methods return displayable HTML.
+"""What a roll-up notebook calls: one object per (level, area, year, kind) whose methods return displayable HTML.
 
 The roll-up report of a district (before 2025) or a province has the commune report's official form
 (header, signature) and shows the area's totals, rates recomputed from totals, rankings of the
-communes and charts. Its document metadata is params/<year>/rollup/<level>-<area slug>.yaml.
+communes and charts, for its report kind's period (the year, the first six months…). Its document
+metadata is params/<year>/rollup/<level>-<area slug>.yaml (params/<year>/_<kind>/rollup/… for a kind
+other than the default).
 """
 from __future__ import annotations
 
@@ -11,10 +13,11 @@ from functools import cached_property
 
 from tuphap.compute import formatting, rollup
 from tuphap.compute.figures import Figures, format_value
-from tuphap.compute.prose import Source, fill, fill_words
+from tuphap.compute.prose import ESTIMATE_MARK, Source, fill, fill_words
 from tuphap.compute.words import rollup_words
 from tuphap.errors import TuphapError
 from tuphap.i18n import N_, _
+from tuphap.inputs.catalogue import Indicator
 from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.params import RollupParams, load_params
 from tuphap.inputs.registry import Unit
@@ -36,21 +39,46 @@ def _cell(text: str, css: str = "") -> dict:
 class RollupReport(Report):
     kind_name = N_("roll-up notebook")
 
-    def __init__(self, dataset: Dataset, level: str, area: str, year: int):
+    def __init__(self, dataset: Dataset, level: str, area: str, year: int, kind: str = ""):
         self.dataset = dataset
         self.year = check_year(year)
-        self.params: RollupParams = load_params(
-            dataset.paths.rollup_params_file(self.year, rollup.area_key(rollup.check_level(level), area)), RollupParams)
+        self._take_kind(kind)
+        dataset.kinds.with_rollups(dataset.kinds.slug(self.kind))  # a kind without roll-ups is named first
+        self.params: RollupParams = load_params(dataset.paths.rollup_params_file(
+            self.year, rollup.area_key(rollup.check_level(level), area), self.kind), RollupParams)
         self.area = rollup.find_area(dataset, level, area, self.year, on=self.params.date)
         self.rules = load_rollup_rules(dataset.paths.rollup_rules_file, dataset.catalogue)
 
     # -- data -------------------------------------------------------------------------------
+    @cached_property
+    def _reported(self) -> dict[int, dict[str, tuple[dict, frozenset[str]]]]:
+        """Each year's (this one's and the one before) figures and estimates of the kind's period, by
+        commune of the area that has any, read as the commune's report reads them (a total entered as its
+        parts is their sum); last year's are what each commune's report compares with (after a merger, its
+        predecessors' added up)."""
+        found = {}
+        for year in (self.year, self.year - 1):
+            by_unit = {}
+            for unit in self.area.units:
+                if year == self.year:
+                    values = self.dataset.values_for(unit.slug, year, self.period)
+                    estimates = self.dataset.estimates_for(unit.slug, year, self.period)
+                else:
+                    # the units as on the roll-up's date: a unit formed before it compares with its predecessors
+                    previous = rollup.previous_year(self.dataset, unit.slug, self.year, self.period, on=self.params.date)
+                    values, estimates = previous.values, previous.estimates
+                if values:
+                    by_unit[unit.slug] = rollup.with_totals(self.dataset.catalogue, values, estimates)
+            found[year] = by_unit
+        return found
+
     def values_by_unit(self, year: int | None = None) -> dict[str, dict[str, float]]:
-        """The figures of every commune of the area that reported for the year."""
-        year = year or self.year
-        found = {u.slug: self.dataset.values_for(u.slug, year) if year != self.year - 1 else
-                 rollup.previous_year(self.dataset, u.slug, self.year).values for u in self.area.units}
-        return {slug: values for slug, values in found.items() if values}
+        """The figures of every commune of the area that reported for the year (this one or the one before)."""
+        return {slug: values for slug, (values, _estimates) in self._reported[year or self.year].items()}
+
+    def estimates_by_unit(self, year: int | None = None) -> dict[str, frozenset[str]]:
+        """Which of those figures are estimates, by commune."""
+        return {slug: estimates for slug, (_values, estimates) in self._reported[year or self.year].items()}
 
     @cached_property
     def communes(self) -> list[Unit]:
@@ -67,15 +95,18 @@ class RollupReport(Report):
 
     @cached_property
     def figures(self) -> Figures:
-        return rollup.area_figures(self.dataset.catalogue, self.totals)
+        return rollup.area_figures(self.dataset.catalogue, self.totals, self.estimates_by_unit())
 
     @cached_property
     def words(self) -> dict[str, str]:
-        return rollup_words(self.area.name, self.params, self.year, len(self.communes))
+        return rollup_words(self.area.name, self.params, self.year, len(self.communes), self.report_kind.period)
 
     @cached_property
     def has_previous_year(self) -> bool:
         return bool(self.values_by_unit(self.year - 1))
+
+    def _has_estimates(self) -> bool:
+        return any(self.estimates_by_unit().values())
 
     # -- prose and structure ----------------------------------------------------------------
     def text(self, template: str) -> Fragment:
@@ -91,7 +122,7 @@ class RollupReport(Report):
         """A red banner when sample (invented) communes are among those added up; {units} names them."""
         if not self.sample_communes:
             return Fragment("")
-        words = {**self.words, "units": ", ".join(unit_title(u) for u in self.sample_communes)}
+        words = {**self.words, "units": ", ".join(u.full_name for u in self.sample_communes)}  # mid-sentence: "xã Tân Khai"
         text = fill_words(template, words, Source(_("sample notice in a roll-up notebook")))
         return Fragment(f'<p class="sample-banner">{html.escape(text)}</p>')
 
@@ -142,7 +173,10 @@ class RollupReport(Report):
         for ind in indicators:
             total = self.totals[ind.id]
             unit = "đơn vị" if ind.type == "flag" else ind.unit  # the area's figure counts communes
-            rows.append([_cell(ind.label), _cell(unit), _cell(self._total_text(total), "number"),
+            text = self._total_text(total)
+            if text != "—" and rollup.rests_on_estimate(total, self.estimates_by_unit()):
+                text += ESTIMATE_MARK
+            rows.append([_cell(ind.label), _cell(unit), _cell(text, "number"),
                          _cell(how[total.rule]), _cell(f"{len(total.reporting)}/{len(self.communes)}", "number")])
         return self._table(caption, ["Chỉ tiêu", "Đơn vị tính", f"Toàn {self.params.area_full}", "Cách tính",
                                      "Số đơn vị có số liệu"], rows)
@@ -157,11 +191,17 @@ class RollupReport(Report):
             if ind.type == "text":
                 value, css = Figures(catalogue, values[entry.unit]).text(indicator_id) or "—", ""
             else:
-                value, css = "—" if entry.value is None else format_value(ind, entry.value, pad=False), "number"
+                value, css = "—" if entry.value is None else self._commune_value(ind, entry), "number"
             rows.append([_cell("" if entry.rank is None else str(entry.rank), "rank"),
                          _cell(unit_title(self.dataset.unit(entry.unit, on=self.params.date))), _cell(value, css)])
         heading = f"{ind.label} ({ind.unit})" if ind.unit else ind.label
         return self._table(caption, ["Hạng", "Đơn vị", heading], rows)
+
+    def _commune_value(self, ind: Indicator, entry: rollup.Ranked) -> str:
+        """A commune's figure as a ranking shows it, marked when it is an estimate."""
+        figures = Figures(self.dataset.catalogue, self.values_by_unit()[entry.unit],
+                          estimates=self.estimates_by_unit()[entry.unit])
+        return format_value(ind, entry.value, pad=False) + (ESTIMATE_MARK if figures.is_estimate(ind.id) else "")
 
     def _table(self, caption: str, heads: list[str], rows: list[list[dict]]) -> Fragment:
         return Fragment(TEMPLATES.get_template("data-table.html.j2").render(
@@ -176,7 +216,7 @@ class RollupReport(Report):
             return Fragment("")
         names = [unit_title(self.dataset.unit(r.unit, on=self.params.date)) for r in ranked]
         return draw_chart(Chart("bars", self._fill_words(caption), names, [ind.unit] * len(ranked), ["Số liệu"],
-                                [[r.value for r in ranked]], [[format_value(ind, r.value, pad=False) for r in ranked]],
+                                [[r.value for r in ranked]], [[self._commune_value(ind, r) for r in ranked]],
                                 axis=ind.unit))
 
     def year_comparison_chart(self, indicators: list[str], caption: str, *, note: str = "", missing: str = "") -> Fragment:
@@ -195,12 +235,13 @@ class RollupReport(Report):
 
     def _merger_notes(self) -> str:
         """Under the comparison, for each commune formed during the year, whose figures its last year's are."""
-        notes = [rollup.previous_year(self.dataset, unit.slug, self.year).note(self.year, unit.full_name)
-                 for unit in self.communes]
+        notes = [rollup.previous_year(self.dataset, unit.slug, self.year, self.period, on=self.params.date).note(
+            self.year, unit.full_name, period_name=self.period_name) for unit in self.communes]
         return "".join(f'<p class="comparison-note"><em>{html.escape(note)}.</em></p>' for note in notes if note)
 
 
-def open_rollup(level: str, area: str, year: int, root: str | None = None) -> RollupReport:
-    """Load the data and params of one roll-up report, for a roll-up notebook to write from."""
+def open_rollup(level: str, area: str, year: int, root: str | None = None, kind: str = "") -> RollupReport:
+    """Load the data and params of one roll-up report, for a roll-up notebook to write from; `kind` is a
+    report kind of data/report_kinds.yaml (empty: the default kind, the year report)."""
     brief_errors_in_notebooks()
-    return RollupReport(Dataset.load(ProjectPaths.discover(root)), level, area, year)
+    return RollupReport(Dataset.load(ProjectPaths.discover(root)), level, area, year, kind)

@@ -36,15 +36,21 @@ def commune_targets(paths: ProjectPaths, units: tuple[str, ...] = (), years: tup
     return [CommuneTarget(report.unit, report.year, report.kind) for report in commune_reports(paths, units, years, kinds)]
 
 
-def rollup_targets(paths: ProjectPaths, years: list[int]) -> list[RollupTarget]:
-    return [RollupTarget(report.level, report.slug, report.year) for report in rollup_reports(paths, years)]
+def rollup_targets(paths: ProjectPaths, years: list[int], kinds: tuple[str, ...] | None = ("",)) -> list[RollupTarget]:
+    """The roll-ups with params for the given years, of the given kinds ('' is the default kind; None: every kind)."""
+    return [RollupTarget(report.level, report.slug, report.year, report.kind)
+            for report in rollup_reports(paths, years, kinds)]
 
 
 def rollups_after(paths: ProjectPaths, communes: list[CommuneTarget], *, units_chosen: bool) -> list[RollupTarget]:
-    """The roll-ups a build of these communes brings up to date: those of their years, unless the build
-    chose its units (a roll-up adds up every commune of its area, so it waits for a build of them all)."""
-    # Roll-ups are the default kind's (data/report_kinds.yaml gives it their title): built after its reports.
-    return [] if units_chosen else rollup_targets(paths, sorted({target.year for target in communes if not target.kind}))
+    """The roll-ups a build of these communes brings up to date: those of their years and report kinds,
+    unless the build chose its units (a roll-up adds up every commune of its area, so it waits for a build
+    of them all)."""
+    if units_chosen:
+        return []
+    built = {(target.year, target.kind) for target in communes}
+    return [target for target in rollup_targets(paths, sorted({year for year, _kind in built}), kinds=None)
+            if (target.year, target.kind) in built]
 
 
 def build_job(root: str, target: Target, previous: dict | None, options: Options) -> Result:

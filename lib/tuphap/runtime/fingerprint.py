@@ -11,6 +11,7 @@ stylesheet); and a forced font folder.
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import hashlib
 import json
 import os
@@ -138,21 +139,29 @@ def combined(section_digests: list[str]) -> str:
     return _sha(*(digest.encode() for digest in section_digests))
 
 
-def rollup_inputs(paths: ProjectPaths, dataset: Dataset, units: list[str], params_file: Path, year: int) -> str:
+def rollup_inputs(paths: ProjectPaths, dataset: Dataset, units: list[str], params_file: Path, year: int,
+                  period: str | None = None, on: dt.date | None = None) -> str:
     """The hash of every input a roll-up's notebooks share: the package, the fonts and its data."""
     return _sha(package_digest().encode(), fonts_identity().encode(), _file_bytes(paths.report_kinds_file),
-                rollup_data(paths, dataset, units, params_file, year).encode())
+                rollup_data(paths, dataset, units, params_file, year, period, on).encode())
 
 
-def rollup_data(paths: ProjectPaths, dataset: Dataset, units: list[str], params_file: Path, year: int) -> str:
+def rollup_data(paths: ProjectPaths, dataset: Dataset, units: list[str], params_file: Path, year: int,
+                period: str | None = None, on: dt.date | None = None) -> str:
     """The hash of a roll-up's data: its params, the roll-up rules, the catalogue, and the registry
-    rows and values (this year and last) of the area's communes."""
-    values = {unit: {str(year - 1): sorted(rollup.previous_year(dataset, unit, year).values.items()),
-                     str(year): sorted(dataset.values_for(unit, year).items())} for unit in sorted(units)}
+    rows and values of its kind's period (this year and last, and which are estimates) of the area's communes
+    (`on`: the roll-up's date, which decides what each commune compares with)."""
+    previous = {unit: rollup.previous_year(dataset, unit, year, period, on=on) for unit in units}
+    values = {unit: {str(year - 1): sorted(previous[unit].values.items()),
+                     str(year): sorted(dataset.values_for(unit, year, period).items())} for unit in sorted(units)}
+    # Estimates are hashed only where there are any, so that a roll-up without them keeps its hash.
+    estimates = sorted([*((unit, year - 1, i) for unit in units for i in previous[unit].estimates),
+                        *((unit, year, i) for unit in units for i in dataset.estimates_for(unit, year, period))])
     return _sha(
         repr(sorted(repr(dataset.units.periods[unit]) for unit in units)).encode(),
         _file_bytes(paths.indicators_file),
         _file_bytes(paths.rollup_rules_file),
         _file_bytes(params_file),
         json.dumps(values).encode(),
+        *([json.dumps(estimates).encode()] if estimates else []),
     )

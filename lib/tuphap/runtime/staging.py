@@ -104,8 +104,8 @@ def discard(folder: Path) -> None:
 
 
 def _report_parents(paths: ProjectPaths) -> Iterator[tuple[int, Path]]:
-    """The folders that hold report folders: outputs/<year>/, outputs/<year>/_rollup/ and each other
-    kind's outputs/<year>/_<kind>/."""
+    """The folders that hold report folders: outputs/<year>/, outputs/<year>/_rollup/, each other kind's
+    outputs/<year>/_<kind>/ and its roll-ups' outputs/<year>/_<kind>/_rollup/."""
     if not paths.outputs_dir.is_dir():
         return
     for year_dir in sorted(paths.outputs_dir.iterdir()):
@@ -114,6 +114,8 @@ def _report_parents(paths: ProjectPaths) -> Iterator[tuple[int, Path]]:
             for kind_dir in sorted(year_dir.glob("_*")):
                 if kind_dir.is_dir():
                     yield int(year_dir.name), kind_dir
+                    if kind_dir.name != "_rollup" and (kind_dir / "_rollup").is_dir():
+                        yield int(year_dir.name), kind_dir / "_rollup"
 
 
 def _target(year: int, parent: Path, name: str) -> Target | None:
@@ -124,7 +126,8 @@ def _target(year: int, parent: Path, name: str) -> Target | None:
         return None
     if parent.name == "_rollup":
         level, _dash, slug = name.partition("-")
-        return RollupTarget(level, slug, year)
+        kind = parent.parent.name[1:] if parent.parent.name.startswith("_") else ""
+        return RollupTarget(level, slug, year, kind)
     kind = parent.name[1:] if parent.name.startswith("_") else ""
     return CommuneTarget(name, year, kind)
 

@@ -250,9 +250,12 @@ class CommuneTarget(Target):
 
 @dataclass(frozen=True)
 class RollupTarget(Target):
+    """A district's or province's roll-up of one report kind: `kind` is '' for the default kind, whose
+    files, ledger key and notebooks' parameters are those the project always had."""
     level: str
     slug: str
     year: int
+    kind: str = ""
     ledger_group = "rollups"
 
     @property
@@ -261,37 +264,50 @@ class RollupTarget(Target):
 
     @property
     def ledger_key(self) -> str:
-        return f"{self.year}/{self.level}/{self.slug}"
+        return f"{self.year}/_{self.kind}/{self.level}/{self.slug}" if self.kind else f"{self.year}/{self.level}/{self.slug}"
 
     def identity(self) -> dict:
-        return {"level": self.level, "slug": self.slug, "year": self.year}
+        return {"level": self.level, "slug": self.slug, "year": self.year, **({"kind": self.kind} if self.kind else {})}
 
     def year_label(self, extra: dict) -> str:
         return _("{year} roll-up {level} {area}").format(year=self.year, level=_(rollup.LEVEL_WORDS.get(self.level, self.level)),
-                                                         area=extra.get("name") or self.slug)
+                                                         area=extra.get("name") or self.slug) + (
+            f" ({self.kind})" if self.kind else "")
 
     def describe(self, extra: dict) -> str:
-        return _("roll-up {level} {area}, year {year}").format(level=_(rollup.LEVEL_WORDS.get(self.level, self.level)),
-                                                               area=extra.get("name") or self.slug, year=self.year)
+        level, area = _(rollup.LEVEL_WORDS.get(self.level, self.level)), extra.get("name") or self.slug
+        if self.kind:
+            return _("roll-up {level} {area}, year {year}, report kind {kind}").format(
+                level=level, area=area, year=self.year, kind=self.kind)
+        return _("roll-up {level} {area}, year {year}").format(level=level, area=area, year=self.year)
 
     @property
     def error_name(self) -> str:
         return self.key
 
+    def report_kind(self, paths: ProjectPaths) -> ReportKind:
+        """The kind, which must have roll-ups (a 'rollup' entry in data/report_kinds.yaml)."""
+        kinds = load_report_kinds(paths.report_kinds_file)
+        return kinds.with_rollups(kinds.slug(self.kind))
+
     def notebooks(self, paths: ProjectPaths) -> list[Path]:
-        notebooks = paths.rollup_notebooks()
+        notebooks = paths.rollup_notebooks(self.report_kind(paths).rollup.sections)
         if not notebooks:
             raise TuphapError(_("no roll-up notebooks (NN-name.ipynb) in {folder}").format(folder=paths.rollup_notebooks_dir))
+        missing = [str(notebook) for notebook in notebooks if not notebook.is_file()]
+        if missing:
+            raise TuphapError(_("{file}: the roll-up sections of kind {kind} name notebooks that do not exist: "
+                                "{notebooks}").format(file=paths.report_kinds_file, kind=self.kind, notebooks=", ".join(missing)))
         return notebooks
 
     def report_dir(self, paths: ProjectPaths) -> Path:
-        return paths.rollup_dir(self.year, self.key)
+        return paths.rollup_dir(self.year, self.key, self.kind)
 
     def parameters(self, extra: dict) -> dict:
-        return {"level": self.level, "area": extra["name"], "year": self.year}
+        return {"level": self.level, "area": extra["name"], "year": self.year, **({"kind": self.kind} if self.kind else {})}
 
     def params_file(self, paths: ProjectPaths) -> Path:
-        return paths.rollup_params_dir(self.year) / f"{self.key}.yaml"  # named as found, before any check
+        return paths.rollup_params_dir(self.year, self.kind) / f"{self.key}.yaml"  # named as found, before any check
 
     def inputs(self, paths: ProjectPaths, dataset: Dataset, result: Result) -> str:
         params_file = self.params_file(paths)
@@ -300,27 +316,23 @@ class RollupTarget(Target):
                                 "(e.g. province-binh-phuoc.yaml)").format(file=params_file))
         rollup.check_level_in(self.level, self.year)  # a 2025 district roll-up is refused before its params are read
         result.extra = {"name": rollup.area_name(dataset, self.level, self.slug)}
-        params = load_params(paths.rollup_params_file(self.year, self.key), RollupParams)
+        period = self.report_kind(paths).period.code
+        params = load_params(paths.rollup_params_file(self.year, self.key, self.kind), RollupParams)
         area = rollup.find_area(dataset, self.level, self.slug, self.year, on=params.date)
-        communes = [u for u in area.units if dataset.values_for(u.slug, self.year)]
+        communes = [u for u in area.units if dataset.values_for(u.slug, self.year, period)]
         result.extra = {"name": area.name, "communes": [u.slug for u in communes],
                         "includes_sample": any(u.sample for u in communes)}
         load_rollup_rules(paths.rollup_rules_file, dataset.catalogue)
-        load_report_kinds(paths.report_kinds_file)
         if not communes:
             raise TuphapError(_("no commune of {level} {area} has figures for {year} in {folder}").format(
                 level=_(rollup.LEVEL_WORDS.get(self.level, self.level)), area=area.name, year=self.year, folder=paths.values_dir))
         units = [u.slug for u in area.units]
-        result.data_hash = fingerprint.rollup_data(paths, dataset, units, params_file, self.year)[:12]
-        return fingerprint.rollup_inputs(paths, dataset, units, params_file, self.year)
+        result.data_hash = fingerprint.rollup_data(paths, dataset, units, params_file, self.year, period, params.date)[:12]
+        return fingerprint.rollup_inputs(paths, dataset, units, params_file, self.year, period, params.date)
 
     def document(self, paths: ProjectPaths, result: Result) -> Document:
-        kinds = load_report_kinds(paths.report_kinds_file)
-        kind = kinds[kinds.default].rollup
-        if kind is None:
-            raise TuphapError(_("{file}: the kind {kind} has no 'rollup' entry, so it has no roll-ups").format(
-                file=paths.report_kinds_file, kind=kinds.default))
-        params = load_params(paths.rollup_params_file(self.year, self.key), RollupParams)
-        words = rollup_words(result.extra["name"], params, self.year, len(result.extra["communes"]))
-        return Document(kind.title.format_map(words), kind.author.format_map(words), result.mode, result.built_at,
-                        result.data_hash, self.key, self.year)
+        kind = self.report_kind(paths)
+        params = load_params(paths.rollup_params_file(self.year, self.key, self.kind), RollupParams)
+        words = rollup_words(result.extra["name"], params, self.year, len(result.extra["communes"]), kind.period)
+        return Document(kind.rollup.title.format_map(words), kind.rollup.author.format_map(words), result.mode,
+                        result.built_at, result.data_hash, self.key, self.year)
