@@ -68,6 +68,7 @@ def test_the_six_month_rollup_names_its_period(six_month):
     # No sentence calls it the year's: "năm 2025" only in the period's name and the document's date.
     assert "năm 2025" not in text.replace("6 tháng đầu năm 2025", "").replace("ngày 15 tháng 7 năm 2025", "")
     assert "số liệu của xã Tân Khai:" in text  # the sample banner names the commune mid-sentence
+    assert "Số liệu được tổng hợp từ báo cáo của 01 đơn vị: xã Tân Khai." in text  # and so does the coverage
 
 
 def test_the_kinds_rollups_are_recorded_listed_zipped_and_checked_apart_from_the_years(six_month):

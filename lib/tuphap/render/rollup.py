@@ -133,7 +133,8 @@ class RollupReport(Report):
         parts = []
         for template, units in ((reported, self.communes), (missing, absent)):
             if units:
-                words = {**self.words, "units": ", ".join(unit_title(u) for u in units), "count": formatting.count(len(units))}
+                # listed mid-sentence, after a colon: "… của 01 đơn vị: xã Tân Khai."
+                words = {**self.words, "units": ", ".join(u.full_name for u in units), "count": formatting.count(len(units))}
                 source = Source(_("coverage in a roll-up notebook"))
                 parts.append(f"<p>{html.escape(fill_words(template, words, source))}</p>")
         return Fragment("".join(parts))
