@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from tuphap.publish.site import fold
+from tuphap.publish.site_model import fold
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "outputs" / "test-artifacts"

@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 from tests.conftest import TUPHAP, run_tuphap
 from tuphap.project import ProjectPaths
 from tuphap.publish import folder
-from tuphap.publish.site import fold
+from tuphap.publish.site_model import fold
 
 
 @pytest.fixture(scope="module")

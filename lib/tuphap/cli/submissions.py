@@ -18,7 +18,7 @@ from tuphap.inputs.report_kinds import load_report_kinds
 from tuphap.inputs.report_unit import report_unit
 from tuphap.inputs.submissions import expected_units, submission_inputs
 from tuphap.project import ProjectPaths
-from tuphap.publish.site import unit_names
+from tuphap.publish.site_model import unit_names
 
 
 def _when(submission: Submission) -> str:
