@@ -51,6 +51,13 @@ class RollupReport(Report):
 
     # -- data -------------------------------------------------------------------------------
     @cached_property
+    def _previous(self) -> dict[str, rollup.PreviousYear]:
+        """What each commune of the area compares with, as on the roll-up's date: a unit formed before it
+        compares with its predecessors' figures added up."""
+        return {unit.slug: rollup.previous_year(self.dataset, unit.slug, self.year, self.period, on=self.params.date)
+                for unit in self.area.units}
+
+    @cached_property
     def _reported(self) -> dict[int, dict[str, tuple[dict, frozenset[str]]]]:
         """Each year's (this one's and the one before) figures and estimates of the kind's period, by
         commune of the area that has any, read as the commune's report reads them (a total entered as its
@@ -64,9 +71,7 @@ class RollupReport(Report):
                     values = self.dataset.values_for(unit.slug, year, self.period)
                     estimates = self.dataset.estimates_for(unit.slug, year, self.period)
                 else:
-                    # the units as on the roll-up's date: a unit formed before it compares with its predecessors
-                    previous = rollup.previous_year(self.dataset, unit.slug, self.year, self.period, on=self.params.date)
-                    values, estimates = previous.values, previous.estimates
+                    values, estimates = self._previous[unit.slug].values, self._previous[unit.slug].estimates
                 if values:
                     by_unit[unit.slug] = rollup.with_totals(self.dataset.catalogue, values, estimates)
             found[year] = by_unit
@@ -122,7 +127,8 @@ class RollupReport(Report):
         """A red banner when sample (invented) communes are among those added up; {units} names them."""
         if not self.sample_communes:
             return Fragment("")
-        words = {**self.words, "units": ", ".join(u.full_name for u in self.sample_communes)}  # mid-sentence: "xã Tân Khai"
+        # named mid-sentence: "xã Tân Khai"
+        words = {**self.words, "units": ", ".join(u.full_name for u in self.sample_communes)}
         text = fill_words(template, words, Source(_("sample notice in a roll-up notebook")))
         return Fragment(f'<p class="sample-banner">{html.escape(text)}</p>')
 
@@ -134,7 +140,8 @@ class RollupReport(Report):
         for template, units in ((reported, self.communes), (missing, absent)):
             if units:
                 # listed mid-sentence, after a colon: "… của 01 đơn vị: xã Tân Khai."
-                words = {**self.words, "units": ", ".join(u.full_name for u in units), "count": formatting.count(len(units))}
+                words = {**self.words, "units": ", ".join(u.full_name for u in units),
+                         "count": formatting.count(len(units))}
                 source = Source(_("coverage in a roll-up notebook"))
                 parts.append(f"<p>{html.escape(fill_words(template, words, source))}</p>")
         return Fragment("".join(parts))
@@ -236,8 +243,8 @@ class RollupReport(Report):
 
     def _merger_notes(self) -> str:
         """Under the comparison, for each commune formed during the year, whose figures its last year's are."""
-        notes = [rollup.previous_year(self.dataset, unit.slug, self.year, self.period, on=self.params.date).note(
-            self.year, unit.full_name, period_name=self.period_name) for unit in self.communes]
+        notes = [self._previous[unit.slug].note(self.year, unit.full_name, period_name=self.period_name)
+                 for unit in self.communes]
         return "".join(f'<p class="comparison-note"><em>{html.escape(note)}.</em></p>' for note in notes if note)
 
 
