@@ -3,14 +3,24 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: sample test setup clean
+# The suite on one worker more than the machine has cores: its tests wait on kernels, browsers and
+# killed builds, and a third worker on two cores fills those waits. Each test module runs on one worker
+# (loadscope: its fixtures are made once), the slowest modules first (tests/conftest.py).
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
+
+.PHONY: sample test test-fast setup clean
 
 sample: setup
 	$(BIN)/tuphap build --all
 
 test: setup
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
+
+# The inner loop: the stages' unit tests, without the modules that run commands, kernels or browsers.
+test-fast: setup
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not slow"
 
 setup: $(VENV)/.installed
 	@# nbstripout as this clone's git filter (.gitattributes): notebooks are committed without outputs,

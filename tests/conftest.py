@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 from hypothesis import settings
 
 # No per-example time limit: on a loaded 2-core CI machine a first Babel call can take longer than
@@ -48,13 +51,52 @@ def run_tuphap(*args: str, root: Path | None = None, env: dict | None = None) ->
     return subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
 
 
+def built_once(tmp_path_factory, name: str, make: Callable[[Path], subprocess.CompletedProcess | None]
+               ) -> tuple[Path, subprocess.CompletedProcess | None]:
+    """A project made by `make(root)` once per test run, whichever pytest-xdist worker asks first (the
+    others wait for it, then share it), so that parallel workers do not each pay for the same builds.
+    Returns the project folder and what `make` returned (a command's result, replayed from disk for the
+    workers that waited). Shared: a test that writes into it works on a copy (`writable_copy`)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # every worker's folder sits in the run's one folder
+    folder, done = base / f"shared-{name}", base / f"shared-{name}.json"
+    with FileLock(str(base / f"shared-{name}.lock")):
+        if not done.is_file():
+            shutil.rmtree(folder, ignore_errors=True)  # a worker whose make() failed left it half made
+            folder.mkdir()
+            result = make(copy_project(folder / "project"))
+            done.write_text(json.dumps(None if result is None else [result.args, result.returncode, result.stdout,
+                                                                    result.stderr]), encoding="utf-8")
+    recorded = json.loads(done.read_text(encoding="utf-8"))
+    return folder / "project", None if recorded is None else subprocess.CompletedProcess(*recorded)
+
+
+def writable_copy(root: Path, target: Path) -> Path:
+    """A copy of a shared built project that a test may change, build in, or break."""
+    shutil.copytree(root, target, symlinks=True)
+    return target
+
+
+def _build_tan_khai(root: Path) -> subprocess.CompletedProcess:
+    result = run_tuphap("build", "--unit", "tan-khai", "--year", "2024", root=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
 @pytest.fixture(scope="session")
 def built_tan_khai(tmp_path_factory) -> Path:
     """The Tân Khai 2024 report, built once through the real command in a copy of the project."""
-    root = copy_project(tmp_path_factory.mktemp("build") / "project")
-    result = run_tuphap("build", "--unit", "tan-khai", "--year", "2024", root=root)
-    assert result.returncode == 0, result.stdout + result.stderr
+    root, _ = built_once(tmp_path_factory, "tan-khai", _build_tan_khai)
     return root / "outputs" / "2024" / "tan-khai"
+
+
+def _build_sample(root: Path) -> subprocess.CompletedProcess:
+    params = root / "params" / "2024" / "hoa-binh-mau.yaml"
+    params.write_text(params.read_text(encoding="utf-8") + "colour: red\n", encoding="utf-8")
+    result = run_tuphap("build", "--year", "2024", "--quiet", root=root)
+    assert result.returncode == 1 and "hoa-binh-mau" in result.stderr, result.stdout + result.stderr
+    return result
 
 
 @pytest.fixture(scope="session")
@@ -62,12 +104,7 @@ def built_sample(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     """A project built through the real command for the site's tests: the 2024 reports, with
     Hòa Bình's failing on a params mistake (a failure that costs no kernel); 2023 has params but no
     build. Returns the project folder and the build's result."""
-    root = copy_project(tmp_path_factory.mktemp("sample") / "project")
-    params = root / "params" / "2024" / "hoa-binh-mau.yaml"
-    params.write_text(params.read_text(encoding="utf-8") + "colour: red\n", encoding="utf-8")
-    result = run_tuphap("build", "--year", "2024", "--quiet", root=root)
-    assert result.returncode == 1 and "hoa-binh-mau" in result.stderr, result.stdout + result.stderr
-    return root, result
+    return built_once(tmp_path_factory, "sample", _build_sample)
 
 
 BAD_INPUT = REPO / "tests" / "bad_input"
@@ -103,9 +140,12 @@ def form_round_trip(tmp_path_factory) -> Path:
     formula-injection text from the bad input corpus: that build is refused by the document check
     (hostile-build.txt, its executed sections in hostile-sections/); the one after, on the sample's
     name and prose, makes the report."""
+    return built_once(tmp_path_factory, "forms", _form_round_trip)[0]
+
+
+def _form_round_trip(root: Path) -> None:
     from openpyxl import load_workbook
 
-    root = copy_project(tmp_path_factory.mktemp("forms") / "project")
     shutil.copy(BAD_INPUT / "units-html-name.csv", root / "data" / "units.csv")
     shutil.copy(BAD_INPUT / "narrative-html.md", root / "data" / "narrative" / "2024" / "an-phu-mau.md")
     (root / "original-values-2024.csv").write_bytes((root / "data" / "values" / "2024.csv").read_bytes())
@@ -130,13 +170,40 @@ def form_round_trip(tmp_path_factory) -> Path:
     shutil.copy(REPO / "data" / "narrative" / "2024" / "an-phu-mau.md", root / "data" / "narrative" / "2024" / "an-phu-mau.md")
     result = run_tuphap("build", "--unit", "an-phu-mau", "--year", "2024", root=root)
     assert result.returncode == 0, result.stdout + result.stderr
-    return root
+
+
+def _build_2024(root: Path) -> None:
+    result = run_tuphap("build", "--year", "2024", "--jobs", "1", root=root)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.fixture(scope="session")
 def built_2024(tmp_path_factory) -> Path:
     """Every 2024 report and the 2024 roll-ups, built once through the real command; the project root."""
-    root = copy_project(tmp_path_factory.mktemp("build-2024") / "project")
-    result = run_tuphap("build", "--year", "2024", "--jobs", "1", root=root)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root
+    return built_once(tmp_path_factory, "2024", _build_2024)[0]
+
+
+# The modules that take longest (pytest --durations), run first: `make test` hands each module to one
+# pytest-xdist worker (--dist loadscope, so a module's fixtures are made once), and a long module
+# started last would keep one worker busy after the other has finished.
+SLOW_FIRST = ("tests/runtime/test_kill.py", "tests/runtime/test_batch.py", "tests/test_corpus.py",
+              "tests/runtime/test_execute.py", "tests/cli/test_lab.py", "tests/test_notebooks.py")
+
+
+# What a module uses to start a command, a notebook kernel or a browser: its tests are `slow`, left out
+# of `make test-fast` (the units of each stage, in-process).
+SLOW_MEANS = ("run_tuphap", "TUPHAP", "papermill", "sync_playwright", "PreviewSession")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: runs commands, kernels or a browser (left out of `make test-fast`)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::")[0]
+        return SLOW_FIRST.index(path) if path in SLOW_FIRST else len(SLOW_FIRST)
+    items.sort(key=rank)
+    for item in items:
+        if any(name in vars(item.module) for name in SLOW_MEANS):
+            item.add_marker(pytest.mark.slow)

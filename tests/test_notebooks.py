@@ -44,8 +44,8 @@ def test_notebook_is_committed_clean_and_thin(path: Path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_with_its_defaults_in_a_fresh_kernel(path: Path, tmp_path: Path):
     out = tmp_path / path.name
-    papermill.execute_notebook(str(path), str(out), kernel_name="python3", cwd=str(REPO),
-                               progress_bar=False, extra_arguments=KERNEL_ARGUMENTS)
+    papermill.execute_notebook(str(path), str(out), kernel_name="python3", cwd=str(REPO), progress_bar=False,
+                               extra_arguments=KERNEL_ARGUMENTS, shutdown_kernel="immediate")  # as builds do
     executed = nbformat.read(out, as_version=4)
     outputs = [o for cell in executed.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]

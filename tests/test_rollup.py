@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from tests.conftest import REPO, run_tuphap
+from tests.conftest import REPO, run_tuphap, writable_copy
 from tuphap.compute import formatting, rollup
 from tuphap.errors import DataError, TuphapError
 from tuphap.inputs.dataset import Dataset, load_catalogue
@@ -247,27 +247,25 @@ def test_manifest_records_rollups_beside_reports(built_2024):
     assert manifest["rollups"]["2024/district/hon-quan"]["status"] == "built"
 
 
-def test_rollups_are_rebuilt_only_when_their_inputs_change(built_2024):
-    paths = ProjectPaths(built_2024)
+def test_rollups_are_rebuilt_only_when_their_inputs_change(built_2024, tmp_path):
+    root = writable_copy(built_2024, tmp_path / "project")
+    paths = ProjectPaths(root)
     ledger = Ledger.load(paths)
     target = RollupTarget("district", "hon-quan", 2024)
     assert pipeline.plan(paths, target, previous=ledger.entry(target)).status == "reused"
-    values_file = built_2024 / "data" / "values" / "2024.csv"
-    original = values_file.read_text(encoding="utf-8")
-    try:
-        values_file.write_text(original.replace("an-phu-mau,2024,ho_tich.tong,", "an-phu-mau,2024,ho_tich.tong,1"), encoding="utf-8")
-        changed = pipeline.plan(paths, target, previous=ledger.entry(target))
-        assert changed.status == "planned" and all(s.status == "not run" for s in changed.sections.values())
-    finally:
-        values_file.write_text(original, encoding="utf-8")
+    values_file = root / "data" / "values" / "2024.csv"
+    values_file.write_text(values_file.read_text(encoding="utf-8").replace(
+        "an-phu-mau,2024,ho_tich.tong,", "an-phu-mau,2024,ho_tich.tong,1"), encoding="utf-8")
+    changed = pipeline.plan(paths, target, previous=ledger.entry(target))
+    assert changed.status == "planned" and all(s.status == "not run" for s in changed.sections.values())
 
 
 def test_unit_builds_leave_rollups_alone(built_tan_khai):
     assert not (built_tan_khai.parent / "_rollup").exists()
 
 
-def test_a_second_build_reuses_the_rollups(built_2024):
-    result = run_tuphap("build", "--year", "2024", "--jobs", "1", root=built_2024)
+def test_a_second_build_reuses_the_rollups(built_2024, tmp_path):
+    result = run_tuphap("build", "--year", "2024", "--jobs", "1", root=writable_copy(built_2024, tmp_path / "project"))
     assert result.returncode == 0, result.stderr
     assert "Roll-ups: 0 built, 2 unchanged, 0 failed of 2" in result.stdout
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from tuphap.atomic import write_atomically
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
 
@@ -228,10 +229,38 @@ def font_face_css(*, embed: bool) -> str:
     return "\n".join(rules)
 
 
+# A subset changes only with its font file, what it keeps, and fontTools: cached on disk under a name
+# made of the three, so that each build process does not spend most of a second making the same bytes.
+SUBSET_CACHE_VERSION = "1"
+
+
 @lru_cache(maxsize=8)
 def _woff2_base64(path: Path, index: int) -> str:
     import base64
 
+    from fontTools import version as fonttools_version
+
+    key = hashlib.sha256(path.read_bytes() + f"\0{index}\0{fonttools_version}\0{SUBSET_CACHE_VERSION}\0{REQUIRED}".encode())
+    cached = _subset_cache_dir() / f"{key.hexdigest()[:32]}.woff2"
+    try:
+        return base64.b64encode(cached.read_bytes()).decode("ascii")
+    except OSError:
+        pass
+    data = _woff2_subset(path, index)
+    try:
+        write_atomically(cached, data)
+    except OSError:  # a read-only home: the subset is simply made again next time
+        pass
+    return base64.b64encode(data).decode("ascii")
+
+
+def _subset_cache_dir() -> Path:
+    from platformdirs import user_cache_path
+
+    return user_cache_path("tuphap") / "font-subsets"
+
+
+def _woff2_subset(path: Path, index: int) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -246,4 +275,4 @@ def _woff2_base64(path: Path, index: int) -> str:
     font.flavor = "woff2"
     buffer = io.BytesIO()
     font.save(buffer)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+    return buffer.getvalue()

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.conftest import copy_project, run_tuphap
+from tests.conftest import copy_project, run_tuphap, writable_copy
 from tuphap.atomic import write_atomically
 
 COMPARED = ["an-phu-mau", "tan-khai"]
@@ -88,9 +88,8 @@ def test_ledger_records_every_section(warm_serial):
         assert section["duration"] > 0 and section["error"] is None
 
 
-def test_incremental_rebuilds_follow_the_data(tmp_path):
-    root = copy_project(tmp_path / "project")
-    build(root, *COMMUNES_2024, "--jobs", "2")
+def test_incremental_rebuilds_follow_the_data(warm_serial, tmp_path):
+    root = writable_copy(warm_serial, tmp_path / "project")  # every 2024 commune built
 
     build(root, *COMMUNES_2024)
     assert all(not names for names in executed(root).values())

@@ -65,9 +65,21 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _start_worker(parent: int) -> None:
-    """Worker initializer: load the report modules once and for all, and end this worker (and so its
-    kernel) if the build process goes away."""
+def _alive(pid: int) -> bool:
+    """Whether the process runs (a killed one that its parent has not yet reaped does not)."""
+    try:
+        os.kill(pid, 0)
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except ProcessLookupError:
+        return False
+    except OSError:  # no /proc: the signal said it exists
+        return True
+
+
+def _start_worker(build: int) -> None:
+    """Worker initializer: load the report modules once and for all (the fork server has), and end this
+    worker (and so its kernel) if the build process goes away. Its parent is the fork server, which
+    outlives the build as long as a worker does, so the worker watches the build itself."""
     skip_unused_imports()
     import_report_modules()
     # What is loaded now lives as long as the worker; frozen, it is left out of every collection
@@ -75,7 +87,7 @@ def _start_worker(parent: int) -> None:
     gc.freeze()
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while _alive(build):
             time.sleep(1)
         os._exit(1)
 
@@ -87,9 +99,12 @@ def _local(arguments: list[tuple], workers: int) -> Iterator[Result]:
         for args in arguments:
             yield build_job(*args)
         return
-    # spawn: workers must not inherit the parent's event loops or sockets.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_start_worker, initargs=(os.getpid(),)) as pool:
+    # Workers fork from a fork server: a fresh process (they inherit none of this one's event loops or
+    # sockets) that has imported the report modules once, instead of each worker importing them again.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["tuphap.runtime.worker_imports"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
+                             initargs=(os.getpid(),)) as pool:
         futures = [pool.submit(build_job, *args) for args in arguments]
         try:
             for future in as_completed(futures):

@@ -38,7 +38,10 @@ def run_section(notebook: Path, executed: Path, name: str, year: int, root: Path
     # Prefer this environment's kernel spec to a user-wide 'python3' that may lack tuphap.
     os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")
     if fresh_kernel:
-        engine = {"cwd": str(root), "extra_arguments": KERNEL_ARGUMENTS, "execution_timeout": cell_timeout}
+        # Killed once its notebook has run (nbclient's "immediate"): every output is in by then, and a
+        # graceful shutdown waits up to 3 s for a kernel that is slow to exit, a notebook at a time.
+        engine = {"cwd": str(root), "extra_arguments": KERNEL_ARGUMENTS, "execution_timeout": cell_timeout,
+                  "shutdown_kernel": "immediate"}
     else:
         engine = {"engine_name": WARM_ENGINE, "kernel_cwd": str(root), "request_save_on_cell_execute": False,
                   "cell_timeout": cell_timeout}
