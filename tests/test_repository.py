@@ -52,4 +52,6 @@ def test_conda_environment_pins_the_same_versions_as_pyproject(repo):
     environment = yaml.safe_load((repo / "environment.yml").read_text(encoding="utf-8"))
     conda = dict(dep.split("=") for dep in environment["dependencies"] if isinstance(dep, str) and "=" in dep)
     conda.pop("python")
+    pip = next(dep["pip"] for dep in environment["dependencies"] if isinstance(dep, dict))
+    conda.update(dict(dep.split("==") for dep in pip if "==" in dep))  # what conda-forge does not have
     assert {_normalise(k): v for k, v in conda.items()} == {_normalise(k): v for k, v in pins.items()}
