@@ -20,6 +20,7 @@ from tests.conftest import REPO, run_tuphap, writable_copy
 from tuphap.compute import formatting, rollup
 from tuphap.errors import DataError, TuphapError
 from tuphap.inputs.dataset import Dataset, load_catalogue
+from tuphap.inputs.official_registry import load_official_registry
 from tuphap.inputs.rollup_rules import load_rollup_rules
 from tuphap.project import ProjectPaths
 from tuphap.runtime import batch, pipeline
@@ -110,14 +111,18 @@ def test_areas_come_from_the_registry_and_districts_end_in_2024():
     dataset = Dataset.load(ProjectPaths(REPO))
     area = rollup.find_area(dataset, "district", "hon-quan", 2024, on=date(2024, 11, 5))
     assert area.name == "Hớn Quản" and area.key == "district-hon-quan"
-    assert {u.slug for u in area.units} == {"tan-khai", "tan-hiep", "dong-no", "an-phu-mau", "hoa-binh-mau"}
+    official = load_official_registry()  # every unit of the district on 30/6/2025, and the two invented ones
+    hon_quan = {u.code for u in official.old.values() if u.province == "Bình Phước" and u.district == "Hớn Quản"}
+    assert {u.code for u in area.units} == hon_quan | {""} and len(area.units) == len(hon_quan) + 2
+    assert {"tan-khai", "tan-hiep", "dong-no", "an-phu-mau", "hoa-binh-mau"} <= {u.slug for u in area.units}
     assert rollup.find_area(dataset, "province", "Bình Phước", 2025, on=date(2025, 6, 20)).slug == "binh-phuoc"
     new = rollup.find_area(dataset, "province", "Đồng Nai", 2025, on=date(2025, 12, 5))  # the units as they were then
-    assert [(u.slug, u.full_name, u.district) for u in new.units] == [("tan-khai", "xã Tân Khai", "")]
+    assert len(new.units) == 95 and ("tan-khai", "xã Tân Khai", "", "25357") in {
+        (u.slug, u.full_name, u.district, u.code) for u in new.units}
     with pytest.raises(TuphapError, match="abolished"):
         rollup.find_area(dataset, "district", "hon-quan", 2025, on=date(2025, 6, 20))
-    with pytest.raises(TuphapError, match="known: Bình Phước"):
-        rollup.find_area(dataset, "province", "dong-nai", 2024, on=date(2024, 11, 5))
+    with pytest.raises(TuphapError, match="known: Bình Phước, Đồng Nai"):  # the old provinces of the new Đồng Nai
+        rollup.find_area(dataset, "province", "ha-noi", 2024, on=date(2024, 11, 5))
     with pytest.raises(TuphapError, match="known: Đồng Nai"):
         rollup.find_area(dataset, "province", "binh-phuoc", 2025, on=date(2025, 12, 5))
     assert rollup.slugify("Đồng Xoài") == "dong-xoai"

@@ -220,7 +220,7 @@ def test_figures_beyond_the_largest_are_refused_naming_sheet_cell_indicator_and_
 def test_form_checks_every_unit_before_writing_any(project):
     slug = "a" * 252
     with open(project / "data" / "units.csv", "a", encoding="utf-8") as units:
-        units.write(f"{slug},,xã,Dài,ấp,Hớn Quản,Bình Phước,no,,\n")
+        units.write(f"{slug},,xã,Dài,ấp,Hớn Quản,Bình Phước,no,,,\n")
     before = tree_digest(project)
     result = run_tuphap("form", "--year", "2024", root=project)
     assert result.returncode == 1 and "Traceback" not in result.stderr

@@ -240,7 +240,7 @@ def test_a_slug_with_a_line_break_on_the_command_line_is_refused(project):
 def test_a_reserved_or_overlong_slug_in_the_registry_is_refused(project, slug, message):
     units = project / "data" / "units.csv"
     with units.open("a", encoding="utf-8") as stream:
-        stream.write(f"{slug},,xã,Côn,ấp,,Bình Phước,yes,,\n")
+        stream.write(f"{slug},,xã,Côn,ấp,,Bình Phước,yes,,,\n")
     row = len(units.read_text(encoding="utf-8").splitlines())
     validation = refused(project, "validate")
     assert f"data/units.csv, row {row} | rule load | invalid unit slug" in validation and message in validation

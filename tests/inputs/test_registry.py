@@ -71,12 +71,12 @@ UNITS = HEADER + ("old,,thị trấn,Cũ,khu phố,Hớn Quản,Bình Phước,n
      "'stays' is still valid on 2025-07-01, when 'old' was formed from it: end its period"),
     ("old,later,1662/NQ-UBTVQH15,2025-07-01", "formed_from", "'later' did not exist on 2025-06-30, the day before the merger"),
     ("old,gone,1662/NQ-UBTVQH15,2025-08-01", "effective", "unit 'old' has no period beginning on 2025-08-01"),
-    ("old,gone,,2025-07-01", "resolution", "empty value"),
+    ("old,gone,,2025-07-01,maybe", "part", "part must be yes or no (có or không), or empty for no; found 'maybe'"),
 ])
 def test_lineage_is_checked_against_the_periods(tmp_path, row, field, message):
     registry = load_units(_write(tmp_path / "units.csv", UNITS))
-    lineage = _write(tmp_path / "lineage.csv", "unit,formed_from,resolution,effective\nold,old,1662/NQ-UBTVQH15,2025-07-01\n"
-                     + row + "\n")
+    lineage = _write(tmp_path / "lineage.csv", "unit,formed_from,resolution,effective,part\n"
+                     "old,old,1662/NQ-UBTVQH15,2025-07-01,\n" + row + ("," if row.count(",") == 3 else "") + "\n")
     if message is None:
         merged = with_lineage(registry, lineage)
         assert merged.merger_in("old", 2025).formed_from == ("old", "gone")

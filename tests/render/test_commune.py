@@ -22,7 +22,7 @@ def project(tmp_path_factory):
     figures for the year before."""
     root = copy_project(tmp_path_factory.mktemp("section") / "project")
     with (root / "data" / "units.csv").open("a", encoding="utf-8") as units:
-        units.write("moi-lap,,phường,Mới Lập (mẫu),tổ dân phố,,Đồng Nai,yes,,\n")
+        units.write("moi-lap,,phường,Mới Lập (mẫu),tổ dân phố,,Đồng Nai,yes,,,\n")
     with (root / "data" / "values" / "2024.csv").open("a", encoding="utf-8") as values:
         for indicator, value in {"tu_sach.cap_xa": 2, "tu_sach.dau_sach": 1640, "tu_sach.khu_dan_cu": 0,
                                  "chung.khu_dan_cu": 6, "ho_tich.tong": 500, "ho_tich.tre_han": 0,

@@ -259,14 +259,26 @@ class PreviousYear:
     def note(self, year: int, unit: str = "", *, period_name: str = "năm") -> str:
         """Where last year's figures come from after a merger, as a report says it under a comparison
         ('Số liệu năm 2024 [của xã Tân Khai] là tổng số liệu của thị trấn Tân Khai, xã Tân Hiệp và xã Đồng
-        Nơ (trước sắp xếp theo Nghị quyết số 1662/NQ-UBTVQH15)'); '' without a merger."""
+        Nơ (trước sắp xếp theo Nghị quyết số 1662/NQ-UBTVQH15)'), with the units of which only a part went
+        in, whose figures are left out; '' without a merger."""
         if self.merger is None:
             return ""
-        names = [predecessor.full_name for predecessor in self.predecessors]
-        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} và {names[-1]}"
+        whole = [p.full_name for p in self.predecessors if p.slug not in self.merger.partial]
+        parts = [p.full_name for p in self.predecessors if p.slug in self.merger.partial]
         whose = f" của {unit}" if unit else ""
-        return (f"Số liệu {period_name} {year - 1}{whose} là tổng số liệu của {listed} (trước sắp xếp theo Nghị quyết số "
-                f"{self.merger.resolution})")
+        when = (f"trước sắp xếp theo Nghị quyết số {self.merger.resolution}" if self.merger.resolution
+                else "trước sắp xếp đơn vị hành chính")
+        text = (f"Số liệu {period_name} {year - 1}{whose} là tổng số liệu của {_listed(whole)} ({when})" if whole
+                else f"Không có số liệu {period_name} {year - 1}{whose} để so sánh ({when})")
+        if parts:
+            text += (f"; không gồm số liệu của {_listed(parts)}, vì chỉ một phần "
+                     f"{'đơn vị này' if len(parts) == 1 else 'các đơn vị này'} nhập vào và số liệu không tách riêng được")
+        return text
+
+
+def _listed(names: list[str]) -> str:
+    """'A', 'A và B', 'A, B và C'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} và {names[-1]}"
 
 
 def merged_values(catalogue: Catalogue, values_by_unit: dict[str, dict[str, float | str]],
@@ -299,11 +311,12 @@ def previous_year(dataset: Dataset, slug: str, year: int, period: str | None = N
     if merger is None:
         own = dataset.values_for(slug, year - 1, period)
         return PreviousYear(own, bool(own), estimates=dataset.estimates_for(slug, year - 1, period))
-    before = {unit: dataset.values_for(unit, year - 1, period) for unit in merger.formed_from}
+    # Only the units that went in whole: a part of a unit's figures cannot be told from the rest.
+    before = {unit: dataset.values_for(unit, year - 1, period) for unit in merger.whole}
     rules = load_rollup_rules(dataset.paths.rollup_rules_file, dataset.catalogue)
     day_before = merger.effective - dt.timedelta(days=1)
-    merged = merged_values(dataset.catalogue, before, rules)
+    merged = merged_values(dataset.catalogue, before, rules) if before else {}
     # A sum with an estimate among its parts is an estimate too.
-    estimated = frozenset(i for unit in merger.formed_from for i in dataset.estimates_for(unit, year - 1, period))
+    estimated = frozenset(i for unit in merger.whole for i in dataset.estimates_for(unit, year - 1, period))
     return PreviousYear(merged, any(before.values()), merger,
                         tuple(dataset.unit(unit, on=day_before) for unit in merger.formed_from), estimated & set(merged))

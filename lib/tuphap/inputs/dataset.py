@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from tuphap.errors import TuphapError
+from tuphap.errors import DataErrors, TuphapError
 from tuphap.inputs.catalogue import Catalogue, load_catalogue
 from tuphap.inputs.lineage import with_lineage
+from tuphap.inputs.official_registry import load_official_registry
 from tuphap.inputs.registry import Registry, Unit, load_units
+from tuphap.inputs.registry_check import has_codes, registry_problems
 from tuphap.inputs.report_kinds import PeriodRule, ReportKinds, load_report_kinds
 from tuphap.inputs.textfiles import check_size
 from tuphap.inputs.values import Periods, load_values
@@ -43,7 +45,7 @@ class Dataset:
         if cached is None:
             _LOADED.clear()
             try:
-                units = with_lineage(load_units(paths.units_file), paths.lineage_file)
+                units = load_registry(paths)
                 catalogue = load_catalogue(paths.indicators_file)
                 kinds = load_report_kinds(paths.report_kinds_file)
                 values = load_values(paths.values_dir, units, catalogue, kinds_periods(kinds))
@@ -99,6 +101,18 @@ class Dataset:
 
 
 _LOADED: dict[tuple, Dataset | TuphapError] = {}
+
+
+def load_registry(paths: ProjectPaths) -> Registry:
+    """data/units.csv with data/lineage.csv, held to the official registry where rows carry codes."""
+    units = with_lineage(load_units(paths.units_file), paths.lineage_file)
+    if has_codes(units):
+        problems = registry_problems(units, load_official_registry(), paths.lineage_file)
+        if len(problems) == 1:
+            raise problems[0]
+        if problems:
+            raise DataErrors(problems)
+    return units
 
 
 def kinds_periods(kinds: ReportKinds) -> Periods:

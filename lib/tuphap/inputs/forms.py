@@ -321,7 +321,7 @@ def write_forms(paths: ProjectPaths, year: int, units: tuple[str, ...] = (), out
     targets = {}
     end = dataset.kinds[kind].period.day("end", year)  # the units that end the period send its figures
     for slug in units or tuple(u.slug for u in dataset.units.units_on(end)):
-        dataset.unit(check_slug(slug), on=end)
+        dataset.unit(check_slug(slug), on=report_day(paths, dataset.kinds, year, slug, kind))  # as its form names it
         targets[slug] = paths.form_file(year, slug, output_dir, dataset.kinds.folder(kind))
         _check_target(targets[slug], slug, paths)
     _write_all_or_none({target: make_form(dataset, slug, year, kind, reference_of) for slug, target in targets.items()})

@@ -1,6 +1,7 @@
 """data/lineage.csv: which units a unit was formed from, by which resolution, from which day (one row
-per predecessor), checked against the registry's periods. An absent file means no unit was formed
-from others."""
+per predecessor; `part` yes when only part of the predecessor went into it, the rest into other units),
+checked against the registry's periods. An absent file means no unit was formed from others; an empty
+resolution, that the project does not know its number."""
 from __future__ import annotations
 
 import dataclasses
@@ -13,6 +14,7 @@ from tuphap.inputs.registry import Merger, Registry, parse_day
 from tuphap.inputs.tables import read_table, require
 
 _COLUMNS = ("unit", "formed_from", "resolution", "effective")
+_PART_WORDS = {"": False, "no": False, "không": False, "yes": True, "có": True}
 
 
 def with_lineage(registry: Registry, path: Path) -> Registry:
@@ -20,12 +22,14 @@ def with_lineage(registry: Registry, path: Path) -> Registry:
     if not path.is_file():
         return registry
     rows_by_merger: dict[tuple[str, dt.date], list[dict]] = {}
-    for row in read_table(path, _COLUMNS):
+    for row in read_table(path, _COLUMNS, ("part",)):
         for column in ("unit", "formed_from"):
             if require(path, row, column) not in registry:
                 raise DataError(path, _("unknown unit {unit!r} (not in {file})").format(unit=row[column], file=registry.file),
                                 row=row["_row"], field=column)
-        require(path, row, "resolution")
+        if row.get("part", "").lower() not in _PART_WORDS:
+            raise DataError(path, _("part must be yes or no (có or không), or empty for no; found {value!r}").format(
+                value=row["part"]), row=row["_row"], field="part")
         effective = parse_day(path, row, "effective")
         if effective is None:
             raise DataError(path, _("empty value"), row=row["_row"], field="effective")
@@ -68,4 +72,6 @@ def _merger(path: Path, registry: Registry, unit: str, effective: dt.date, rows:
                                         predecessor=predecessor, day=effective.isoformat(), unit=unit,
                                         file=registry.file, end=day_before.isoformat()),
                             row=row["_row"], field="formed_from")
-    return Merger(unit, tuple(row["formed_from"] for row in rows), first["resolution"], effective)
+    return Merger(unit, tuple(row["formed_from"] for row in rows), first["resolution"], effective,
+                  frozenset(row["formed_from"] for row in rows if _PART_WORDS[row.get("part", "").lower()]),
+                  rows=tuple(row["_row"] for row in rows))

@@ -67,3 +67,36 @@ def load_narrative(path: Path) -> dict[str, NarrativeBlock]:
             raise DataError(path, _("text before the first '## block-key' line"), row=number)
     close()
     return blocks
+
+
+_NARRATIVE_CALLS = {"narrative": 0, "narrative_section": 1}  # the argument that names the block
+
+
+def narrative_keys(notebooks: list[Path]) -> list[str]:
+    """The blocks the notebooks show, in their order: the literal keys of their `section.narrative(key)` and
+    `section.narrative_section(title, key)` calls (for a new unit's narrative file, `tuphap init`)."""
+    import ast
+    import json
+
+    keys: list[str] = []
+    for notebook in notebooks:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+        for cell in cells:
+            if cell.get("cell_type") != "code":
+                continue
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            try:
+                tree = ast.parse(source)
+            except SyntaxError:
+                continue
+            calls = sorted((node for node in ast.walk(tree) if isinstance(node, ast.Call)),
+                           key=lambda node: (node.lineno, node.col_offset))
+            for call in calls:
+                position = _NARRATIVE_CALLS.get(getattr(call.func, "attr", ""))
+                if position is None:
+                    continue
+                argument = (call.args[position] if len(call.args) > position
+                            else next((k.value for k in call.keywords if k.arg == "key"), None))
+                if isinstance(argument, ast.Constant) and isinstance(argument.value, str) and argument.value not in keys:
+                    keys.append(argument.value)
+    return keys

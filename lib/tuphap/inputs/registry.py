@@ -1,5 +1,7 @@
-"""data/units.csv: the units registry, one row per unit and period (slug, kind, name, hamlet word,
-district, province, sample, valid_from, valid_to), and data/lineage.csv (inputs/lineage.py).
+"""data/units.csv: the units registry, one row per unit and period (slug, official code, kind, name, hamlet
+word, district, province, sample, valid_from, valid_to, and the source of the row), and data/lineage.csv
+(inputs/lineage.py). Rows written from the official registry name it in `source`
+(inputs/official_registry.py, inputs/registry_check.py); the others are the project's own.
 
 A unit keeps its slug across the periods in which its name, kind, district or province held, so a
 report asks the registry for the unit as it was on the report's date (`Registry.unit(slug, on=day)`),
@@ -20,11 +22,13 @@ from tuphap.inputs.tables import read_table, require
 from tuphap.limits import MAX_NAME_CHARS
 from tuphap.project import check_slug
 
-UNIT_KINDS = ("xã", "phường", "thị trấn")
+UNIT_KINDS = ("xã", "phường", "thị trấn", "đặc khu")
 # The names that enter the report's title, header and author: held to limits.py's MAX_NAME_CHARS.
 _NAME_FIELDS = ("code", "name", "hamlet_kind", "district", "province")
 _COLUMNS = ("slug", "code", "kind", "name", "hamlet_kind", "district", "province", "sample")
-_PERIOD_COLUMNS = ("valid_from", "valid_to")  # optional: a file without them gives each unit one open period
+# Optional: a file without the periods gives each unit one open period; without `source`, every row is the
+# project's own.
+_OPTIONAL_COLUMNS = ("valid_from", "valid_to", "source")
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,9 @@ class Unit:
     sample: bool
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
+    source: str = ""  # where the row comes from ('vietnamadminunits 1.0.4'); '' when typed in the project
+    # Its line in data/units.csv, for messages; not part of what the unit is (nor of a report's fingerprint).
+    row: int = field(default=0, compare=False, repr=False)
 
     @property
     def full_name(self) -> str:
@@ -70,11 +77,20 @@ def last_day(year: int) -> dt.date:
 
 @dataclass(frozen=True)
 class Merger:
-    """A unit formed from others (data/lineage.csv): by which resolution, from which day."""
+    """A unit formed from others (data/lineage.csv): by which resolution ('' when not known), from which
+    day, and which of them went into it only in part (their figures cannot be split: a comparison leaves
+    them out)."""
     unit: str
     formed_from: tuple[str, ...]
     resolution: str
     effective: dt.date
+    partial: frozenset[str] = frozenset()
+    rows: tuple[int, ...] = field(default=(), compare=False, repr=False)  # their lines in data/lineage.csv
+
+    @property
+    def whole(self) -> tuple[str, ...]:
+        """The units that went into it whole, in the file's order."""
+        return tuple(unit for unit in self.formed_from if unit not in self.partial)
 
 
 @dataclass(frozen=True)
@@ -160,14 +176,14 @@ def _unit_row(path: Path, row: dict) -> Unit:
         slug=slug, code=row["code"], kind=kind, name=require(path, row, "name"),
         hamlet_kind=require(path, row, "hamlet_kind"), district=row["district"],
         province=require(path, row, "province"), sample=row["sample"] == "yes",
-        valid_from=valid_from, valid_to=valid_to,
+        valid_from=valid_from, valid_to=valid_to, source=row.get("source", ""), row=row["_row"],
     )
 
 
 def load_units(path: Path) -> Registry:
     """The registry's periods, without mergers (inputs/lineage.py adds them)."""
     periods: dict[str, list[tuple[Unit, int]]] = {}
-    for row in read_table(path, _COLUMNS, _PERIOD_COLUMNS):
+    for row in read_table(path, _COLUMNS, _OPTIONAL_COLUMNS):
         unit = _unit_row(path, row)
         for other, other_row in periods.get(unit.slug, []):
             if _overlap(unit, other):
