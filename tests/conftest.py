@@ -46,6 +46,21 @@ def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
 
 
+SAMPLE_UNITS = ("tan-khai", "tan-hiep", "dong-no", "an-phu-mau", "hoa-binh-mau")
+
+
+def with_sample_units_only(root: Path) -> Path:
+    """The project's registry cut down to the sample's own units and their merger (the official registry of
+    tỉnh Đồng Nai has 365 more rows): for a test that makes something for every unit of the registry."""
+    for name, column in (("units.csv", "slug"), ("lineage.csv", "unit")):
+        path = root / "data" / name
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        index = lines[0].split(",").index(column)
+        path.write_text(lines[0] + "".join(line for line in lines[1:] if line.split(",")[index] in SAMPLE_UNITS),
+                        encoding="utf-8")
+    return root
+
+
 def run_tuphap(*args: str, root: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     command = [str(TUPHAP)] + (["--root", str(root)] if root else []) + list(args)
     return subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)

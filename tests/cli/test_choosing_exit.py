@@ -43,7 +43,7 @@ def test_a_broken_kinds_file_is_a_data_error(project, args):
 def test_a_broken_registry_with_a_unit_named_is_a_data_error_and_an_unknown_unit_a_usage_one(project):
     units = project / "data" / "units.csv"
     original = units.read_text(encoding="utf-8")
-    units.write_text(original.replace("tan-hiep,,xã,Tân Hiệp,ấp,", "tan-hiep,,xã,,ấp,", 1), encoding="utf-8")
+    units.write_text(original.replace("tan-hiep,25361,xã,Tân Hiệp,ấp,", "tan-hiep,25361,xã,,ấp,", 1), encoding="utf-8")
     try:
         broken = _run(project, ["validate", "--unit", "tan-khai"])
     finally:

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
-from tests.conftest import form_cells, run_tuphap, tree_digest
+from tests.conftest import form_cells, run_tuphap, tree_digest, with_sample_units_only
 
 ESTIMATE_COLUMN = "F"
 
@@ -189,6 +189,7 @@ def test_an_estimate_cell_takes_only_its_two_words(project, six_month_form):
 
 
 def test_the_six_month_forms_go_to_the_units_that_ended_the_first_half(project):
+    with_sample_units_only(project)  # a form for every unit of the registry: the sample's five
     result = run_tuphap("form", "--year", "2025", "--kind", "6thang", root=project)
     assert result.returncode == 0, result.stderr
     folder = project / "outputs" / "forms" / "2025" / "_6thang"

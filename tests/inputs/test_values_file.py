@@ -34,9 +34,15 @@ def _table(folder: Path) -> dict[tuple, float | str]:
     return {(row.unit, row.year, row.period, row.indicator): row.value for row in table.itertuples()}
 
 
+# Each unit with a year in which it existed (the registry holds units of both sides of the 2025 reform).
+UNIT_YEARS = [(unit, year) for unit in sorted(DATASET.units) for year in (2023, 2024, 2025)
+              if DATASET.units.existed_in(unit, year)]
+
+
 @settings(max_examples=40)
-@given(unit=st.sampled_from(sorted(DATASET.units)), year=st.sampled_from([2023, 2024, 2025]), figures=FORMS)
-def test_an_update_reads_back_and_leaves_every_other_row_alone(unit, year, figures):
+@given(unit_year=st.sampled_from(UNIT_YEARS), figures=FORMS)
+def test_an_update_reads_back_and_leaves_every_other_row_alone(unit_year, figures):
+    unit, year = unit_year
     contents, _ = updated_values_files(DATASET, [(unit, year, DATASET.kinds.default, figures, frozenset())])
     mine = f"{unit},{year},"
     for path, content in contents.items():

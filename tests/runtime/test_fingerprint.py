@@ -30,7 +30,7 @@ def report_hash(root, unit="tan-khai", year=2024) -> str:
     ("data/indicators.csv", lambda text: text.replace("Buổi tuyên truyền pháp luật", "Buổi tuyên truyền")),
     ("data/rules.csv", lambda text: text.replace(",warning,3,", ",warning,4,")),
     ("data/report_kinds.yaml", lambda text: text.replace("UBND {unit_full}", "Ủy ban nhân dân {unit_full}")),
-    ("data/units.csv", lambda text: text.replace("tan-khai,,thị trấn,Tân Khai,khu phố", "tan-khai,,thị trấn,Tân Khai,ấp")),
+    ("data/units.csv", lambda text: text.replace("tan-khai,25357,thị trấn,Tân Khai,khu phố", "tan-khai,25357,thị trấn,Tân Khai,ấp")),
 ])
 def test_a_report_hash_follows_each_of_its_inputs(project, file, change):
     before = report_hash(project)
