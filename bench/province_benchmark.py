@@ -75,7 +75,8 @@ def fill_forms(root: Path, year: int, inbox: Path) -> int:
     previous = []
     forms = 0
     for row in registry_rows(root):
-        unit = {"slug": row["slug"], "size": rng.uniform(0.6, 1.6), "kind": row["kind"]}
+        unit = {"slug": row["slug"], "size": rng.uniform(0.6, 1.6), "kind": row["kind"], "district": row["district"],
+                "district_kind": "huyện", "province": row["province"]}
         if row["valid_to"]:  # an old unit: last year's figures, as its report then left them
             values = synthetic.unit_values(unit, [year - 1], catalogue, specs, SEED)[year - 1]
             previous += [[row["slug"], year - 1, iid, synthetic.format_value(v), ""] for iid, v in values.items()]

@@ -94,9 +94,10 @@ def _due_dates(values: tuple[str, ...]) -> dict[str, dt.date]:
               help=_("The resolution that merged the province's communes, as reports cite it (e.g. "
                      "1662/NQ-UBTVQH15); default: none named."))
 @click.option("--registry-only", is_flag=True, help=_("Only the units and the lineage: no params, due dates or forms."))
+@click.option("--no-forms", is_flag=True, help=_("No Excel forms (the figures come another way)."))
 @click.option("--dry-run", is_flag=True, help=_("Say what would be written; write nothing."))
 @click.pass_obj
-def init(root, province, year, due, resolution, registry_only, dry_run) -> None:
+def init(root, province, year, due, resolution, registry_only, no_forms, dry_run) -> None:
     """`tuphap init`: a province's units, lineage, params, due dates and forms (help above)."""
     try:
         due_dates = _due_dates(due)
@@ -133,7 +134,7 @@ def init(root, province, year, due, resolution, registry_only, dry_run) -> None:
         _fail(exc)
     except (TuphapError, OSError) as exc:
         _fail(exc)
-    if not registry_only:
+    if not (registry_only or no_forms):
         _write_forms(paths, kinds, plan.year, plan.unit_slugs)
     if not plan.changes:
         click.echo(_("Nothing to change: the project already holds the province's units for {year}.").format(year=year))
