@@ -100,10 +100,19 @@ def test_ranking_orders_highest_first_shares_ties_and_puts_missing_last(catalogu
 
 
 def test_year_comparison_uses_the_same_communes_in_both_years(catalogue, rules):
-    before = {"a": {"ho_tich.tong": 80}}
-    now = {"a": {"ho_tich.tong": 100}, "b": {"ho_tich.tong": 300}}  # b is new: not growth
+    before = {"a": {"ho_tich.tong": 80}, "b": {"ho_tich.tong": 20}, "c": {"ho_tich.tong": 5, "hoa_giai.thanh": 1}}
+    now = {"a": {"ho_tich.tong": 100}, "b": {"ho_tich.tong": 30}, "c": {"ho_tich.tong": 7, "hoa_giai.thanh": 2},
+           "d": {"ho_tich.tong": 300, "hoa_giai.thanh": 4}}  # d is new: not growth
     [pair] = rollup.year_pairs(catalogue, ["ho_tich.tong", "hoa_giai.thanh"], before, now, rules)
-    assert (pair.before.value, pair.now.value) == (80, 100)
+    assert (pair.before.value, pair.now.value) == (105, 137)
+    assert pair.now.reporting == ("a", "b", "c")  # hoa_giai.thanh: one commune in both years is no comparison
+
+
+def test_an_area_with_fewer_than_three_communes_in_both_years_is_not_compared(catalogue, rules):
+    assert rollup.MIN_COMPARED == 3
+    before = {"a": {"ho_tich.tong": 80}, "b": {"ho_tich.tong": 20}}
+    now = {"a": {"ho_tich.tong": 100}, "b": {"ho_tich.tong": 30}, "c": {"ho_tich.tong": 7}}
+    assert rollup.year_pairs(catalogue, ["ho_tich.tong"], before, now, rules) == []
 
 
 def test_areas_come_from_the_registry_and_districts_end_in_2024():

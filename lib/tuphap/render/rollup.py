@@ -227,14 +227,14 @@ class RollupReport(Report):
 
     def ranking_table(self, indicator_id: str, caption: str, *, too_few: str) -> Fragment:
         """The communes ranked on one indicator, highest first (a flag's yes first); ties share a rank;
-        no figure, no rank. A text is not ranked: each commune's text is listed unranked. With fewer than
-        MIN_COMPARED communes having the figure, the sentence `too_few` instead ({count}, {minimum})."""
+        no figure, no rank. With fewer than MIN_COMPARED communes having the figure, the sentence `too_few`
+        instead ({count}, {minimum}). A text is not ranked: each commune's text is listed unranked, however
+        few have one."""
         ind = self._indicator(indicator_id, "ranking_table")
         catalogue, values = self.dataset.catalogue, self.values_by_unit()
         ranked = rollup.ranking(catalogue, indicator_id, values)
-        having = sum(indicator_id in figures for figures in values.values()) if ind.type == "text" else \
-            sum(entry.value is not None for entry in ranked)
-        if having < rollup.MIN_COMPARED:
+        having = sum(entry.value is not None for entry in ranked)
+        if ind.type != "text" and having < rollup.MIN_COMPARED:
             return self._counted(too_few, having)
         rows = []
         for entry in ranked:
