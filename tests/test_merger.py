@@ -122,7 +122,7 @@ def test_the_2025_rollup_is_by_the_new_province_over_the_new_units(built_2025):
     assert set(manifest["rollups"]) == {"2025/province/dong-nai", "2025/_6thang/province/dong-nai"}  # year, six months
     assert all(entry["communes"] == ["tan-khai"] for entry in manifest["rollups"].values())
     text = page_text(built_2025 / "outputs" / "2025" / "_rollup" / "province-dong-nai" / "report.html")
-    assert "UBND TỈNH ĐỒNG NAI" in text and "Xã Tân Khai" in text and "Hớn Quản" not in text
+    assert "UBND TỈNH ĐỒNG NAI" in text and "xã Tân Khai" in text and "Hớn Quản" not in text
     # One commune is no comparison of the province with 2024, nor a ranking: a sentence says so instead.
     assert ("Không so sánh số liệu của địa bàn với năm 2024 vì có dưới 03 đơn vị có số liệu cả năm 2024 "
             "và năm 2025.") in text
