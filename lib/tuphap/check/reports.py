@@ -47,10 +47,11 @@ def report_findings(dataset: Dataset, unit: str, year: int, *, rules: list[Rule]
     rule = dataset.kinds[dataset.kinds.slug(kind)].period
     kind = dataset.kinds.folder(dataset.kinds.slug(kind))  # 'nam' is named as '' is: the default kind
     day = report_day(paths, dataset.kinds, year, unit, kind)
-    # The rows it reads that could not be read, its own and those it compares with: they stop the report.
+    # The rows it reads that could not be read, its own and those it compares with, stop the report; the
+    # rules are not run over figures that are not whole (a missing part would read as a wrong total).
     unreadable = rollup.unreadable_rows(dataset, unit, year, rule.code, on=day)
-    findings = [*load_error_findings(DataErrors(unreadable), unit, year)] if unreadable else []
-    findings += check_values(dataset, rules, unit, year, rule.code, covered=_covered(paths, unit, year, kind, rule), on=day)
+    findings = load_error_findings(DataErrors(unreadable), unit, year) if unreadable else \
+        check_values(dataset, rules, unit, year, rule.code, covered=_covered(paths, unit, year, kind, rule), on=day)
     narrative = paths.narrative_file(year, unit, kind)
     if narrative.is_file():
         try:

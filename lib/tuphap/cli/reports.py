@@ -57,6 +57,9 @@ def _result_line(result: Result, final: bool) -> str:
     _("Each report's data is first checked against data/rules.csv (as `tuphap validate` does): a report "
       "with errors (with --strict: also warnings) is not built and its previous output stays; a report "
       "with warnings is built with a data-quality note listing them: that is a draft."),
+    _("A row of a values file that cannot be read stops only the reports that read it (its unit's report of "
+      "that year and period, and those that compare with it); the roll-ups leave that unit out and say so. "
+      "A row naming no unit of data/units.csv stops no report but makes the build exit 1."),
     _("With --final the reports are the copies to be signed: no data-quality note, and a report is built "
       "only when each of its warnings is fixed or acknowledged in its params file, e.g."),
     block("acknowledged:",

@@ -3,7 +3,10 @@
 Two columns are optional, so that files written before them load unchanged: `period`, the code of the
 report kind's period the figure covers (data/report_kinds.yaml: `nam` for the year, `6thang` for the first
 six months; empty: the default kind's), and `estimate`, whether the figure is estimated rather than
-actual (yes/no, có/không; empty: no)."""
+actual (yes/no, có/không; empty: no).
+
+A row with an error is left out of the table and kept as a BadRow of the unit its `unit` cell names, so
+that it stops the reports that read that unit's figures and no other (compute/rollup.py, unreadable_rows)."""
 from __future__ import annotations
 
 import re
