@@ -13,6 +13,7 @@ from tuphap.errors import DataError
 from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.registry import Unit
 
+
 @dataclass(frozen=True)
 class Uncovered:
     """A unit of the area that a roll-up leaves out, and why."""

@@ -43,7 +43,7 @@ class CommuneReport(Report):
         self.params: ReportParams = params
         self.unit = dataset.unit(unit, on=self.params.date)  # as it was on the report's date
         # Figures with rows that could not be read are not whole: no section is written from them.
-        rollup.refuse_unreadable([*dataset.errors_for(unit, self.year, self.period), *self.previous.errors])
+        rollup.refuse_unreadable(rollup.unreadable_rows(dataset, unit, self.year, self.period, on=self.params.date))
         self.narrative_file = paths.narrative_file(self.year, unit, self.kind)
         # Read now, so that a file that cannot be read fails the notebook's first cell.
         self._narrative_state = _file_state(self.narrative_file)  # taken first: a later save is seen next time

@@ -5,8 +5,8 @@ changes, nor its notes for analysts); the unit's params and narrative for the ye
 the registry (every period, and the merger that formed it); the indicator catalogue and the validation
 rules (the data-quality note and whether the report may be built at all depend on them); the unit's
 values for the year and what it compares with (the year before, or after a merger its predecessors'
-figures added up), and those of its rows that could not be read; the report kinds (titles and authors); the package itself (its code, templates and
-stylesheet); and a forced font folder.
+figures added up), and those of its rows that could not be read; the report kinds (titles and
+authors); the package itself (its code, templates and stylesheet); and a forced font folder.
 """
 from __future__ import annotations
 
