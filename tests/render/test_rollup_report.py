@@ -108,3 +108,11 @@ def test_fewer_than_three_communes_make_no_ranking_chart_or_comparison_but_one_s
     assert text(comparison) == "Chỉ 02 đơn vị." and "<img" not in comparison.html
     decisions = report.ranking_table("tiep_can.quyet_dinh", "Quyết định", too_few=too_few)
     assert "<table" in decisions.html  # texts are listed, not ranked: however few
+
+
+def test_a_commune_whose_last_years_figures_have_a_bad_row_is_left_out_of_the_comparison_only():
+    dataset = _with_bad_rows("tan-khai")
+    dataset = replace(dataset, bad_rows=tuple(replace(bad, year=2023) for bad in dataset.bad_rows))
+    report = RollupReport(dataset, "province", "Bình Phước", 2024)
+    assert "tan-khai" in report.values_by_unit() and "tan-khai" not in report.values_by_unit(2023)
+    assert report.coverage.share() == "05/05"
