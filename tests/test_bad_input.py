@@ -87,9 +87,10 @@ def test_thousands_grouped_the_vietnamese_way_are_read(project, corpus_file, exp
     ("values-text.csv", "ho_tich.tong: 'mười' is not a number"),
     ("values-formula.csv", "ho_tich.tong: '=SUM(1;2)' is not a number"),
 ])
-def test_a_figure_that_cannot_be_read_is_rejected_naming_file_row_and_field(project, corpus_file, message):
-    path = use(project, corpus_file, "data/values/2025.csv")
-    assert f"{path}, row 2, field 'value': {message}" in fails_cleanly(project, *BUILD)
+def test_a_figure_that_cannot_be_read_is_rejected_naming_file_row_field_and_unit(project, corpus_file, message):
+    path = use(project, corpus_file, "data/values/2025.csv")  # the 2025 year report's figures
+    errors = fails_cleanly(project, "build", "--unit", "tan-khai", "--year", "2025", "--kind", "nam")
+    assert f"{path}, row 2, field 'value', unit tan-khai: {message}" in errors
 
 
 def test_an_empty_cell_is_not_reported_and_zero_is_zero(project):

@@ -196,16 +196,22 @@ def test_a_data_error_in_both_languages(tmp_path):
 
     vietnamese = run_tuphap("validate", "--unit", "tan-khai", "--year", "2024", root=root, env=VIETNAMESE)
     assert vietnamese.returncode == 1, vietnamese.stdout + vietnamese.stderr
-    assert (f"lỗi: data/values/2024.csv, dòng {row} | quy tắc load | Không đọc được tệp: "
+    assert (f"lỗi: data/values/2024.csv, dòng {row} | tan-khai 2024 | quy tắc load | Không đọc được tệp: "
             f"không có chỉ tiêu 'khong_co.chi_tieu' (không có trong data/indicators.csv) (trường 'indicator')"
             ) in vietnamese.stdout
-    assert "1 lỗi, 0 cảnh báo trong các tệp dữ liệu; chưa kiểm tra được báo cáo nào cho đến khi sửa xong" in vietnamese.stdout
+    assert vietnamese.stdout.splitlines()[-1].startswith("1 lỗi, ")  # the report's own warnings are checked too
 
     english = run_tuphap("validate", "--unit", "tan-khai", "--year", "2024", root=root, env=ENGLISH)
     assert english.returncode == 1, english.stdout + english.stderr
-    assert (f"error: data/values/2024.csv, row {row} | rule load | "
+    assert (f"error: data/values/2024.csv, row {row} | tan-khai 2024 | rule load | "
             "unknown indicator 'khong_co.chi_tieu' (not in data/indicators.csv) (field 'indicator')") in english.stdout
-    assert "1 error(s), 0 warning(s) in the data files; no report could be checked until they are fixed" in english.stdout
+    assert english.stdout.splitlines()[-1].startswith("1 error(s), ")
+
+    broken = root / "data" / "values" / "2023.csv"  # a file that cannot be read at all: nobody knows whose rows it has
+    broken.write_text("unit,year\n", encoding="utf-8")
+    english = run_tuphap("validate", root=root, env=ENGLISH)
+    assert english.returncode == 1 and "missing column(s) indicator, value" in english.stdout
+    assert "in the data files; no report could be checked until they are fixed" in english.stdout
 
 
 def test_validation_findings_read_in_vietnamese():

@@ -13,10 +13,11 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.conftest import REPO, copy_project, run_tuphap
-from tuphap.compute import rollup
+from tuphap.compute import formatting, rollup
 from tuphap.errors import TuphapError
 from tuphap.inputs.dataset import Dataset
 from tuphap.project import ProjectPaths
+from tuphap.render.rollup import RollupReport
 
 PREDECESSORS = ("tan-khai", "tan-hiep", "dong-no")
 # The comparison list of section 07 (notebooks/07-...ipynb), in its order.
@@ -121,12 +122,17 @@ def test_the_2025_rollup_is_by_the_new_province_over_the_new_units(built_2025):
     assert set(manifest["rollups"]) == {"2025/province/dong-nai", "2025/_6thang/province/dong-nai"}  # year, six months
     assert all(entry["communes"] == ["tan-khai"] for entry in manifest["rollups"].values())
     text = page_text(built_2025 / "outputs" / "2025" / "_rollup" / "province-dong-nai" / "report.html")
-    assert "UBND TỈNH ĐỒNG NAI" in text and "Xã Tân Khai" in text and "Hớn Quản" not in text
-    # Its comparison with 2024 adds up xã Tân Khai's predecessors, and says so: 15 + 12 + 10 cases received.
-    assert "Vụ việc hòa giải tiếp nhận vụ việc 37 34" in text
-    assert ("Số liệu năm 2024 của xã Tân Khai là tổng số liệu của thị trấn Tân Khai, xã Tân Hiệp và xã Đồng Nơ "
-            "(trước sắp xếp theo Nghị quyết số 1662/NQ-UBTVQH15).") in text
+    assert "UBND TỈNH ĐỒNG NAI" in text and "xã Tân Khai" in text and "Hớn Quản" not in text
+    # One commune is no comparison of the province with 2024, nor a ranking: a sentence says so instead.
+    assert ("Không so sánh số liệu của địa bàn với năm 2024 vì có dưới 03 đơn vị có số liệu cả năm 2024 "
+            "và năm 2025.") in text
+    assert "Không xếp hạng các đơn vị theo tỷ lệ hòa giải thành vì có dưới 03 đơn vị có số liệu." in text
     dataset = Dataset.load(ProjectPaths(built_2025))
+    report = RollupReport(dataset, "province", "Đồng Nai", 2025)
+    units = formatting.count(len(report.area.units))  # every unit of the province on the roll-up's date
+    assert f"Số liệu được tổng hợp từ báo cáo của 01/{units} đơn vị cấp xã trên địa bàn tỉnh Đồng Nai." in text
+    # What it would compare with adds up xã Tân Khai's predecessors: 15 + 12 + 10 cases received.
+    assert report.values_by_unit(2024)["tan-khai"]["hoa_giai.tiep_nhan"] == 37
     with pytest.raises(TuphapError, match="no district roll-up for 2025: districts were abolished in 2025"):
         rollup.find_area(dataset, "district", "hon-quan", 2025, on=date(2025, 12, 5))
 

@@ -101,10 +101,19 @@ def test_ranking_orders_highest_first_shares_ties_and_puts_missing_last(catalogu
 
 
 def test_year_comparison_uses_the_same_communes_in_both_years(catalogue, rules):
-    before = {"a": {"ho_tich.tong": 80}}
-    now = {"a": {"ho_tich.tong": 100}, "b": {"ho_tich.tong": 300}}  # b is new: not growth
+    before = {"a": {"ho_tich.tong": 80}, "b": {"ho_tich.tong": 20}, "c": {"ho_tich.tong": 5, "hoa_giai.thanh": 1}}
+    now = {"a": {"ho_tich.tong": 100}, "b": {"ho_tich.tong": 30}, "c": {"ho_tich.tong": 7, "hoa_giai.thanh": 2},
+           "d": {"ho_tich.tong": 300, "hoa_giai.thanh": 4}}  # d is new: not growth
     [pair] = rollup.year_pairs(catalogue, ["ho_tich.tong", "hoa_giai.thanh"], before, now, rules)
-    assert (pair.before.value, pair.now.value) == (80, 100)
+    assert (pair.before.value, pair.now.value) == (105, 137)
+    assert pair.now.reporting == ("a", "b", "c")  # hoa_giai.thanh: one commune in both years is no comparison
+
+
+def test_an_area_with_fewer_than_three_communes_in_both_years_is_not_compared(catalogue, rules):
+    assert rollup.MIN_COMPARED == 3
+    before = {"a": {"ho_tich.tong": 80}, "b": {"ho_tich.tong": 20}}
+    now = {"a": {"ho_tich.tong": 100}, "b": {"ho_tich.tong": 30}, "c": {"ho_tich.tong": 7}}
+    assert rollup.year_pairs(catalogue, ["ho_tich.tong"], before, now, rules) == []
 
 
 def test_areas_come_from_the_registry_and_districts_end_in_2024():
@@ -198,6 +207,11 @@ def test_province_and_district_reports_are_built_with_sections(built_2024):
         assert f'level = "{key.split("-")[0]}"' in injected.source and "year = 2024" in injected.source
 
 
+def _units_of(root, province: str) -> int:
+    """How many units the project's registry places in a (pre-2025) province."""
+    return sum(row["province"] == province for row in csv.DictReader((root / "data" / "units.csv").open(encoding="utf-8")))
+
+
 def test_rollup_totals_equal_the_sums_of_the_communes_figures(built_2024, province_html):
     values = commune_values(built_2024)
     rows = {row[0]: row for row in _table_rows(province_html, "Hộ tịch")}
@@ -205,7 +219,7 @@ def test_rollup_totals_equal_the_sums_of_the_communes_figures(built_2024, provin
                              ("chung_thuc.chu_ky", "Chứng thực chữ ký")):
         expected = sum(v[indicator] for v in values.values() if indicator in v)
         assert rows[label][2] == formatting.count(expected, pad=False), label
-        assert rows[label][4] == "5/5"
+        assert rows[label][4] == f"5/{_units_of(built_2024, 'Bình Phước')}"  # against every unit of the province
     mediation = {row[0]: row for row in _table_rows(province_html, "Hòa giải")}
     received = sum(v["hoa_giai.tiep_nhan"] for v in values.values())
     settled = sum(v["hoa_giai.thanh"] for v in values.values())

@@ -13,7 +13,9 @@ from bs4 import BeautifulSoup
 
 from tests.conftest import REPO, copy_project, run_tuphap
 from tuphap.compute import formatting
+from tuphap.inputs.dataset import Dataset
 from tuphap.project import ProjectPaths
+from tuphap.render.rollup import RollupReport
 from tuphap.runtime import batch
 from tuphap.runtime.ledger import Ledger
 from tuphap.runtime.targets import Options, RollupTarget
@@ -64,11 +66,14 @@ def test_the_six_month_rollup_names_its_period(six_month):
     assert ("Số liệu thực tế tính từ ngày 01/01/2025 đến ngày 31/5/2025; số liệu từ ngày 01/6/2025 đến ngày "
             "30/6/2025 là số liệu ước tính, được đánh dấu (*) sau con số.") in text
     assert "Hòa giải ở cơ sở 6 tháng đầu năm 2025" in text and "III. SO SÁNH VỚI 6 THÁNG ĐẦU NĂM 2024" in text
-    assert "Chưa có số liệu 6 tháng đầu năm 2024 của các đơn vị" in text
+    assert ("Không so sánh số liệu của địa bàn với 6 tháng đầu năm 2024 vì có dưới 03 đơn vị có số liệu cả 6 tháng "
+            "đầu năm 2024 và 6 tháng đầu năm 2025.") in text
     # No sentence calls it the year's: "năm 2025" only in the period's name and the document's date.
     assert "năm 2025" not in text.replace("6 tháng đầu năm 2025", "").replace("ngày 15 tháng 7 năm 2025", "")
     assert "số liệu của xã Tân Khai:" in text  # the sample banner names the commune mid-sentence
-    assert "Số liệu được tổng hợp từ báo cáo của 01 đơn vị: xã Tân Khai." in text  # and so does the coverage
+    area = RollupReport(Dataset.load(ProjectPaths(root)), "province", "Đồng Nai", 2025, kind="6thang").area
+    units = formatting.count(len(area.units))  # counted against every unit of the province on the roll-up's date
+    assert f"Số liệu được tổng hợp từ báo cáo của 01/{units} đơn vị cấp xã trên địa bàn tỉnh Đồng Nai." in text
 
 
 def test_the_kinds_rollups_are_recorded_listed_zipped_and_checked_apart_from_the_years(six_month):

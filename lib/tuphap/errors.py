@@ -38,27 +38,37 @@ class TuphapError(Exception):
 
 
 class DataError(TuphapError):
-    """A problem in one data file, located as precisely as the file allows."""
+    """A problem in one data file, located as precisely as the file allows: its row, field and, for a
+    row of a unit's figures, the unit."""
 
-    def __init__(self, file: Path | str, message: str, *, row: int | None = None, field: str | None = None):
-        self.file, self.row, self.field, self.message = str(file), row, field, message
+    def __init__(self, file: Path | str, message: str, *, row: int | None = None, field: str | None = None,
+                 unit: str | None = None):
+        self.file, self.row, self.field, self.message, self.unit = str(file), row, field, message, unit
         where = self.file
         if row is not None:
             where += _(", row {row}").format(row=row)
         if field is not None:
             where += _(", field '{field}'").format(field=field)
+        if unit is not None:
+            where += _(", unit {unit}").format(unit=unit)
         super().__init__(f"{where}: {message}")
 
 
 class DataErrors(TuphapError):
-    """Every problem found in a set of data files, one DataError each, so all can be fixed at once."""
+    """Every problem found in a set of data files, one DataError each, so all can be fixed at once;
+    `heading` says what they stop (by default: '3 problem(s) in the data files:')."""
 
-    def __init__(self, errors: list[DataError]):
+    def __init__(self, errors: list[DataError], heading: str | None = None):
         self.errors = errors
         shown, rest = first_per_file(errors, lambda error: error.file)
         lines = [str(error) for error in shown] + [more_findings(len(left), file) for file, left in rest.items()]
-        super().__init__(_("{count} problem(s) in the data files:").format(count=len(errors)) + "\n"
-                         + "\n".join(f"  {line}" for line in lines))
+        heading = heading or _("{count} problem(s) in the data files:").format(count=len(errors))
+        super().__init__(heading + "\n" + "\n".join(f"  {line}" for line in lines))
+
+
+def one_error(errors: list[DataError]) -> TuphapError:
+    """The error to raise for these problems: the one alone, or all of them."""
+    return errors[0] if len(errors) == 1 else DataErrors(errors)
 
 
 class SectionFailed(TuphapError):

@@ -81,7 +81,7 @@ def test_a_figure_beyond_the_largest_is_refused_not_a_crash(project, indicator, 
     row = next(i for i, line in enumerate(lines, start=1) if line.startswith(f"an-phu-mau,2024,{indicator},"))
     lines[row - 1] = f"an-phu-mau,2024,{indicator},{value},"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    message = (f"row {row} | rule load | {indicator}: '{value if len(value) <= 30 else value[:20] + '…'}' is larger "
+    message = (f"row {row} | an-phu-mau 2024 | rule load | {indicator}: '{value if len(value) <= 30 else value[:20] + '…'}' is larger "
                f"than the largest figure accepted, 1.000.000.000.000.000 (see Limits in docs/data-format.md) (field 'value')")
     assert message in refused(project, "validate")
     assert "is larger than the largest figure accepted" in refused(project, "build", "--unit", "an-phu-mau", "--year", "2024")
@@ -188,8 +188,9 @@ def test_a_year_in_other_digits_is_refused_naming_row_and_field(project):
     path = values_file(project)
     edit(path, "tan-khai,2024,ho_tich.tong,", "tan-khai,٢٠٢٤,ho_tich.tong,")
     row = next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if "٢٠٢٤" in line)
-    assert (f"data/values/2024.csv, row {row} | rule load | year '٢٠٢٤' is not a four-digit year (field 'year')"
-            in refused(project, "validate"))
+    # Its year unknown, the row stops every report of its unit: each names it.
+    assert (f"data/values/2024.csv, row {row} | tan-khai 2024 | rule load | year '٢٠٢٤' is not a four-digit year "
+            "(field 'year')" in refused(project, "validate"))
 
 
 @pytest.mark.parametrize("year", ["٢٠٢٤", "2024\n", " 2024", "２０２４", 2024.0, True])

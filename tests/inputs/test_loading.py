@@ -7,6 +7,7 @@ from tuphap.errors import DataError, TuphapError
 from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.narrative import load_narrative
 from tuphap.inputs.params import load_params
+from tuphap.inputs.values import BadRow
 from tuphap.project import ProjectPaths
 
 
@@ -35,35 +36,48 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
+def _bad_row(project: Path) -> BadRow:
+    """The one values row of the project that could not be read: the rest load without it."""
+    [bad] = Dataset.load(ProjectPaths(project)).bad_rows
+    return bad
+
+
 def test_value_that_is_not_a_number_names_file_row_and_field(project):
     values = project / "data" / "values" / "2024.csv"
     _write(values, values.read_text(encoding="utf-8") + "tan-khai,2024,tcd.luot_tiep,nhiều,\n")
-    with pytest.raises(DataError) as error:
-        Dataset.load(ProjectPaths(project))
-    assert error.value.file.endswith("2024.csv") and error.value.field == "value"
-    assert error.value.row == len(values.read_text(encoding="utf-8").splitlines())
-    assert "'nhiều' is not a number" in str(error.value)
+    bad = _bad_row(project)
+    assert bad.error.file.endswith("2024.csv") and bad.error.field == "value"
+    assert bad.error.row == len(values.read_text(encoding="utf-8").splitlines())
+    assert "'nhiều' is not a number" in str(bad.error) and ", unit tan-khai: " in str(bad.error)
+    assert (bad.unit, bad.year, bad.period) == ("tan-khai", 2024, "nam")  # it stops that report, not the others
+    dataset = Dataset.load(ProjectPaths(project))
+    assert dataset.errors_for("tan-khai", 2024) == [bad.error] and not dataset.errors_for("an-phu-mau", 2024)
+    assert not dataset.errors_for("tan-khai", 2023) and not dataset.errors_for("tan-khai", 2024, "6thang")
 
 
-@pytest.mark.parametrize("row, field, message", [
-    ("ha-noi,2024,tcd.luot_tiep,3,", "unit", "unknown unit 'ha-noi'"),
-    ("tan-khai,2024,tcd.khong_co,3,", "indicator", "unknown indicator 'tcd.khong_co'"),
-    ("tan-khai,2024,hoa_giai.ty_le_thanh,50,", "indicator", "is computed from other indicators"),
-    ("tan-khai,24,tcd.luot_tiep,3,", "year", "not a four-digit year"),
+@pytest.mark.parametrize("row, field, message, unit, year", [
+    ("ha-noi,2024,tcd.luot_tiep,3,", "unit", "unknown unit 'ha-noi'", "", None),  # no unit's: no report's
+    ("tan-khai,2024,tcd.khong_co,3,", "indicator", "unknown indicator 'tcd.khong_co'", "tan-khai", 2024),
+    ("tan-khai,2024,hoa_giai.ty_le_thanh,50,", "indicator", "is computed from other indicators", "tan-khai", 2024),
+    ("tan-khai,24,tcd.luot_tiep,3,", "year", "not a four-digit year", "tan-khai", None),  # any year of the unit's
+    ("tan-hiep,2026,tcd.luot_tiep,3,", "year", "did not exist in 2026", "tan-hiep", None),
 ])
-def test_bad_value_rows_are_rejected(project, row, field, message):
+def test_bad_value_rows_are_left_out_and_given_to_their_unit(project, row, field, message, unit, year):
     values = project / "data" / "values" / "2024.csv"
     _write(values, values.read_text(encoding="utf-8") + row + "\n")
-    with pytest.raises(DataError) as error:
-        Dataset.load(ProjectPaths(project))
-    assert error.value.field == field and message in str(error.value)
+    bad = _bad_row(project)
+    assert bad.error.field == field and message in str(bad.error)
+    assert (bad.unit, bad.year) == (unit, year)
+    dataset = Dataset.load(ProjectPaths(project))
+    assert dataset.stray_errors == ([] if unit else [bad.error])
+    assert dataset.values_for("tan-khai", 2024)["ho_tich.tong"] == 1733  # the good rows are all there
 
 
 def test_duplicate_value_rows_are_rejected(project):
     values = project / "data" / "values" / "2024.csv"
     _write(values, values.read_text(encoding="utf-8") + "tan-khai,2024,ho_tich.tong,1800,\n")
-    with pytest.raises(DataError, match="duplicate of 2024.csv row"):
-        Dataset.load(ProjectPaths(project))
+    bad = _bad_row(project)
+    assert "duplicate of 2024.csv row" in bad.error.message and (bad.unit, bad.year) == ("tan-khai", 2024)
 
 
 def test_missing_column_is_named(project):
@@ -146,8 +160,8 @@ def test_count_written_with_a_thousands_dot_is_read_the_vietnamese_way(project):
 def test_count_written_with_a_decimal_comma_is_rejected_not_misread(project):
     values = project / "data" / "values" / "2024.csv"
     _write(values, values.read_text(encoding="utf-8").replace("ho_tich.tong,1733,", 'ho_tich.tong,"1,733",'))
-    with pytest.raises(DataError, match=r"ho_tich.tong: '1,733' is not a whole number"):
-        Dataset.load(ProjectPaths(project))
+    assert "ho_tich.tong: '1,733' is not a whole number" in _bad_row(project).error.message
+    assert "ho_tich.tong" not in Dataset.load(ProjectPaths(project)).values_for("tan-khai", 2024)  # not misread either
 
 
 @pytest.mark.parametrize("row, message", [("tan-khai,2024,tcd.luot_tiep,3,ghi chú,thừa", "more cells"),
@@ -155,8 +169,8 @@ def test_count_written_with_a_decimal_comma_is_rejected_not_misread(project):
 def test_rows_with_the_wrong_number_of_cells_are_rejected(project, row, message):
     values = project / "data" / "values" / "2024.csv"
     _write(values, values.read_text(encoding="utf-8") + row + "\n")
-    with pytest.raises(DataError, match=message):
-        Dataset.load(ProjectPaths(project))
+    bad = _bad_row(project)
+    assert message in bad.error.message and (bad.unit, bad.year, bad.period) == ("tan-khai", 2024, "nam")
 
 
 def test_a_quote_never_closed_is_explained_not_a_traceback(project):

@@ -1,4 +1,5 @@
 """Units over time: periods in data/units.csv, lineage in data/lineage.csv, a unit's state on a day."""
+import re
 from datetime import date
 from pathlib import Path
 
@@ -90,5 +91,6 @@ def test_lineage_is_checked_against_the_periods(tmp_path, row, field, message):
 def test_figures_for_a_year_in_which_the_unit_did_not_exist_are_refused(project):
     with (project / "data" / "values" / "2025.csv").open("a", encoding="utf-8") as values:
         values.write("tan-hiep,2026,ho_tich.tong,900,\n")
-    with pytest.raises(DataError, match=r"row \d+, field 'year': unit 'tan-hiep' did not exist in 2026"):
-        Dataset.load(ProjectPaths(project))
+    [bad] = Dataset.load(ProjectPaths(project)).bad_rows
+    assert re.search(r"row \d+, field 'year', unit tan-hiep: unit 'tan-hiep' did not exist in 2026", str(bad.error))
+    assert (bad.unit, bad.year) == ("tan-hiep", None)  # no report of 2026: it stops each of the unit's

@@ -30,7 +30,7 @@ FORMS = st.fixed_dictionaries({}, optional={ind.id: st.none() | FIGURES[ind.type
 
 
 def _table(folder: Path) -> dict[tuple, float | str]:
-    table = load_values(folder, DATASET.units, DATASET.catalogue)
+    table = load_values(folder, DATASET.units, DATASET.catalogue).table
     return {(row.unit, row.year, row.period, row.indicator): row.value for row in table.itertuples()}
 
 

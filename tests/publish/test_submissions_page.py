@@ -9,11 +9,14 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import copy_project, run_tuphap
+from tests.conftest import REPO, copy_project, run_tuphap
+from tuphap.inputs.registry import load_units
 from tuphap.project import ProjectPaths
 from tuphap.publish import folder, site
 
 PAGE = "2024/submissions-nam.html"
+# Every unit of the registry on the 2024 due date owes its figures, with params or not (2 have sent them).
+EXPECTED = len(load_units(REPO / "data" / "units.csv").units_on(dt.date(2024, 10, 26)))
 
 
 @pytest.fixture(scope="module")
@@ -35,10 +38,13 @@ def test_the_page_shows_a_late_and_a_missing_unit_with_counts(sample):
     html = (sample / "outputs" / "site" / PAGE).read_text(encoding="utf-8")
     soup = BeautifulSoup(html, "html.parser")
     assert " ".join(soup.find(class_="submission-counts").get_text().split()) == \
-        "2/3 đơn vị đã nộp, 1 nộp muộn, 1 chưa nộp (1 quá hạn)."
+        f"2/{EXPECTED} đơn vị đã nộp, 1 nộp muộn, {EXPECTED - 2} chưa nộp ({EXPECTED - 2} quá hạn)."
     assert "Hạn nộp: ngày 26/10/2024 (đã qua)." in " ".join(soup.get_text().split())
     rows = rows_of(html)
-    assert list(rows) == ["an-phu-mau", "hoa-binh-mau", "tan-khai"]  # by name, as the year page lists them
+    assert len(rows) == EXPECTED and {"tan-hiep", "dong-no"} <= set(rows)  # units without params owe figures too
+    assert [unit for unit in rows if unit in ("an-phu-mau", "hoa-binh-mau", "tan-khai")] == \
+        ["an-phu-mau", "hoa-binh-mau", "tan-khai"]  # by name, as the year page lists them
+    assert rows["tan-hiep"][1:3] == ["Chưa nhận, quá hạn", "—"]
     assert rows["tan-khai"][:4] == ["Thị trấn Tân Khai", "Đã nhận", "25/10/2024 16:10", "—"]
     # An Phú's first form came by e-mail on 28/10 (the day alone is known), two days late; a revision followed.
     assert rows["an-phu-mau"][:5] == ["Xã An Phú (mẫu)", "Nộp muộn", "28/10/2024", "2", "1 lần, lần cuối 29/10/2024 10:30"]
@@ -48,7 +54,8 @@ def test_the_page_shows_a_late_and_a_missing_unit_with_counts(sample):
 
 
 def test_the_year_page_and_the_index_link_the_page(sample):
-    for page, text in (("2024/index.html", "Báo cáo năm: 2/3 đơn vị đã nộp"), ("index.html", "báo cáo năm: 2/3")):
+    for page, text in (("2024/index.html", f"Báo cáo năm: 2/{EXPECTED} đơn vị đã nộp"),
+                       ("index.html", f"báo cáo năm: 2/{EXPECTED}")):
         soup = BeautifulSoup((sample / "outputs" / "site" / page).read_text(encoding="utf-8"), "html.parser")
         links = [a for a in soup.find_all("a") if a.get_text(strip=True) == text]
         assert links, page
@@ -105,7 +112,8 @@ def test_without_a_due_date_nobody_is_late_and_a_unit_not_expected_is_listed_apa
         stream.write("xa-moi,2024,nam,2024-12-20T09:00:00+07:00,2024-12-20T09:01:00+07:00,xa-moi.xlsx," + "b" * 64 + ",12\n")
     assert run_tuphap("site", root=root).returncode == 0
     html = (root / "outputs" / "site" / PAGE).read_text(encoding="utf-8")
-    assert [row[1] for row in rows_of(html).values()] == ["Đã nhận", "Chưa nhận", "Đã nhận"]
+    rows = rows_of(html)
+    assert (rows["an-phu-mau"][1], rows["hoa-binh-mau"][1], rows["tan-khai"][1]) == ("Đã nhận", "Chưa nhận", "Đã nhận")
     assert "Chưa đặt hạn nộp cho báo cáo năm 2024" in " ".join(BeautifulSoup(html, "html.parser").get_text().split())
     unexpected = BeautifulSoup(html, "html.parser").find("table", id="unexpected")
     assert [cell.get_text(" ", strip=True) for cell in unexpected.tbody.tr.find_all(["th", "td"])][:3] == \

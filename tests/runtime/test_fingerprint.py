@@ -47,6 +47,27 @@ def test_another_units_figures_do_not_touch_the_report(project):
     assert report_hash(project) == before
 
 
+def rollup_hash(root) -> str:
+    paths = ProjectPaths(root)
+    units = ["tan-khai", "tan-hiep", "dong-no", "an-phu-mau", "hoa-binh-mau"]
+    return fingerprint.rollup_inputs(paths, Dataset.load(paths), units, paths.rollup_params_file(2024, "province-binh-phuoc"),
+                                     2024)
+
+
+def test_another_units_bad_row_touches_the_rollups_not_the_report(project):
+    before, rollup_before = report_hash(project), rollup_hash(project)
+    values = project / "data" / "values" / "2024.csv"
+    text = values.read_text(encoding="utf-8")
+    values.write_text(text.replace("an-phu-mau,2024,pbgdpl.so_buoi,96,", 'an-phu-mau,2024,pbgdpl.so_buoi,"9,6",'),
+                      encoding="utf-8")
+    assert report_hash(project) == before and rollup_hash(project) != rollup_before
+    broken = rollup_hash(project)
+    # Another mistake in the same cell leaves the figures read the same, but not what the roll-up's annex says.
+    values.write_text(text.replace("an-phu-mau,2024,pbgdpl.so_buoi,96,", "an-phu-mau,2024,pbgdpl.so_buoi,chín,"),
+                      encoding="utf-8")
+    assert rollup_hash(project) != broken and report_hash(project) == before
+
+
 def test_a_forced_font_folder_changes_the_hash(project, monkeypatch):
     before = report_hash(project)
     monkeypatch.setenv(fonts.FONT_DIR_ENV, "/usr/share/fonts/truetype/dejavu")

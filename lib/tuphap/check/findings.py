@@ -47,6 +47,8 @@ def load_error_findings(exc: TuphapError, unit: str = "", year: int | None = Non
 def _load_error_finding(exc: TuphapError, unit: str, year: int | None) -> Finding:
     file, row = (exc.file, exc.row) if isinstance(exc, DataError) else ("", None)
     field = _(" (field '{field}')").format(field=exc.field) if isinstance(exc, DataError) and exc.field else ""
+    if isinstance(exc, DataError) and exc.unit and exc.unit != unit:  # a predecessor's, which the report compares with
+        field += _(" (a figure of {unit})").format(unit=exc.unit)
     text = exc.message + field if isinstance(exc, DataError) else str(exc)
     return Finding("error", "load", unit, year, "", file, row, "", "", text, f"Không đọc được tệp: {text}")
 

@@ -8,9 +8,10 @@ from pathlib import Path
 from tuphap.check.findings import Finding, load_error_findings
 from tuphap.check.narrative import check_narrative
 from tuphap.check.rules import Rule, check_values, load_rules
+from tuphap.compute import rollup
 from tuphap.compute.figures import Figures
 from tuphap.compute.words import actual_period, commune_words
-from tuphap.errors import TuphapError
+from tuphap.errors import DataErrors, TuphapError
 from tuphap.i18n import _
 from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.narrative import load_narrative
@@ -45,8 +46,12 @@ def report_findings(dataset: Dataset, unit: str, year: int, *, rules: list[Rule]
         return [_located(finding, paths.root, kind) for finding in load_error_findings(exc, unit, year)]
     rule = dataset.kinds[dataset.kinds.slug(kind)].period
     kind = dataset.kinds.folder(dataset.kinds.slug(kind))  # 'nam' is named as '' is: the default kind
-    findings = check_values(dataset, rules, unit, year, rule.code, covered=_covered(paths, unit, year, kind, rule),
-                            on=report_day(paths, dataset.kinds, year, unit, kind))
+    day = report_day(paths, dataset.kinds, year, unit, kind)
+    # The rows it reads that could not be read, its own and those it compares with, stop the report; the
+    # rules are not run over figures that are not whole (a missing part would read as a wrong total).
+    unreadable = rollup.unreadable_rows(dataset, unit, year, rule.code, on=day)
+    findings = load_error_findings(DataErrors(unreadable), unit, year) if unreadable else \
+        check_values(dataset, rules, unit, year, rule.code, covered=_covered(paths, unit, year, kind, rule), on=day)
     narrative = paths.narrative_file(year, unit, kind)
     if narrative.is_file():
         try:
@@ -78,6 +83,8 @@ def report_pairs(paths: ProjectPaths, dataset: Dataset, units: tuple[str, ...] =
     found = {(report.unit, report.year, report.kind) for report in commune_reports(paths, kinds=None)}
     found |= {(unit, int(year), folder_of[period])
               for unit, year, period in zip(dataset.values["unit"], dataset.values["year"], dataset.values["period"])}
+    found |= {(bad.unit, bad.year, folder_of[bad.period]) for bad in dataset.bad_rows  # a unit's only rows may be bad
+              if bad.unit and bad.year is not None and bad.period is not None}
     return sorted((unit, year, kind) for unit, year, kind in found
                   if (not units or unit in units) and (not years or year in years) and (kinds is None or kind in kinds))
 
@@ -97,5 +104,8 @@ def validate_project(paths: ProjectPaths, units: tuple[str, ...] = (), years: tu
     reports = report_pairs(paths, dataset, units, years, kinds)
     if not reports:
         raise TuphapError(_("nothing to validate: no figures in data/values/ and no params file match"))
-    return [finding for unit, year, kind in reports
-            for finding in report_findings(dataset, unit, year, rules=rules, kind=kind)], len(reports)
+    # Rows naming no unit of the registry belong to no report, and whichever reports are checked, they are errors.
+    stray = [_located(finding, paths.root, "") for finding in load_error_findings(DataErrors(dataset.stray_errors))] \
+        if dataset.stray_errors else []
+    return stray + [finding for unit, year, kind in reports
+                    for finding in report_findings(dataset, unit, year, rules=rules, kind=kind)], len(reports)

@@ -11,8 +11,9 @@ from tqdm import tqdm
 from tuphap.cli import texts
 from tuphap.cli.selection import choosing_failed, kind_folders, known_selection
 from tuphap.cli.texts import block, examples, help_text
-from tuphap.errors import TuphapError
+from tuphap.errors import DataErrors, TuphapError
 from tuphap.i18n import N_, _
+from tuphap.inputs.dataset import Dataset
 from tuphap.project import ProjectPaths, commune_reports, rollup_reports
 from tuphap.publish import folder
 from tuphap.runtime import batch
@@ -56,6 +57,9 @@ def _result_line(result: Result, final: bool) -> str:
     _("Each report's data is first checked against data/rules.csv (as `tuphap validate` does): a report "
       "with errors (with --strict: also warnings) is not built and its previous output stays; a report "
       "with warnings is built with a data-quality note listing them: that is a draft."),
+    _("A row of a values file that cannot be read stops only the reports that read it (its unit's report of "
+      "that year and period, and those that compare with it); the roll-ups leave that unit out and say so. "
+      "A row naming no unit of data/units.csv stops no report but makes the build exit 1."),
     _("With --final the reports are the copies to be signed: no data-quality note, and a report is built "
       "only when each of its warnings is fixed or acknowledged in its params file, e.g."),
     block("acknowledged:",
@@ -149,8 +153,23 @@ def build(root, units, years, build_all, kinds, workers, force, quiet, scheduler
         click.echo(_("{count} report(s) failed:").format(count=len(failed)), err=True)
         for text in failed:  # each one's first line: the whole message was printed as it failed
             click.echo(f"- {text.splitlines()[0].removesuffix(':')}", err=True)
-    if failed or not site_written:
+    stray = _stray_rows(paths)
+    if stray:
+        click.echo(_("error: {message}").format(message=stray), err=True)
+    if failed or stray or not site_written:
         sys.exit(1)
+
+
+def _stray_rows(paths: ProjectPaths) -> DataErrors | None:
+    """The values rows that name no unit of the registry (or none): they stop no report, so the build
+    says them at the end and fails, as validate does."""
+    try:
+        errors = Dataset.load(paths).stray_errors
+    except TuphapError:  # files that cannot be read at all: every report has said so
+        return None
+    return DataErrors(errors, _("{count} row(s) of the values files name no unit of {file}, so they belong to no "
+                                "report and were left out; fix them:").format(count=len(errors), file=paths.units_file)
+                      ) if errors else None
 
 
 def _build_rollups(paths: ProjectPaths, targets: list[RollupTarget], options: Options, quiet: bool) -> list[Result]:

@@ -61,12 +61,13 @@ def _print(tracking: Tracking, names: dict[str, tuple[str, str, str]]) -> None:
         click.echo(f"  {name(submission.unit):<{width}}  {_line(submission, tracking)}")
     for submission in tracking.unexpected:
         click.echo(f"  {name(submission.unit):<{width}}  {_line(submission, tracking)}  "
-                   + _("(not expected: no params for this year)"))
+                   + _("(not expected: not a unit of the registry on the due date)"))
 
 
 @click.command(name="status", help=help_text(
     _("Show who has sent the figures of a year: received, late, not yet."),
-    _("The units expected are those with params for the year; a unit's figures count as received when "
+    _("The units expected are every unit of data/units.csv on the due date (without one, on the last day of "
+      "the kind's period), whether or not it has params yet; a unit's figures count as received when "
       "`tuphap ingest` has read a form of it (data/submissions.csv). The first form decides whether it was "
       "on time against the due date in params/submissions.yaml (a form received on the due day is on time); "
       "forms sent again are counted as revisions. The site shows the same on its page for the year. Exit "
@@ -102,7 +103,7 @@ def status(root, year, kind) -> None:
     trackings = track_year(inputs, today)
     if kind is not None:
         trackings = [t for t in trackings if t.kind == kind] or [
-            track(year, kind, expected_units(paths, units, year, kind, kinds), inputs.receipts, None, today)]
+            track(year, kind, expected_units(units, year, kind, kinds, None), inputs.receipts, None, today)]
     if not trackings:
         click.echo(_("{year}: no due date and no form received yet; due dates go in {file}").format(
             year=year, file=paths.due_dates_file))

@@ -19,8 +19,10 @@ from tuphap.project import ProjectPaths
     _("Check the data against data/rules.csv and the narratives, and print the findings."),
     _("Without options every (unit, year) with figures or a params file is checked. Each finding names "
       "its severity, file and row (or line), unit and year, indicator, rule, the expected and the found "
-      "value. Files that cannot be read at all (a bad row in a values file, an unknown indicator, a "
-      "duplicate row) are findings too. The first {limit} findings of each file are printed for each "
+      "value. Rows of a values file that cannot be read (a figure that cannot be read, an unknown indicator, "
+      "a duplicate row) are errors of each report that reads them, its own or those it compares with; a row "
+      "naming no unit of data/units.csv is an error of no report, listed first; a file that cannot be read "
+      "at all is an error of every report. The first {limit} findings of each file are printed for each "
       "report, errors first, and one line counts the others.").format(limit=MAX_FINDINGS_PER_FILE),
     _("Exit status: 0 when nothing blocks a report (warnings alone do not, unless --strict), 1 when "
       "there are errors (or, with --strict, warnings), 2 when the command itself is wrong (an unknown "

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from tuphap.compute import formatting
 from tuphap.compute.figures import Figures
-from tuphap.errors import TuphapError
+from tuphap.errors import DataError, DataErrors, TuphapError
 from tuphap.i18n import N_, _
 from tuphap.inputs.catalogue import Catalogue, Indicator
 from tuphap.inputs.dataset import Dataset
@@ -25,6 +25,9 @@ from tuphap.inputs.rollup_rules import load_rollup_rules
 LEVELS = {"province": "province", "district": "district"}  # level -> column of data/units.csv
 LEVEL_WORDS = {"province": N_("province"), "district": N_("district")}  # how messages name a level
 LAST_YEAR_WITH_DISTRICTS = 2024  # districts were abolished from 01/7/2025 (see DOMAIN.md)
+# Fewer communes than this make no ranking and no comparison of the area with the year before: with one
+# or two, a ranking puts a commune first among none, and the area's change is one commune's.
+MIN_COMPARED = 3
 
 
 def slugify(name: str) -> str:
@@ -228,8 +231,8 @@ class YearPair:
 def year_pairs(catalogue: Catalogue, indicator_ids: list[str], before_by_unit: dict[str, dict[str, float]],
                now_by_unit: dict[str, dict[str, float]], rules: dict[str, str] | None = None) -> list[YearPair]:
     """Each indicator rolled up for both years over the same communes (those reporting it in both),
-    so that a commune reporting only this year does not pass for growth; indicators without such
-    communes are left out, and so are flags and texts, which have no area figure to chart."""
+    so that a commune reporting only this year does not pass for growth; indicators with fewer than
+    MIN_COMPARED such communes are left out, and so are flags and texts, which have no area figure to chart."""
     pairs = []
     for indicator_id in indicator_ids:
         ind = catalogue[indicator_id]
@@ -237,7 +240,7 @@ def year_pairs(catalogue: Catalogue, indicator_ids: list[str], before_by_unit: d
             continue
         both = [u for u in now_by_unit if u in before_by_unit
                 and all(i in now_by_unit[u] and i in before_by_unit[u] for i in inputs(ind))]
-        if not both:
+        if len(both) < MIN_COMPARED:
             continue
         before = total(ind, {u: before_by_unit[u] for u in both}, rules)
         now = total(ind, {u: now_by_unit[u] for u in both}, rules)
@@ -255,6 +258,7 @@ class PreviousYear:
     merger: Merger | None = None
     predecessors: tuple[Unit, ...] = ()  # as they were on the day before the merger
     estimates: frozenset[str] = frozenset()  # the figures that are estimates (a sum: where any part is)
+    errors: tuple[DataError, ...] = ()  # rows of those figures that could not be read: then they are not whole
 
     def note(self, year: int, unit: str = "", *, period_name: str = "năm") -> str:
         """Where last year's figures come from after a merger, as a report says it under a comparison
@@ -310,7 +314,8 @@ def previous_year(dataset: Dataset, slug: str, year: int, period: str | None = N
         merger = None
     if merger is None:
         own = dataset.values_for(slug, year - 1, period)
-        return PreviousYear(own, bool(own), estimates=dataset.estimates_for(slug, year - 1, period))
+        return PreviousYear(own, bool(own), estimates=dataset.estimates_for(slug, year - 1, period),
+                            errors=tuple(dataset.errors_for(slug, year - 1, period)))
     # Only the units that went in whole: a part of a unit's figures cannot be told from the rest.
     before = {unit: dataset.values_for(unit, year - 1, period) for unit in merger.whole}
     rules = load_rollup_rules(dataset.paths.rollup_rules_file, dataset.catalogue)
@@ -319,4 +324,20 @@ def previous_year(dataset: Dataset, slug: str, year: int, period: str | None = N
     # A sum with an estimate among its parts is an estimate too.
     estimated = frozenset(i for unit in merger.whole for i in dataset.estimates_for(unit, year - 1, period))
     return PreviousYear(merged, any(before.values()), merger,
-                        tuple(dataset.unit(unit, on=day_before) for unit in merger.formed_from), estimated & set(merged))
+                        tuple(dataset.unit(unit, on=day_before) for unit in merger.formed_from), estimated & set(merged),
+                        tuple(error for unit in merger.whole for error in dataset.errors_for(unit, year - 1, period)))
+
+
+def unreadable_rows(dataset: Dataset, slug: str, year: int, period: str | None = None, *,
+                    on: dt.date | None = None) -> list[DataError]:
+    """The values rows that the report of (slug, year) reads and that could not be read: of its own figures
+    for its period, and of those it compares with (previous_year: the year before, or its predecessors'
+    after a merger). Such a report is not built (refuse_unreadable); every other one is."""
+    return [*dataset.errors_for(slug, year, period), *previous_year(dataset, slug, year, period, on=on).errors]
+
+
+def refuse_unreadable(errors: list[DataError]) -> None:
+    """Stop a report whose figures have rows that could not be read, naming each (file, row, field, unit)."""
+    if errors:
+        raise DataErrors(errors, _("{count} row(s) of the figures this report reads could not be read, so it is "
+                                   "not built (the other reports are); fix them:").format(count=len(errors)))

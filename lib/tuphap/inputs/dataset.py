@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tuphap.errors import DataErrors, TuphapError
+from tuphap.errors import DataError, DataErrors, TuphapError
 from tuphap.inputs.catalogue import Catalogue, load_catalogue
 from tuphap.inputs.lineage import with_lineage
 from tuphap.inputs.official_registry import load_official_registry
@@ -17,7 +17,7 @@ from tuphap.inputs.registry import Registry, Unit, load_units
 from tuphap.inputs.registry_check import has_codes, registry_problems
 from tuphap.inputs.report_kinds import PeriodRule, ReportKinds, load_report_kinds
 from tuphap.inputs.textfiles import check_size
-from tuphap.inputs.values import Periods, load_values
+from tuphap.inputs.values import BadRow, Periods, load_values
 from tuphap.limits import MAX_CSV_BYTES
 from tuphap.project import ProjectPaths
 
@@ -30,6 +30,7 @@ class Dataset:
     catalogue: Catalogue
     values: pd.DataFrame
     kinds: ReportKinds
+    bad_rows: tuple[BadRow, ...] = ()  # values rows left out for an error, each given to its unit where it names one
 
     @classmethod
     def load(cls, paths: ProjectPaths) -> "Dataset":
@@ -49,7 +50,7 @@ class Dataset:
                 catalogue = load_catalogue(paths.indicators_file)
                 kinds = load_report_kinds(paths.report_kinds_file)
                 values = load_values(paths.values_dir, units, catalogue, kinds_periods(kinds))
-                cached = cls(paths, units, catalogue, values, kinds)
+                cached = cls(paths, units, catalogue, values.table, kinds, values.bad_rows)
             except TuphapError as exc:
                 _LOADED[key] = exc
                 raise
@@ -98,6 +99,24 @@ class Dataset:
     def sources_for(self, unit: str, year: int, period: str | None = None) -> dict[str, tuple[str, int]]:
         """Where each of the unit's figures for the year (and period) was entered: {indicator: (file, row)}."""
         return dict(self._sources_by_report.get((unit, year, period or self.default_period), {}))
+
+    @cached_property
+    def _bad_rows_by_unit(self) -> dict[str, list[BadRow]]:
+        by_unit: dict[str, list[BadRow]] = {}
+        for bad in self.bad_rows:
+            by_unit.setdefault(bad.unit, []).append(bad)
+        return by_unit
+
+    def errors_for(self, unit: str, year: int, period: str | None = None) -> list[DataError]:
+        """The errors of the unit's values rows for the year (and period) that could not be read: its
+        figures for them are incomplete, so a report or roll-up that reads them must not pass them for whole."""
+        period = period or self.default_period
+        return [bad.error for bad in self._bad_rows_by_unit.get(unit, ()) if bad.concerns(unit, year, period)]
+
+    @property
+    def stray_errors(self) -> list[DataError]:
+        """The errors of rows that name no unit of the registry (or none at all): they belong to no report."""
+        return [bad.error for bad in self._bad_rows_by_unit.get("", ())]
 
 
 _LOADED: dict[tuple, Dataset | TuphapError] = {}

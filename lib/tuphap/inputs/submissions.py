@@ -25,7 +25,7 @@ from tuphap.inputs.tables import nfc, read_table
 from tuphap.inputs.textfiles import read_text
 from tuphap.inputs.yamlfiles import read_yaml
 from tuphap.limits import MAX_CSV_BYTES
-from tuphap.project import ProjectPaths, check_slug, check_year, commune_reports
+from tuphap.project import ProjectPaths, check_slug, check_year
 
 COLUMNS = ("unit", "year", "kind", "received", "ingested", "file", "sha256", "figures")
 _KIND = re.compile(r"[a-z0-9]+")
@@ -185,11 +185,12 @@ def load_due_dates(path: Path, kinds: ReportKinds) -> dict[tuple[int, str], dt.d
     return due
 
 
-def expected_units(paths: ProjectPaths, units: Registry, year: int, kind: str, kinds: ReportKinds) -> list[str]:
-    """The units that owe figures for a year and kind: those with params of that kind for the year and a
-    registry row for it. The one place that says so, to follow the registry over time."""
-    return [key.unit for key in commune_reports(paths, years=(year,), kinds=(kinds.folder(kind),))
-            if units.existed_in(key.unit, year)]
+def expected_units(units: Registry, year: int, kind: str, kinds: ReportKinds, due: dt.date | None) -> list[str]:
+    """The units that owe figures for a year and kind: every unit the registry has on the due date, or
+    without one on the last day of the kind's period (the units of 2025's year report are the new ones;
+    a unit with no params yet owes its figures all the same). The one place that says so."""
+    day = due or kinds[kind].period.day("end", year)
+    return [unit.slug for unit in units.units_on(day)]
 
 
 @dataclass(frozen=True)
@@ -215,5 +216,5 @@ def submission_inputs(paths: ProjectPaths, units: Registry, year: int) -> Submis
     receipts = [r for r in read_receipts(paths.receipts_file) if r.year == year]
     kinds = set(due) | {r.kind for r in receipts}
     return SubmissionInputs(year, due, receipts,
-                            {kind: expected_units(paths, units, year, kind, report_kinds) for kind in kinds},
+                            {kind: expected_units(units, year, kind, report_kinds, due.get(kind)) for kind in kinds},
                             tuple(report_kinds))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from tuphap.errors import DataError
@@ -49,9 +50,13 @@ def _csv_records(path: Path, reader: csv.DictReader):
         raise DataError(path, _("not readable as CSV ({error})").format(error=exc), row=end + 1) from None
 
 
-def read_table(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[dict]:
+def read_table(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = (),
+               on_bad_row: Callable[[DataError, dict], None] | None = None) -> list[dict]:
     """Rows of a CSV (UTF-8, UTF-16 or Windows-1258: see textfiles.py) as dicts of NFC strings,
-    with each row's line number under '_row'."""
+    with each row's line number under '_row'. A row that is wrong on its own (more or fewer cells than
+    the header, a cell over its limit) raises DataError, or with `on_bad_row` is handed to it with its
+    cells as far as they were read, and left out; what spoils the file as a whole (its encoding, its
+    header, a quote that swallows the rows after it, too many rows) always raises."""
     if not path.is_file():
         raise DataError(path, _("file not found"))
     reader = csv.DictReader(io.StringIO(read_text(path, MAX_CSV_BYTES), newline=""), strict=True)
@@ -65,22 +70,33 @@ def read_table(path: Path, required: tuple[str, ...], optional: tuple[str, ...] 
         raise DataError(path, _("unknown column(s) {columns}").format(columns=", ".join(unknown)), row=1)
     reader.fieldnames = header
     rows = []
-    for line, row in _csv_records(path, reader):
-        if None in row or None in row.values():
-            message = (_("this row has more cells than the header's {count} (an unquoted comma?)") if None in row
-                       else _("this row has fewer cells than the header's {count} (an unquoted comma?)"))
-            raise DataError(path, message.format(count=len(header)), row=line)
-        if len(rows) == MAX_CSV_ROWS:
+    for count, (line, row) in enumerate(_csv_records(path, reader)):
+        if count == MAX_CSV_ROWS:
             raise DataError(path, _("more than {limit} rows: split the file (see Limits in docs/data-format.md)").format(
                 limit=MAX_CSV_ROWS), row=line)
-        cleaned = {key: nfc(value or "") for key, value in row.items() if key is not None}
-        for key, value in cleaned.items():
-            if len(value) > MAX_FIELD_CHARS:
-                raise DataError(path, _("{count} characters, more than the {limit} a cell may hold").format(
-                    count=len(value), limit=MAX_FIELD_CHARS), row=line, field=key)
+        cleaned = {key: nfc(value) for key, value in row.items() if isinstance(key, str) and isinstance(value, str)}
         cleaned["_row"] = line
-        rows.append(cleaned)
+        error = _row_error(path, row, cleaned, len(header))
+        if error is None:
+            rows.append(cleaned)
+        elif on_bad_row is None:
+            raise error
+        else:
+            on_bad_row(error, cleaned)
     return rows
+
+
+def _row_error(path: Path, row: dict, cleaned: dict, columns: int) -> DataError | None:
+    """What is wrong with the row on its own (`cleaned`: its cells as read), if anything."""
+    if None in row or None in row.values():
+        message = (_("this row has more cells than the header's {count} (an unquoted comma?)") if None in row
+                   else _("this row has fewer cells than the header's {count} (an unquoted comma?)"))
+        return DataError(path, message.format(count=columns), row=cleaned["_row"])
+    for key, value in cleaned.items():
+        if key != "_row" and len(value) > MAX_FIELD_CHARS:
+            return DataError(path, _("{count} characters, more than the {limit} a cell may hold").format(
+                count=len(value), limit=MAX_FIELD_CHARS), row=cleaned["_row"], field=key)
+    return None
 
 
 def require(path: Path, row: dict, field: str) -> str:

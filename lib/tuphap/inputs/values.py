@@ -3,7 +3,10 @@
 Two columns are optional, so that files written before them load unchanged: `period`, the code of the
 report kind's period the figure covers (data/report_kinds.yaml: `nam` for the year, `6thang` for the first
 six months; empty: the default kind's), and `estimate`, whether the figure is estimated rather than
-actual (yes/no, có/không; empty: no)."""
+actual (yes/no, có/không; empty: no).
+
+A row with an error is left out of the table and kept as a BadRow of the unit its `unit` cell names, so
+that it stops the reports that read that unit's figures and no other (compute/rollup.py, unreadable_rows)."""
 from __future__ import annotations
 
 import re
@@ -12,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tuphap.errors import DataError, DataErrors
+from tuphap.errors import DataError, one_error
 from tuphap.i18n import _
 from tuphap.inputs.catalogue import Catalogue, EntryError, Indicator, parse_entry
 from tuphap.inputs.registry import Registry
@@ -80,19 +83,61 @@ def _value_record(path: Path, row: dict, units: Registry, catalogue: Catalogue, 
 COLUMNS = ["unit", "year", "period", "indicator", "value", "estimate", "file", "row"]
 
 
-def load_values(folder: Path, units: Registry, catalogue: Catalogue, periods: Periods = Periods()) -> pd.DataFrame:
-    """Every values file, as one long table: unit, year, period, indicator, value (a float, or a str
-    for a text indicator), estimate, plus the source file and row. Every bad row of every file is
-    reported (DataErrors), not just the first."""
+@dataclass(frozen=True)
+class BadRow:
+    """A values row that could not be read, and whose figures it held as far as its cells tell: a unit of
+    the registry ('' when it names none: then it belongs to no report), a year and a period (None when
+    that cell cannot say, or the unit did not exist that year: then it concerns each of the unit's)."""
+    error: DataError
+    unit: str = ""
+    year: int | None = None
+    period: str | None = None
+
+    def concerns(self, unit: str, year: int, period: str) -> bool:
+        """Whether the figures of (unit, year, period) may be among those the row was meant to give."""
+        return bool(self.unit) and self.unit == unit and self.year in (None, year) and self.period in (None, period)
+
+
+@dataclass(frozen=True)
+class ValuesRead:
+    """The figures as read: every good row in one long table, and the rows left out for an error."""
+    table: pd.DataFrame
+    bad_rows: tuple[BadRow, ...] = ()
+
+
+def _bad_row(error: DataError, row: dict, units: Registry, periods: Periods) -> BadRow:
+    """The row's error, given to the unit its `unit` cell names when the registry has it."""
+    unit = row.get("unit", "")
+    if unit not in units:
+        return BadRow(error)
+    year = int(row["year"]) if re.fullmatch(r"[0-9]{4}", row.get("year", "")) else None
+    if year is not None and not units.existed_in(unit, year):
+        year = None
+    period = row.get("period", "") or periods.default
+    if periods.known and period not in periods.known:
+        period = None
+    return BadRow(DataError(error.file, error.message, row=error.row, field=error.field, unit=unit), unit, year, period)
+
+
+def load_values(folder: Path, units: Registry, catalogue: Catalogue, periods: Periods = Periods()) -> ValuesRead:
+    """Every values file, as one long table: unit, year, period, indicator, value (a float, or a str for
+    a text indicator), estimate, plus the source file and row; and the rows that could not be read, each
+    given to its unit (BadRow), so that a mistake in one unit's figures stops that unit's reports only.
+    A file that cannot be read as a whole (its encoding, its header, a quote that swallows the rows
+    after it) raises, with every problem found (DataErrors): nobody can tell whose figures it holds."""
     files = sorted(folder.glob("*.csv"))
     if not files:
         raise DataError(folder, _("no values files (*.csv) found"))
-    records, seen, errors = [], {}, []
+    records, seen, bad_rows, unreadable = [], {}, [], []
+
+    def left_out(error: DataError, row: dict) -> None:
+        bad_rows.append(_bad_row(error, row, units, periods))
+
     for path in files:
         try:
-            rows = read_table(path, ("unit", "year", "indicator", "value"), ("period", "estimate", "note"))
-        except DataError as exc:  # the file as a whole is unreadable
-            errors.append(exc)
+            rows = read_table(path, ("unit", "year", "indicator", "value"), ("period", "estimate", "note"), left_out)
+        except DataError as exc:
+            unreadable.append(exc)
             continue
         for row in rows:
             try:
@@ -105,12 +150,12 @@ def load_values(folder: Path, units: Registry, catalogue: Catalogue, periods: Pe
                     raise DataError(path, _("duplicate of {first} for {key}").format(first=seen[key], key=", ".join(map(str, shown))),
                                     row=row["_row"])
             except DataError as exc:
-                errors.append(exc)
+                left_out(exc, row)
                 continue
             seen[key] = _("{file} row {row}").format(file=path.name, row=row["_row"])
             records.append(record)
-    if len(errors) == 1:
-        raise errors[0]
-    if errors:
-        raise DataErrors(errors)
-    return pd.DataFrame.from_records(records, columns=COLUMNS)
+    if unreadable:
+        errors = [*unreadable, *(bad.error for bad in bad_rows)]
+        raise one_error(errors)
+    bad_rows.sort(key=lambda bad: (bad.error.file, bad.error.row or 0))
+    return ValuesRead(pd.DataFrame.from_records(records, columns=COLUMNS), tuple(bad_rows))

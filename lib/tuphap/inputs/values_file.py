@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from tuphap.errors import TuphapError
+from tuphap.errors import TuphapError, one_error
 from tuphap.i18n import _
 from tuphap.inputs.catalogue import EntryError, Indicator, parse_entry
 from tuphap.inputs.dataset import Dataset, kinds_periods
@@ -194,19 +194,24 @@ def updated_values_files(dataset: Dataset, reports: list[Report]) -> tuple[dict[
             raise TuphapError(_("{file}: the update cannot be saved in its encoding {encoding} ({reason}); "
                                 "save the file as CSV UTF-8 first").format(
                 file=target, encoding=encoding.codec, reason=exc.reason)) from None
-    _check_loads(dataset, contents)
+    _check_loads(dataset, contents, [(unit, year, dataset.kinds[kind].period.code) for unit, year, kind, *_rest in reports])
     return contents, updates
 
 
-def _check_loads(dataset: Dataset, contents: dict[Path, bytes]) -> None:
-    """Load the values folder as it would be after the update, in a scratch copy."""
+def _check_loads(dataset: Dataset, contents: dict[Path, bytes], written: list[tuple[str, int, str]]) -> None:
+    """Load the values folder as it would be after the update, in a scratch copy: every file must still be
+    readable, and the figures written, of (unit, year, period), must have no row that cannot be read
+    (another unit's bad row stops that unit's reports, not this update)."""
     with tempfile.TemporaryDirectory(prefix="tuphap-ingest-") as scratch:
         for path in dataset.paths.values_dir.glob("*.csv"):
             (Path(scratch) / path.name).write_bytes(path.read_bytes())
         for path, content in contents.items():
             (Path(scratch) / path.name).write_bytes(content)
         try:
-            load_values(Path(scratch), dataset.units, dataset.catalogue, kinds_periods(dataset.kinds))
+            read = load_values(Path(scratch), dataset.units, dataset.catalogue, kinds_periods(dataset.kinds))
+            errors = [bad.error for bad in read.bad_rows if any(bad.concerns(*report) for report in written)]
+            if errors:
+                raise one_error(errors)
         except TuphapError as exc:
             message = str(exc).replace(scratch, str(dataset.paths.values_dir))
             raise TuphapError(_("after the update the values would not load, so nothing was written: {message}").format(

@@ -85,7 +85,8 @@ def _formatted(indicator: Indicator, value: float) -> str:
 def _figures(dataset: Dataset | None, unit: str, year: int) -> list[Figure]:
     if dataset is None:
         return []
-    figures = Figures(dataset.catalogue, dataset.values_for(unit, year))
+    # Figures with rows that could not be read are not whole: none is shown, as none is reported.
+    figures = Figures(dataset.catalogue, {} if dataset.errors_for(unit, year) else dataset.values_for(unit, year))
     shown = []
     for indicator in dataset.catalogue.key_figures():
         indicator_id, heading = indicator.id, indicator.key_figure
@@ -338,8 +339,12 @@ def _rollup(paths: ProjectPaths, entry, wanted: set[tuple[int, str, str, str]], 
         return None
     state = _state(paths, entry, paths.rollup_dir(year, folder_name, kind), bundle=bundle)
     site_folder = f"{year}/_{kind}/_rollup/{folder_name}" if kind else f"{year}/_rollup/{folder_name}"
+    communes, units = entry.get("communes"), entry.get("units")
+    uncovered = [{**gap, "error": _error(paths, gap.get("error"))} for gap in entry.get("left_out") or []
+                 if isinstance(gap, dict)]
     return Rollup(year, level, slug, str(entry.get("name") or slug), state.status, state.error,
-                  _linked(state.files, site_folder, sources), state.last_good, state.left_out, kind)
+                  _linked(state.files, site_folder, sources), state.last_good, state.left_out, kind,
+                  len(communes) if isinstance(communes, list) else 0, units if isinstance(units, int) else 0, uncovered)
 
 
 def _relative(page: str):

@@ -99,6 +99,17 @@ class Rollup:
     last_good: str = ""
     left_out: bool = False
     kind: str = ""  # its report kind's folders ('' for the default kind's roll-ups)
+    communes: int = 0  # the area's units whose figures it adds up, as last planned
+    units: int = 0  # the area's units on its date (0: a ledger from before it was recorded)
+    uncovered: list[dict] = field(default_factory=list)  # each unit left out: unit, name, code, reason, error
+
+    @property
+    def with_errors(self) -> list[dict]:
+        return [gap for gap in self.uncovered if gap.get("reason") == "errors"]
+
+    @property
+    def without_figures(self) -> list[dict]:
+        return [gap for gap in self.uncovered if gap.get("reason") != "errors"]
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,8 @@ class CommuneReport(Report):
             params = params.model_copy(update={"recipients": self.report_kind.recipients})
         self.params: ReportParams = params
         self.unit = dataset.unit(unit, on=self.params.date)  # as it was on the report's date
+        # Figures with rows that could not be read are not whole: no section is written from them.
+        rollup.refuse_unreadable(rollup.unreadable_rows(dataset, unit, self.year, self.period, on=self.params.date))
         self.narrative_file = paths.narrative_file(self.year, unit, self.kind)
         # Read now, so that a file that cannot be read fails the notebook's first cell.
         self._narrative_state = _file_state(self.narrative_file)  # taken first: a later save is seen next time

@@ -12,10 +12,11 @@ import html
 from functools import cached_property
 
 from tuphap.compute import formatting, rollup
+from tuphap.compute.coverage import Coverage, area_coverage, project_file
 from tuphap.compute.figures import Figures, format_value
 from tuphap.compute.prose import ESTIMATE_MARK, Source, fill, fill_words
 from tuphap.compute.words import rollup_words
-from tuphap.errors import TuphapError
+from tuphap.errors import DataError, TuphapError
 from tuphap.i18n import N_, _
 from tuphap.inputs.catalogue import Indicator
 from tuphap.inputs.dataset import Dataset
@@ -58,24 +59,23 @@ class RollupReport(Report):
                 for unit in self.area.units}
 
     @cached_property
+    def coverage(self) -> Coverage:
+        """The area's units on the roll-up's date, those with valid figures for its period, and the others."""
+        return area_coverage(self.dataset, self.area.units, self.year, self.period)
+
+    @cached_property
     def _reported(self) -> dict[int, dict[str, tuple[dict, frozenset[str]]]]:
         """Each year's (this one's and the one before) figures and estimates of the kind's period, by
-        commune of the area that has any, read as the commune's report reads them (a total entered as its
-        parts is their sum); last year's are what each commune's report compares with (after a merger, its
-        predecessors' added up)."""
-        found = {}
-        for year in (self.year, self.year - 1):
-            by_unit = {}
-            for unit in self.area.units:
-                if year == self.year:
-                    values = self.dataset.values_for(unit.slug, year, self.period)
-                    estimates = self.dataset.estimates_for(unit.slug, year, self.period)
-                else:
-                    values, estimates = self._previous[unit.slug].values, self._previous[unit.slug].estimates
-                if values:
-                    by_unit[unit.slug] = rollup.with_totals(self.dataset.catalogue, values, estimates)
-            found[year] = by_unit
-        return found
+        commune of the area whose figures are valid, read as the commune's report reads them (a total
+        entered as its parts is their sum); last year's are what each commune's report compares with (after
+        a merger, its predecessors' added up), and left out where a row of them could not be read."""
+        this_year = {unit.slug: rollup.with_totals(self.dataset.catalogue,
+                                                   self.dataset.values_for(unit.slug, self.year, self.period),
+                                                   self.dataset.estimates_for(unit.slug, self.year, self.period))
+                     for unit in self.coverage.covered}
+        last_year = {slug: rollup.with_totals(self.dataset.catalogue, previous.values, previous.estimates)
+                     for slug, previous in self._previous.items() if previous.values and not previous.errors}
+        return {self.year: this_year, self.year - 1: last_year}
 
     def values_by_unit(self, year: int | None = None) -> dict[str, dict[str, float]]:
         """The figures of every commune of the area that reported for the year (this one or the one before)."""
@@ -87,8 +87,8 @@ class RollupReport(Report):
 
     @cached_property
     def communes(self) -> list[Unit]:
-        """The communes whose figures the roll-up adds up."""
-        return [self.dataset.unit(slug, on=self.params.date) for slug in self.values_by_unit()]
+        """The communes whose figures the roll-up adds up, as they were on its date."""
+        return list(self.coverage.covered)
 
     @cached_property
     def sample_communes(self) -> list[Unit]:
@@ -132,19 +132,49 @@ class RollupReport(Report):
         text = fill_words(template, words, Source(_("sample notice in a roll-up notebook")))
         return Fragment(f'<p class="sample-banner">{html.escape(text)}</p>')
 
-    def coverage(self, reported: str, missing: str) -> Fragment:
-        """Which communes are added up ({units}, {count}) and, if any, which have no figures yet."""
-        reported_slugs = {u.slug for u in self.communes}
-        absent = [u for u in self.area.units if u.slug not in reported_slugs]
-        parts = []
-        for template, units in ((reported, self.communes), (missing, absent)):
-            if units:
-                # listed mid-sentence, after a colon: "… của 01 đơn vị: xã Tân Khai."
-                words = {**self.words, "units": ", ".join(u.full_name for u in units),
-                         "count": formatting.count(len(units))}
-                source = Source(_("coverage in a roll-up notebook"))
-                parts.append(f"<p>{html.escape(fill_words(template, words, source))}</p>")
-        return Fragment("".join(parts))
+    def coverage_statement(self, template: str, *, missing: str, errors: str) -> Fragment:
+        """How many of the area's units the roll-up adds up, against every unit the registry places in the
+        area on its date: `template` with {share} ('01/95'; or {count} of {total}), then `missing` when some
+        have no figures and `errors` when some have figures with rows that could not be read, each with
+        {count} and {units} (their names)."""
+        coverage, source = self.coverage, Source(_("coverage in a roll-up notebook"))
+        words = {**self.words, "share": coverage.share(), "count": formatting.count(len(coverage.covered)),
+                 "total": formatting.count(len(coverage.units))}
+        sentences = [fill_words(template, words, source)]
+        for template, gaps in ((missing, coverage.without_figures), (errors, coverage.with_errors)):
+            if gaps:
+                # listed mid-sentence, after a colon: "… chưa được tổng hợp: thị trấn Tân Khai."
+                sentences.append(fill_words(template, {**self.words, "count": formatting.count(len(gaps)),
+                                                       "units": ", ".join(gap.unit.full_name for gap in gaps)}, source))
+        return Fragment(f'<p class="coverage">{html.escape(" ".join(sentences))}</p>')
+
+    def uncovered_annex(self, heading: str, caption: str, *, no_figures: str, errors: str) -> Fragment:
+        """After the signature, the units of the area the roll-up leaves out: name, official code and why,
+        `no_figures` or `errors` (with {where}: the rows that could not be read, by file, row and column);
+        nothing when every unit is added up."""
+        if not self.coverage.uncovered:
+            return Fragment("")
+        source = Source(_("annex in a roll-up notebook"))
+        rows = []
+        for number, gap in enumerate(self.coverage.uncovered, start=1):
+            reason = fill_words(errors, {**self.words, "where": self._where(gap.errors)}, source) if gap.errors \
+                else fill_words(no_figures, self.words, source)
+            rows.append([_cell(str(number), "number"), _cell(unit_title(gap.unit)), _cell(gap.unit.code or "—"),
+                         _cell(reason)])
+        table = self._table(caption, ["STT", "Đơn vị", "Mã đơn vị", "Lý do"], rows).html
+        return Fragment(f'<section class="annex"><h3>{html.escape(self._fill_words(heading))}</h3>{table}</section>')
+
+    def _where(self, errors: tuple[DataError, ...]) -> str:
+        """Where a unit's rows that could not be read are, as an annex says it: 'data/values/2024.csv, dòng 18
+        (cột value)', and how many others there are. Not their messages, which quote the cell as typed
+        (`tuphap validate`, the ledger and the site give them)."""
+        first = errors[0]
+        where = project_file(first.file, self.dataset.paths.root)
+        if first.row is not None:
+            where += f", dòng {first.row}"
+        if first.field:
+            where += f" (cột {first.field})"
+        return where + (f" và {formatting.count(len(errors) - 1, pad=False)} dòng khác" if len(errors) > 1 else "")
 
     # -- tables -----------------------------------------------------------------------------
 
@@ -185,17 +215,29 @@ class RollupReport(Report):
             if text != "—" and rollup.rests_on_estimate(total, self.estimates_by_unit()):
                 text += ESTIMATE_MARK
             rows.append([_cell(ind.label), _cell(unit), _cell(text, "number"),
-                         _cell(how[total.rule]), _cell(f"{len(total.reporting)}/{len(self.communes)}", "number")])
+                         _cell(how[total.rule]), _cell(self.coverage.share(len(total.reporting), pad=False), "number")])
         return self._table(caption, ["Chỉ tiêu", "Đơn vị tính", f"Toàn {self.params.area_full}", "Cách tính",
                                      "Số đơn vị có số liệu"], rows)
 
-    def ranking_table(self, indicator_id: str, caption: str) -> Fragment:
+    def _counted(self, template: str, count: int) -> Fragment:
+        """A paragraph about how many communes a ranking or comparison takes ({count}) and needs ({minimum},
+        MIN_COMPARED): what is said in place of one with fewer, or of which communes it compares."""
+        words = {**self.words, "count": formatting.count(count), "minimum": formatting.count(rollup.MIN_COMPARED)}
+        return Fragment(f"<p>{html.escape(fill_words(template, words, Source(_('text in a roll-up notebook'))))}</p>")
+
+    def ranking_table(self, indicator_id: str, caption: str, *, too_few: str) -> Fragment:
         """The communes ranked on one indicator, highest first (a flag's yes first); ties share a rank;
-        no figure, no rank. A text is not ranked: each commune's text is listed unranked."""
+        no figure, no rank. With fewer than MIN_COMPARED communes having the figure, the sentence `too_few`
+        instead ({count}, {minimum}). A text is not ranked: each commune's text is listed unranked, however
+        few have one."""
         ind = self._indicator(indicator_id, "ranking_table")
         catalogue, values = self.dataset.catalogue, self.values_by_unit()
+        ranked = rollup.ranking(catalogue, indicator_id, values)
+        having = sum(entry.value is not None for entry in ranked)
+        if ind.type != "text" and having < rollup.MIN_COMPARED:
+            return self._counted(too_few, having)
         rows = []
-        for entry in rollup.ranking(catalogue, indicator_id, values):
+        for entry in ranked:
             if ind.type == "text":
                 value, css = Figures(catalogue, values[entry.unit]).text(indicator_id) or "—", ""
             else:
@@ -216,30 +258,35 @@ class RollupReport(Report):
             caption=self._fill_words(caption), heads=heads, rows=rows))
 
     # -- charts -----------------------------------------------------------------------------
-    def communes_chart(self, indicator_id: str, caption: str) -> Fragment:
-        """One bar per commune for the indicator, in ranking order; nothing when no commune has it."""
+    def communes_chart(self, indicator_id: str, caption: str, *, too_few: str = "") -> Fragment:
+        """One bar per commune for the indicator, in ranking order. With fewer than MIN_COMPARED communes
+        having it, the sentence `too_few` instead ({count}, {minimum}), or nothing (after a ranking table
+        of the same indicator, which has said so)."""
         ind = self._indicator(indicator_id, "communes_chart")
         ranked = [r for r in rollup.ranking(self.dataset.catalogue, indicator_id, self.values_by_unit()) if r.value is not None]
-        if not ranked:
-            return Fragment("")
+        if len(ranked) < rollup.MIN_COMPARED:
+            return self._counted(too_few, len(ranked)) if too_few else Fragment("")
         names = [unit_title(self.dataset.unit(r.unit, on=self.params.date)) for r in ranked]
         return draw_chart(Chart("bars", self._fill_words(caption), names, [ind.unit] * len(ranked), ["Số liệu"],
                                 [[r.value for r in ranked]], [[self._commune_value(ind, r) for r in ranked]],
                                 axis=ind.unit))
 
-    def year_comparison_chart(self, indicators: list[str], caption: str, *, note: str = "", missing: str = "") -> Fragment:
+    def year_comparison_chart(self, indicators: list[str], caption: str, *, note: str = "", too_few: str) -> Fragment:
         """The area's figures last year beside this year, each over the communes that reported it in
-        both years, after the paragraph `note`; only the paragraph `missing` when no indicator has such
-        communes."""
+        both years (at least MIN_COMPARED of them), after the paragraph `note`; only the sentence `too_few`
+        when no indicator has that many. Both may say {count} (the communes with figures for both years)
+        and {minimum}."""
         for indicator_id in indicators:
             self._indicator(indicator_id, "year_comparison_chart")
-        pairs = rollup.year_pairs(self.dataset.catalogue, indicators, self.values_by_unit(self.year - 1),
-                                  self.values_by_unit(), self.rules)
+        before, now = self.values_by_unit(self.year - 1), self.values_by_unit()
+        pairs = rollup.year_pairs(self.dataset.catalogue, indicators, before, now, self.rules)
+        both = sum(unit in before for unit in now)
         if not pairs:
-            return self.text(missing) if missing else Fragment("")
+            return self._counted(too_few, both)
         chart = self._years_chart(caption, [p.indicator for p in pairs], [p.before.value for p in pairs],
                                   [p.now.value for p in pairs])
-        return Fragment((self.text(note).html if note else "") + chart.html + self._merger_notes())
+        note_html = self._counted(note, both).html if note else ""
+        return Fragment(note_html + chart.html + self._merger_notes())
 
     def _merger_notes(self) -> str:
         """Under the comparison, for each commune formed during the year, whose figures its last year's are."""

@@ -5,8 +5,8 @@ changes, nor its notes for analysts); the unit's params and narrative for the ye
 the registry (every period, and the merger that formed it); the indicator catalogue and the validation
 rules (the data-quality note and whether the report may be built at all depend on them); the unit's
 values for the year and what it compares with (the year before, or after a merger its predecessors'
-figures added up); the report kinds (titles and authors); the package itself (its code, templates and
-stylesheet); and a forced font folder.
+figures added up), and those of its rows that could not be read; the report kinds (titles and
+authors); the package itself (its code, templates and stylesheet); and a forced font folder.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from pathlib import Path
 
 from tuphap import __version__, fonts
 from tuphap.compute import rollup
+from tuphap.errors import DataError
 from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.report_unit import report_day
 from tuphap.project import ProjectPaths
@@ -71,8 +72,9 @@ def report_data(paths: ProjectPaths, dataset: Dataset, unit: str, year: int, kin
     period = dataset.kinds[dataset.kinds.slug(kind)].period.code
     previous = rollup.previous_year(dataset, unit, year, period, on=report_day(paths, dataset.kinds, year, unit, kind))
     values = {str(year - 1): sorted(previous.values.items()), str(year): sorted(dataset.values_for(unit, year, period).items())}
-    # Estimates are hashed only where there are any, so that a report without them keeps its hash.
+    # Estimates and bad rows are hashed only where there are any, so that a report without them keeps its hash.
     estimates = sorted((y, i) for y in (year - 1, year) for i in dataset.estimates_for(unit, y, period))
+    bad_rows = _bad_rows([*dataset.errors_for(unit, year, period), *previous.errors])
     return _sha(
         repr((dataset.units.periods[unit], previous.merger, previous.predecessors)).encode(),  # its state on any date
         _file_bytes(paths.indicators_file),
@@ -81,7 +83,14 @@ def report_data(paths: ProjectPaths, dataset: Dataset, unit: str, year: int, kin
         _file_bytes(paths.narrative_file(year, unit, kind)),
         json.dumps(values).encode(),
         *([json.dumps(estimates).encode()] if estimates else []),
+        *([bad_rows] if bad_rows else []),
     )
+
+
+def _bad_rows(errors: list[DataError]) -> bytes:
+    """Rows of the figures read that could not be read, each by its file's name, row, field and error: a
+    roll-up names them, and one fixed must rebuild what read it, even when the figures left are the same."""
+    return json.dumps([(Path(e.file).name, e.row, e.field, e.unit, e.message) for e in errors], ensure_ascii=False).encode()
 
 
 def section_input(report_digest: str, notebook: Path) -> str:
@@ -154,9 +163,10 @@ def rollup_data(paths: ProjectPaths, dataset: Dataset, units: list[str], params_
     previous = {unit: rollup.previous_year(dataset, unit, year, period, on=on) for unit in units}
     values = {unit: {str(year - 1): sorted(previous[unit].values.items()),
                      str(year): sorted(dataset.values_for(unit, year, period).items())} for unit in sorted(units)}
-    # Estimates are hashed only where there are any, so that a roll-up without them keeps its hash.
+    # Estimates and bad rows are hashed only where there are any, so that a roll-up without them keeps its hash.
     estimates = sorted([*((unit, year - 1, i) for unit in units for i in previous[unit].estimates),
                         *((unit, year, i) for unit in units for i in dataset.estimates_for(unit, year, period))])
+    bad_rows = _bad_rows([e for unit in sorted(units) for e in (*dataset.errors_for(unit, year, period), *previous[unit].errors)])
     return _sha(
         repr(sorted(repr(dataset.units.periods[unit]) for unit in units)).encode(),
         _file_bytes(paths.indicators_file),
@@ -164,4 +174,5 @@ def rollup_data(paths: ProjectPaths, dataset: Dataset, units: list[str], params_
         _file_bytes(params_file),
         json.dumps(values).encode(),
         *([json.dumps(estimates).encode()] if estimates else []),
+        *([bad_rows] if bad_rows else []),
     )

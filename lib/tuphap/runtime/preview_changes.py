@@ -115,7 +115,9 @@ def read_inputs(paths: ProjectPaths, unit: str, year: int, kind: str = "") -> In
     report_kind = dataset.kinds[dataset.kinds.slug(kind)]
     period = report_kind.period.code
     # What it compares with: last year's figures of its period, or a merged unit's predecessors' added up.
-    previous = rollup.previous_year(dataset, unit, year, period, on=report_day(paths, dataset.kinds, year, unit, kind))
+    day = report_day(paths, dataset.kinds, year, unit, kind)
+    rollup.refuse_unreadable(rollup.unreadable_rows(dataset, unit, year, period, on=day))
+    previous = rollup.previous_year(dataset, unit, year, period, on=day)
     unit_row = repr((dataset.units.periods[unit], dataset.units.mergers.get(unit), previous.predecessors))
     years = sorted({int(y) for u, y in zip(dataset.values["unit"], dataset.values["year"]) if u == unit})
     values = {y: dataset.values_for(unit, y, period) for y in years}

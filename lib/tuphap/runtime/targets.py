@@ -16,6 +16,7 @@ from tuphap.assemble.report import Document
 from tuphap.check.findings import bounded_records
 from tuphap.check.reports import report_findings
 from tuphap.compute import rollup
+from tuphap.compute.coverage import area_coverage
 from tuphap.compute.words import commune_words, rollup_words
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
@@ -23,6 +24,7 @@ from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.narrative import load_narrative
 from tuphap.inputs.params import RollupParams, load_params
 from tuphap.inputs.report_kinds import ReportKind, load_report_kinds
+from tuphap.inputs.report_unit import report_day
 from tuphap.inputs.rollup_rules import load_rollup_rules
 from tuphap.project import ProjectPaths, check_slug, check_year
 from tuphap.runtime import fingerprint
@@ -224,6 +226,9 @@ class CommuneTarget(Target):
     def inputs(self, paths: ProjectPaths, dataset: Dataset, result: Result) -> str:
         check_slug(self.unit), check_year(self.year)
         dataset.unit(self.unit)
+        period = dataset.kinds[dataset.kinds.slug(self.kind)].period.code
+        rollup.refuse_unreadable(rollup.unreadable_rows(dataset, self.unit, self.year, period,
+                                                        on=report_day(paths, dataset.kinds, self.year, self.unit, self.kind)))
         result.data_hash = fingerprint.report_data(paths, dataset, self.unit, self.year, self.kind)[:12]
         return fingerprint.report_inputs(paths, dataset, self.unit, self.year, self.kind)
 
@@ -319,13 +324,17 @@ class RollupTarget(Target):
         period = self.report_kind(paths).period.code
         params = load_params(paths.rollup_params_file(self.year, self.key, self.kind), RollupParams)
         area = rollup.find_area(dataset, self.level, self.slug, self.year, on=params.date)
-        communes = [u for u in area.units if dataset.values_for(u.slug, self.year, period)]
-        result.extra = {"name": area.name, "communes": [u.slug for u in communes],
-                        "includes_sample": any(u.sample for u in communes)}
+        covered = area_coverage(dataset, area.units, self.year, period)
+        result.extra = {"name": area.name, "communes": [u.slug for u in covered.covered],
+                        "includes_sample": any(u.sample for u in covered.covered), "units": len(area.units),
+                        "left_out": covered.ledger_records(paths.root)}
         load_rollup_rules(paths.rollup_rules_file, dataset.catalogue)
-        if not communes:
-            raise TuphapError(_("no commune of {level} {area} has figures for {year} in {folder}").format(
-                level=_(rollup.LEVEL_WORDS.get(self.level, self.level)), area=area.name, year=self.year, folder=paths.values_dir))
+        if not covered.covered:
+            raise TuphapError(_("no commune of {level} {area} has valid figures for {year} in {folder} ({units} unit(s): "
+                                "{missing} without figures, {errors} with rows that cannot be read)").format(
+                level=_(rollup.LEVEL_WORDS.get(self.level, self.level)), area=area.name, year=self.year,
+                folder=paths.values_dir, units=len(area.units), missing=len(covered.without_figures),
+                errors=len(covered.with_errors)))
         units = [u.slug for u in area.units]
         result.data_hash = fingerprint.rollup_data(paths, dataset, units, params_file, self.year, period, params.date)[:12]
         return fingerprint.rollup_inputs(paths, dataset, units, params_file, self.year, period, params.date)

@@ -28,9 +28,16 @@ def _is(name: str, css_class: str | None = None) -> Callable[[Tag], bool]:
     return lambda tag: tag.name == name and (css_class is None or css_class in text.classes(tag))
 
 
+def _on_a_new_page(writer: DocxWriter, tag: Tag) -> None:
+    """A part that starts a page of its own, as the stylesheet has it (a roll-up's annex)."""
+    writer.document.add_page_break()
+    writer._children(tag)
+
+
 # What each element of the page becomes, the first match winning; other elements are wrappers
 # (sections, divs), whose children are written in turn.
 ELEMENTS: list[tuple[Callable[[Tag], bool], Callable]] = [
+    (_is("section", "annex"), _on_a_new_page),
     (_is("table", "doc-header"), tables.document_header),
     (_is("table", "signature"), tables.signature),
     (_is("table"), tables.data_table),
