@@ -18,7 +18,9 @@ from tuphap.compute.figures import Figures
 from tuphap.compute.prose import Source, fill
 from tuphap.errors import DataError
 from tuphap.inputs.dataset import Dataset, load_catalogue
-from tuphap.inputs.forms import ingest, make_form, read_form
+from tuphap.inputs.form_reading import read_form
+from tuphap.inputs.forms import make_form
+from tuphap.inputs.ingest import ingest
 from tuphap.inputs.rollup_rules import load_rollup_rules
 from tuphap.project import ProjectPaths
 from tuphap.render.rollup import RollupReport
@@ -238,7 +240,7 @@ def test_flag_and_text_round_trip_through_a_filled_form(project):
     text.value, text.data_type = "=Quyết định số 12/QĐ-UBND, ngày 05/3/2025", "s"  # typed after a quote in Excel
     book.save(form)
 
-    [result] = ingest(ProjectPaths(project), [form])
+    [result] = ingest(ProjectPaths(project), [form]).outcomes
 
     assert (result.update.changed, result.update.added) == (1, 1)
     after = values.read_text(encoding="utf-8").splitlines()
@@ -255,7 +257,7 @@ def test_flag_and_text_round_trip_through_a_filled_form(project):
                        if name.startswith("xl/worksheets/"))
     cell = form_cells(load_workbook(again), "tiep_can.quyet_dinh")[1]
     assert cell.value == "=Quyết định số 12/QĐ-UBND, ngày 05/3/2025" and cell.quotePrefix
-    [unchanged] = ingest(ProjectPaths(project), [again], dry_run=True)
+    [unchanged] = ingest(ProjectPaths(project), [again], dry_run=True).outcomes
     assert (unchanged.update.changed, unchanged.update.added, unchanged.update.cleared) == (0, 0, 0)
 
 

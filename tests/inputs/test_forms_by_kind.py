@@ -18,7 +18,7 @@ ESTIMATE_COLUMN = "F"
 def _make(project: Path, *args: str) -> Path:
     result = run_tuphap("form", "--year", "2025", "--unit", "tan-khai", *args, root=project)
     assert result.returncode == 0, result.stderr
-    return Path(result.stdout.split("wrote ", 1)[1].strip())
+    return Path(result.stdout.split("wrote ", 1)[1].splitlines()[0])
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -62,7 +62,7 @@ def test_a_six_month_form_with_an_estimate_goes_into_its_values_file_and_report(
     result = run_tuphap("ingest", str(six_month_form), root=project)
 
     assert result.returncode == 0, result.stderr
-    assert f"updated {values} (1 changed, 0 added, 0 cleared," in result.stdout
+    assert f"tan-khai 2025 (6thang) into {values} (1 changed, 0 added, 0 cleared," in result.stdout
     after = values.read_text(encoding="utf-8").splitlines()
     changed = [(old, new) for old, new in zip(before, after) if old != new]
     assert len(after) == len(before)
@@ -188,15 +188,20 @@ def test_an_estimate_cell_takes_only_its_two_words(project, six_month_form):
             "figure is an estimate") in result.stderr
 
 
-def test_the_six_month_forms_go_to_the_units_that_ended_the_first_half(project):
+def test_the_forms_go_to_the_units_expected_else_to_those_that_ended_the_period(project):
+    """The forms of a year and kind go to the units with its params (those `tuphap status` expects): the 2025
+    six-month figures to xã Tân Khai, formed on 1/7/2025 from units that ended the first half. Without params
+    of that year and kind yet, to the units that ended its period."""
     result = run_tuphap("form", "--year", "2025", "--kind", "6thang", root=project)
     assert result.returncode == 0, result.stderr
     folder = project / "outputs" / "forms" / "2025" / "_6thang"
+    assert [path.stem for path in folder.glob("*.xlsx")] == ["tan-khai"]
+    assert "1 form(s) written in" in result.stdout
+    (project / "params" / "2025" / "_6thang" / "tan-khai.yaml").unlink()
+    result = run_tuphap("form", "--year", "2025", "--kind", "6thang", root=project)
+    assert result.returncode == 0, result.stderr
     assert sorted(path.stem for path in folder.glob("*.xlsx")) == [
         "an-phu-mau", "dong-no", "hoa-binh-mau", "tan-hiep", "tan-khai"]
-    year = run_tuphap("form", "--year", "2025", root=project)
-    assert year.returncode == 0, year.stderr
-    assert [path.stem for path in (project / "outputs" / "forms" / "2025").glob("*.xlsx")] == ["tan-khai"]
 
 
 def test_an_unknown_kind_is_a_usage_mistake_naming_the_nearest(project):

@@ -57,3 +57,25 @@ def test_an_update_reads_back_and_leaves_every_other_row_alone(unit, year, figur
     assert {i: v for (u, y, p, i), v in after.items() if (u, y, p) == (unit, year, "nam")} == expected
     assert {k: v for k, v in after.items() if k[:3] != (unit, year, "nam")} == \
         {k: v for k, v in before.items() if k[:3] != (unit, year, "nam")}
+
+
+@settings(max_examples=5)
+@given(units=st.lists(st.sampled_from(sorted(DATASET.units)), min_size=2, max_size=3, unique=True),
+       figures=st.lists(FORMS, min_size=3, max_size=3))
+def test_several_units_in_one_pass_write_what_one_after_another_would(units, figures):
+    """An ingest of a province's forms rewrites each values file once: the same bytes, and the same counts of
+    what changed, as updating the units one after the other."""
+    reports = [(unit, 2024, DATASET.kinds.default, unit_figures, frozenset()) for unit, unit_figures in zip(units, figures)]
+    together, updates = updated_values_files(DATASET, reports)
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        for folder in ("data", "params"):
+            shutil.copytree(REPO / folder, root / folder)
+        for report, expected in zip(reports, updates):
+            contents, [update] = updated_values_files(Dataset.load(ProjectPaths(root)), [report])
+            for path, content in contents.items():
+                path.write_bytes(content)
+            assert (update.changed, update.added, update.cleared, update.unchanged) == (
+                expected.changed, expected.added, expected.cleared, expected.unchanged)
+        for path, content in together.items():
+            assert (root / "data" / "values" / path.name).read_bytes() == content
