@@ -173,3 +173,21 @@ def test_a_folder_without_forms_is_a_usage_mistake(project, folder):
     (folder / "ghi-chu.txt").write_text("chưa có", encoding="utf-8")
     result = run_ingest(project, folder)
     assert result.exit_code == 2 and f"no form to read: {folder} hold(s) no .xlsx file" in result.stderr
+
+
+def test_a_form_whose_figures_are_kept_in_another_values_file_is_refused_alone(project, dataset, folder):
+    values = project / "data" / "values" / "2024.csv"
+    header, *rows = values.read_text(encoding="utf-8").splitlines(keepends=True)
+    (project / "data" / "values" / "an-phu-mau.csv").write_text(
+        header + "".join(row for row in rows if row.startswith("an-phu-mau,2024,")), encoding="utf-8")
+    values.write_text(header + "".join(row for row in rows if not row.startswith("an-phu-mau,2024,")), encoding="utf-8")
+    elsewhere = filled(Dataset.load(ProjectPaths(project)), folder, "an-phu-mau", {"ho_tich.tong": 1000})
+    good = filled(dataset, folder, "tan-khai", {"ho_tich.tong": 1734})
+
+    refused, accepted = ingest(ProjectPaths(project), [elsewhere, good]).outcomes
+
+    assert (refused.status, accepted.status) == (REFUSED, ACCEPTED)
+    assert refused.problems == (f"{elsewhere}: the figures of an-phu-mau 2024 are also in an-phu-mau.csv under "
+                                f"{project / 'data' / 'values'}; ingest updates only 2024.csv: move them there first",)
+    assert "tan-khai,2024,ho_tich.tong,1734," in values.read_text(encoding="utf-8")
+    assert "an-phu-mau" not in values.read_text(encoding="utf-8")

@@ -1,9 +1,11 @@
 """`tuphap ingest`: filled forms into the values files, each form all or nothing, with a line per file."""
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from tqdm import tqdm
@@ -17,8 +19,11 @@ from tuphap.inputs import submissions
 from tuphap.inputs.report_kinds import load_report_kinds
 from tuphap.project import ProjectPaths
 
+if TYPE_CHECKING:
+    from tuphap.inputs.ingest import FormOutcome, Ingest, Skipped
+
 # The outcomes of inputs/ingest.py (imported only when the command runs: openpyxl loads slowly), and two more
-# the summary tells apart: an accepted form that came late, and a file of a folder that is not a form.
+# the summary tells apart: an accepted form that came late, and a file in a folder that is not a form.
 LATE, SKIPPED = "late", "skipped"
 STATUS_WORDS = {"accepted": N_("accepted"), LATE: N_("late"), "refused": N_("refused"), "duplicate": N_("duplicate"),
                 SKIPPED: N_("skipped")}
@@ -92,16 +97,26 @@ def ingest(root, given, dry_run, received, quiet) -> None:
     except OSError as exc:  # the files are written beside their targets: a failure leaves every one as it was
         click.echo(_("error: could not write the values or receipts file: {message}").format(message=exc), err=True)
         sys.exit(1)
+    late = _outcomes(result, skipped, due, quiet)
+    if _totals(paths, result, late, len(skipped), dry_run):
+        sys.exit(1)
+
+
+def _outcomes(result: Ingest, skipped: list[Skipped], due: dict[tuple[int, str], dt.date], quiet: bool) -> int:
+    """A line per file, in the order read (refused and duplicate forms on stderr); how many forms came late."""
+    from tuphap.inputs.ingest import ACCEPTED, DUPLICATE
+
     late = 0
-    for skip in [] if quiet else skipped:
-        click.echo(f"{_status(SKIPPED)} {skip.path}: {skip.reason}")
+    if not quiet:
+        for skip in skipped:
+            click.echo(f"{_status(SKIPPED)} {skip.path}: {skip.reason}")
     for outcome in result.outcomes:
-        if outcome.status == ingesting.ACCEPTED:
+        if outcome.status == ACCEPTED:
             days = days_late(outcome.receipt, result.receipts, due.get((outcome.year, outcome.kind)))
             late += days > 0
             if not quiet:
                 click.echo(_accepted(outcome, days, due.get((outcome.year, outcome.kind))))
-        elif outcome.status == ingesting.DUPLICATE:
+        elif outcome.status == DUPLICATE:
             click.echo(_("{status} {form}: another form in this ingest is also for {unit} {year} ({kind}): {others}; "
                          "none of them was written: keep the right one, move the others away and ingest it "
                          "again").format(status=_status(outcome.status), form=outcome.file, unit=outcome.unit,
@@ -112,11 +127,18 @@ def ingest(root, given, dry_run, received, quiet) -> None:
                 status=_status(outcome.status), form=outcome.file, count=len(outcome.problems)), err=True)
             for problem in outcome.problems:
                 click.echo(f"  - {problem}", err=True)
+    return late
+
+
+def _totals(paths: ProjectPaths, result: Ingest, late: int, skipped: int, dry_run: bool) -> bool:
+    """The totals and what was written; whether any form was refused or a duplicate."""
+    from tuphap.inputs.ingest import ACCEPTED, DUPLICATE, REFUSED
+
     counts = Counter(outcome.status for outcome in result.outcomes)
     click.echo(_("{total} form(s): {accepted} accepted ({late} late), {refused} refused, {duplicates} duplicate(s); "
                  "{skipped} other file(s) skipped").format(
-        total=len(result.outcomes), accepted=counts[ingesting.ACCEPTED], late=late, refused=counts[ingesting.REFUSED],
-        duplicates=counts[ingesting.DUPLICATE], skipped=len(skipped)))
+        total=len(result.outcomes), accepted=counts[ACCEPTED], late=late, refused=counts[REFUSED],
+        duplicates=counts[DUPLICATE], skipped=skipped))
     if dry_run:
         click.echo(_("Dry run: nothing was written."))
     elif not result.written:
@@ -125,12 +147,11 @@ def ingest(root, given, dry_run, received, quiet) -> None:
         values = [str(path) for path in result.written if path != paths.receipts_file]
         click.echo((_("Updated {files}.").format(files=", ".join(values)) if values else _("No figure changed."))
                    + " " + _("{count} form(s) recorded as received at {time} in {receipts}.").format(
-            count=counts[ingesting.ACCEPTED], time=result.receipts[-1].received_text, receipts=paths.receipts_file))
-    if counts[ingesting.REFUSED] or counts[ingesting.DUPLICATE]:
-        sys.exit(1)
+            count=counts[ACCEPTED], time=result.receipts[-1].received_text, receipts=paths.receipts_file))
+    return bool(counts[REFUSED] or counts[DUPLICATE])
 
 
-def _accepted(outcome, days: int, due) -> str:
+def _accepted(outcome: FormOutcome, days: int, due: dt.date | None) -> str:
     update = outcome.update
     line = _("{status} {form}: {unit} {year} ({kind}) into {file} ({changed} changed, {added} added, {cleared} "
              "cleared, {unchanged} unchanged)").format(

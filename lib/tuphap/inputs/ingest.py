@@ -133,7 +133,7 @@ def _ingest(paths: ProjectPaths, files: list[Path], *, dry_run: bool, received: 
         outcomes[place] = FormOutcome(form.file, REFUSED, form.unit, form.year, form.kind,
                                       problems=(f"{form.file}: {message}",))
     accepted = [candidate for index, candidate in enumerate(candidates) if index not in refused]
-    contents, updates = updated_values_files(dataset, [_report(form) for _place, form in accepted])
+    contents, updates = updated_values_files(dataset, [_report(form) for _place, form in accepted]) if accepted else ({}, [])
     moment = now()
     arrived, time_known = received or (moment, True)
     receipts_file, receipts = appended_receipts(paths.receipts_file, [

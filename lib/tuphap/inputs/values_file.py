@@ -203,12 +203,12 @@ def unwritable(dataset: Dataset, reports: list[Report]) -> dict[int, str]:
     figures of that year and period are also in another file (ingest would leave those as they are), or a
     text among them cannot be saved in the file's encoding. What `updated_values_files` refuses, told
     report by report, so that one report's problem does not hold back the others."""
-    folder, table, problems, encodings = dataset.paths.values_dir, dataset.values, {}, {}
+    folder, problems, encodings = dataset.paths.values_dir, {}, {}
+    files_of = dataset.values.groupby(["unit", "year", "period"])["file"].agg(set).to_dict()  # once for all reports
     for index, report in enumerate(reports):
         unit, year, kind, values, _estimates = report
         target, period = _target(dataset, report), dataset.kinds[kind].period.code
-        rows = table.loc[(table["unit"] == unit) & (table["year"] == year) & (table["period"] == period), "file"]
-        elsewhere = sorted({Path(f).name for f in rows} - {target.name})
+        elsewhere = sorted({Path(f).name for f in files_of.get((unit, year, period), ())} - {target.name})
         if elsewhere:
             problems[index] = _("the figures of {unit} {year} are also in {files} under {folder}; ingest updates only "
                                 "{file}: move them there first").format(
