@@ -360,7 +360,8 @@ def write_forms(paths: ProjectPaths, year: int, units: tuple[str, ...] = (), out
     year, kind = check_year(year), kind or dataset.kinds.default
     targets = {}
     for slug in form_units(dataset, year, kind, tuple(units), province):
-        targets[slug] = paths.form_file(year, check_slug(slug), output_dir, dataset.kinds.folder(kind))
+        dataset.unit(check_slug(slug), on=report_day(paths, dataset.kinds, year, slug, kind))  # as its form names it
+        targets[slug] = paths.form_file(year, slug, output_dir, dataset.kinds.folder(kind))
         _check_target(targets[slug], slug, paths)
     contents = {}
     for made, (slug, target) in enumerate(targets.items(), start=1):
