@@ -170,19 +170,22 @@ def _update(path: Path, text: str, year: int, period: str, reports: dict[str, Fi
             out.append(_row_text(header, {**row, "value": _stored(new), **mark}, newline))
             count["changed"] += 1
         last_of_unit[unit] = len(out)
-    additions = []  # (where, rows): a unit's new figures after its last row, in catalogue order
-    for unit, (values, estimates) in reports.items():
+    additions = []  # (where, new to the file, order, rows): a unit's new figures after its last row, in catalogue order
+    for order, (unit, (values, estimates)) in enumerate(reports.items()):
         added = [_row_text(header, {"unit": unit, "year": str(year), "period": "" if default else period,
                                     "indicator": ind_id, "value": _stored(value),
                                     **(marks if ind_id in estimates else {})}, newline)
                  for ind_id, value in values.items() if value is not None and ind_id not in seen[unit]]
         counts[unit]["added"] = len(added)
         if added:
-            additions.append((last_of_unit.get(unit, len(out)), added))
-    if any(where == len(out) for where, _rows in additions) and out and not out[-1].endswith("\n"):
+            additions.append((last_of_unit.get(unit, len(out)), unit not in last_of_unit, order, added))
+    if any(where == len(out) for where, *_rest in additions) and out and not out[-1].endswith("\n"):
         out[-1] += newline
-    for where, added in sorted(additions, key=lambda addition: addition[0], reverse=True):  # later places first
-        out[where:where] = added  # units new to the file, all at its end, stay in the order given
+    # As if the units were updated one after the other: at the end of the file, the rows of the unit whose
+    # last row ends it come first, then those of the units new to the file in the order given. Inserted
+    # from the last place and the last of a place first, so that each goes in before those that follow it.
+    for where, _new, _order, added in sorted(additions, reverse=True):
+        out[where:where] = added
     return "".join(out), {unit: ValuesUpdate(path, **count) for unit, count in counts.items()}
 
 
