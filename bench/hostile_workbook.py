@@ -56,8 +56,9 @@ def ingest(root: Path, form: Path) -> tuple[int, float, float, str]:
         process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait again
         err.seek(0)
         out.seek(0)
-        lines = (err.read() or out.read()).splitlines()
-    return process.returncode, seconds, usage.ru_maxrss / 1024, lines[1] if len(lines) > 1 else "".join(lines)
+        lines = (err.read() + out.read()).splitlines()
+    problems = [line.strip() for line in lines if line.startswith("  - ")]  # under the form's "refused" line
+    return process.returncode, seconds, usage.ru_maxrss / 1024, problems[0] if problems else "".join(lines[-1:])
 
 
 def main() -> None:

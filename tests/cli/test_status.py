@@ -9,7 +9,8 @@ from tuphap.inputs.registry import load_units
 
 def _registry_on(day: dt.date) -> list[str]:
     """The full names of the registry's units on a day: every one owes its figures, with params or not."""
-    return [f"{u.kind[:1].upper()}{u.kind[1:]} {u.name}" for u in load_units(REPO / "data" / "units.csv").units_on(day)]
+    return [f"{u.kind[:1].upper()}{u.kind[1:]} {u.name}" + (f" ({u.code})" if u.code else "")
+            for u in load_units(REPO / "data" / "units.csv").units_on(day)]
 
 
 def test_status_lists_every_expected_unit_with_counts():
@@ -25,8 +26,8 @@ def test_status_lists_every_expected_unit_with_counts():
     assert by_name["Xã An Phú (mẫu)"].endswith("received late, 28/10/2024, 2 day(s) after the due date; sent again "
                                                "1 time(s), last 29/10/2024 10:30")
     assert "not received, overdue by" in by_name["Phường Hòa Bình (mẫu)"]
-    assert "not received, overdue by" in by_name["Xã Tân Hiệp"]  # no params, yet a unit of the province that day
-    assert by_name["Thị trấn Tân Khai"].endswith("received 25/10/2024 16:10")
+    assert "not received, overdue by" in by_name["Xã Tân Hiệp (25361)"]  # no params, yet a unit of the province that day
+    assert by_name["Thị trấn Tân Khai (25357)"].endswith("received 25/10/2024 16:10")
 
 
 def test_status_counts_every_unit_the_registry_has_on_the_due_date():

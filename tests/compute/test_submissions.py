@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tuphap.compute.submissions import LATE, MISSING, OVERDUE, RECEIVED, track
+from tuphap.compute.submissions import LATE, MISSING, OVERDUE, RECEIVED, days_late, track
 from tuphap.inputs.submissions import Receipt
 
 HANOI = dt.timezone(dt.timedelta(hours=7))
@@ -31,6 +31,19 @@ def test_a_late_first_form_counts_its_days_late_in_the_time_where_it_was_receive
     late = receipt("a", "2025-11-08T00:30", 2)  # 17:30 on the 7th in UTC: the unit's own day counts
     tracking = track(2025, "nam", ["a"], [late], DUE, dt.date(2025, 11, 20))
     assert (tracking.submissions[0].status, tracking.submissions[0].days_late) == (LATE, 3)
+
+
+def test_a_form_makes_its_unit_late_only_as_its_first():
+    """What `tuphap ingest` reports of each form it accepts: late by so many days when it is the unit's first
+    form of the year and kind (also when it arrived before forms already on file), never when sent again."""
+    on_file = [receipt("a", "2025-11-09T08:00", 2), receipt("b", "2025-11-04T08:00", 3),
+               receipt("a", "2025-11-10T08:00", 4, kind="6thang")]
+    first, again, earlier = receipt("c", "2025-11-07T10:00", 5), receipt("b", "2025-11-12T10:00", 6), \
+        receipt("a", "2025-11-06T10:00", 7)  # came by e-mail before the form on file, read in after it
+    receipts = [*on_file, first, again, earlier]
+    assert [days_late(r, receipts, DUE) for r in (first, again, earlier)] == [2, 0, 1]
+    assert days_late(on_file[0], receipts, DUE) == 0  # no longer the first
+    assert days_late(first, receipts, None) == 0  # no due date: never late
 
 
 def test_missing_is_overdue_only_after_the_due_day_and_never_without_a_due_date():

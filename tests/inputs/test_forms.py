@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from tests.conftest import form_cells, run_tuphap, tree_digest
+from tests.conftest import form_cells, run_tuphap, tree_digest, with_sample_units_only
 from tuphap.cli import cli
 
 
@@ -76,7 +76,7 @@ def test_every_mistake_is_reported_with_sheet_and_cell_and_nothing_is_written(pr
     result = run_tuphap("ingest", str(tan_khai_form), root=project)
 
     assert result.returncode == 1
-    assert f"{len(mistakes)} problem(s) in the form(s); nothing was written" in result.stderr
+    assert f"{len(mistakes)} problem(s); nothing of this form was written" in result.stderr
     for indicator_id, (_, message) in mistakes.items():
         sheet, cell = form_cells(book, indicator_id)
         assert f"{tan_khai_form}: sheet '{sheet.title}', cell {cell.coordinate} ({indicator_id}): {message}" in result.stderr
@@ -84,19 +84,32 @@ def test_every_mistake_is_reported_with_sheet_and_cell_and_nothing_is_written(pr
     assert tree_digest(project) == before
 
 
-def test_one_bad_form_stops_all_of_them(project, tan_khai_form):
+def test_one_bad_form_never_blocks_the_others(project, tan_khai_form):
     assert run_tuphap("form", "--year", "2024", "--unit", "an-phu-mau", root=project).returncode == 0
     good = project / "outputs" / "forms" / "2024" / "an-phu-mau.xlsx"
     book = load_workbook(good)
     form_cells(book, "ho_tich.tong")[1].value = 1000
     book.save(good)
     book = load_workbook(tan_khai_form)
-    form_cells(book, "ho_tich.tong")[1].value = "nhiều"
+    form_cells(book, "ho_tich.tong")[1].value = 1734  # would be written, were the form not refused
+    sheet, bad = form_cells(book, "ho_tich.ket_hon")
+    bad.value = "nhiều"
     book.save(tan_khai_form)
-    before = tree_digest(project)
-    result = run_tuphap("ingest", str(good), str(tan_khai_form), root=project)
-    assert result.returncode == 1 and "1 problem(s)" in result.stderr and "'nhiều' is not a number" in result.stderr
-    assert tree_digest(project) == before
+    values, receipts = project / "data" / "values" / "2024.csv", project / "data" / "submissions.csv"
+    before, received = values.read_text(encoding="utf-8").splitlines(), receipts.read_text(encoding="utf-8")
+
+    result = run_tuphap("ingest", str(tan_khai_form), str(good), root=project)
+
+    assert result.returncode == 1
+    assert (f"{tan_khai_form}: 1 problem(s); nothing of this form was written:\n  - {tan_khai_form}: sheet "
+            f"'{sheet.title}', cell {bad.coordinate} (ho_tich.ket_hon): 'nhiều' is not a number") in result.stderr
+    assert f"accepted  {good}: an-phu-mau 2024 (nam) into {values} (1 changed, 0 added" in result.stdout
+    after = values.read_text(encoding="utf-8").splitlines()
+    assert [line for line in after if not line.startswith("an-phu-mau,")] == [
+        line for line in before if not line.startswith("an-phu-mau,")]  # Tân Khai's 1733 and the others as they were
+    assert "an-phu-mau,2024,ho_tich.tong,1000," in "\n".join(after)
+    added = receipts.read_text(encoding="utf-8").removeprefix(received).splitlines()
+    assert len(added) == 1 and added[0].startswith("an-phu-mau,2024,nam,")  # no receipt of the refused form
 
 
 def test_a_file_that_is_not_a_form_is_explained(project, tmp_path):
@@ -159,6 +172,29 @@ def test_round_trip_rewrites_only_the_units_rows(form_round_trip):
     assert 'an-phu-mau,2024,chung.khu_dan_cu,9,"Số liệu mẫu, bịa ra để minh họa"' in mine  # untouched row and note
 
 
+def test_forms_go_to_every_unit_expected_or_to_those_of_one_province(project):
+    def form(*args: str):
+        return CliRunner().invoke(cli, ["--root", str(project), "form", *args])
+
+    with_sample_units_only(project)  # the sample's own five units of Hớn Quản
+    sample = ["an-phu-mau", "dong-no", "hoa-binh-mau", "tan-hiep", "tan-khai"]
+    result = form("--year", "2024", "--quiet")
+    folder = project / "outputs" / "forms" / "2024"
+    assert result.exit_code == 0, result.output
+    assert sorted(path.stem for path in folder.glob("*.xlsx")) == sample  # every unit of the registry on the due date
+    assert result.stdout == f"5 form(s) written in {folder}\n" and "Making forms" not in result.stderr
+    result = form("--year", "2025", "--province", "tỉnh Đồng Nai", "--output-dir", str(project / "dong-nai"))
+    assert result.exit_code == 0, result.output
+    assert [path.name for path in (project / "dong-nai").iterdir()] == ["tan-khai.xlsx"]  # xã Tân Khai, tỉnh Đồng Nai
+    assert "Making forms: 100%" in result.stderr and "1/1" in result.stderr
+    result = form("--year", "2024", "--province", "Binh Phuok")
+    assert result.exit_code == 2
+    assert ("no unit of province 'Binh Phuok' among the 5 unit(s) with forms for 2024 (nam); their provinces: "
+            "Bình Phước; did you mean 'Bình Phước'?") in result.stderr
+    assert form("--year", "2024", "--province", "binh-phuoc", "--unit", "tan-khai").exit_code == 2
+    assert sorted(path.stem for path in folder.glob("*.xlsx")) == sample
+
+
 def test_form_and_ingest_help_carry_examples():
     for command in ("form", "ingest"):
         result = CliRunner().invoke(cli, [command, "--help"])
@@ -179,7 +215,7 @@ def test_form_text_is_never_a_formula(form_round_trip):
 
 def test_a_share_typed_in_a_percent_formatted_cell_reads_as_shown(project, tan_khai_form):
     from tuphap.inputs.dataset import Dataset
-    from tuphap.inputs.forms import read_form
+    from tuphap.inputs.form_reading import read_form
     from tuphap.project import ProjectPaths
 
     book = load_workbook(tan_khai_form)

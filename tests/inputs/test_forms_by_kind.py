@@ -3,6 +3,7 @@ merged unit's reference column, old forms without a kind, and an altered kind re
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -11,6 +12,9 @@ from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
 from tests.conftest import form_cells, run_tuphap, tree_digest, with_sample_units_only
+from tuphap.inputs.dataset import Dataset
+from tuphap.inputs.forms import form_units
+from tuphap.project import ProjectPaths
 
 ESTIMATE_COLUMN = "F"
 
@@ -18,7 +22,7 @@ ESTIMATE_COLUMN = "F"
 def _make(project: Path, *args: str) -> Path:
     result = run_tuphap("form", "--year", "2025", "--unit", "tan-khai", *args, root=project)
     assert result.returncode == 0, result.stderr
-    return Path(result.stdout.split("wrote ", 1)[1].strip())
+    return Path(result.stdout.split("wrote ", 1)[1].splitlines()[0])
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -62,7 +66,7 @@ def test_a_six_month_form_with_an_estimate_goes_into_its_values_file_and_report(
     result = run_tuphap("ingest", str(six_month_form), root=project)
 
     assert result.returncode == 0, result.stderr
-    assert f"updated {values} (1 changed, 0 added, 0 cleared," in result.stdout
+    assert f"tan-khai 2025 (6thang) into {values} (1 changed, 0 added, 0 cleared," in result.stdout
     after = values.read_text(encoding="utf-8").splitlines()
     changed = [(old, new) for old, new in zip(before, after) if old != new]
     assert len(after) == len(before)
@@ -188,16 +192,21 @@ def test_an_estimate_cell_takes_only_its_two_words(project, six_month_form):
             "figure is an estimate") in result.stderr
 
 
-def test_the_six_month_forms_go_to_the_units_that_ended_the_first_half(project):
-    with_sample_units_only(project)  # a form for every unit of the registry: the sample's five
+def test_the_forms_go_to_the_units_expected_on_the_due_date_else_at_the_periods_end(project):
+    """The forms of a year and kind go to the units `tuphap status` expects: those of the registry on the kind's
+    due date. The 2025 six-month figures, due on 10/7/2025, go to xã Tân Khai, formed on 1/7/2025 from units
+    that ended the first half. Without a due date, to the units that ended the period."""
+    with_sample_units_only(project)  # the sample's own five units: a form for each unit expected
     result = run_tuphap("form", "--year", "2025", "--kind", "6thang", root=project)
     assert result.returncode == 0, result.stderr
     folder = project / "outputs" / "forms" / "2025" / "_6thang"
-    assert sorted(path.stem for path in folder.glob("*.xlsx")) == [
-        "an-phu-mau", "dong-no", "hoa-binh-mau", "tan-hiep", "tan-khai"]
-    year = run_tuphap("form", "--year", "2025", root=project)
-    assert year.returncode == 0, year.stderr
-    assert [path.stem for path in (project / "outputs" / "forms" / "2025").glob("*.xlsx")] == ["tan-khai"]
+    assert [path.stem for path in folder.glob("*.xlsx")] == ["tan-khai"]
+    assert "1 form(s) written in" in result.stdout
+    due = project / "params" / "submissions.yaml"
+    due.write_text(due.read_text(encoding="utf-8").replace("  6thang: 2025-07-10\n", ""), encoding="utf-8")
+    dataset = Dataset.load(ProjectPaths(project))
+    assert set(form_units(dataset, 2025, "6thang")) == {"tan-khai", "tan-hiep", "dong-no", "an-phu-mau", "hoa-binh-mau"}
+    assert all(dataset.units.unit(slug, on=dt.date(2025, 6, 30)) for slug in form_units(dataset, 2025, "6thang"))
 
 
 def test_an_unknown_kind_is_a_usage_mistake_naming_the_nearest(project):

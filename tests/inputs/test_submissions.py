@@ -66,19 +66,24 @@ def test_a_dry_run_and_a_refused_form_record_nothing(project, forms):
     book = load_workbook(forms["an-phu-mau"])
     form_cells(book, "ho_tich.tong")[1].value = "nhiều"
     book.save(forms["an-phu-mau"])
-    refused = run_tuphap("ingest", str(forms["tan-khai"]), str(forms["an-phu-mau"]), root=project)
-    assert refused.returncode == 1 and "'nhiều' is not a number" in refused.stderr
-    assert (project / "data" / "submissions.csv").read_bytes() == receipts
+    result = run_tuphap("ingest", str(forms["tan-khai"]), str(forms["an-phu-mau"]), root=project)
+    assert result.returncode == 1 and "'nhiều' is not a number" in result.stderr
+    after = (project / "data" / "submissions.csv").read_bytes()
+    assert after.startswith(receipts) and after[len(receipts):].startswith(b"tan-khai,2024,nam,")  # the good one only
+    assert after.count(b"\n") == receipts.count(b"\n") + 1
 
 
 def test_a_form_that_arrived_earlier_is_recorded_on_the_day_given(project, forms):
     result = run_tuphap("ingest", "--received", "2024-10-31", str(forms["hoa-binh-mau"]), root=project)
     assert result.returncode == 0, result.stderr
+    assert (f"late      {forms['hoa-binh-mau']}: hoa-binh-mau 2024 (nam) into" in result.stdout
+            and "; received 31/10/2024, 5 day(s) after the due date 26/10/2024" in result.stdout)  # its first form
     row = receipts_of(project)[-1]
     assert (row["unit"], row["received"]) == ("hoa-binh-mau", "2024-10-31")
     assert dt.datetime.fromisoformat(row["ingested"]).date() == dt.date.today()
     result = run_tuphap("ingest", "--received", "2024-11-02T14:30", str(forms["hoa-binh-mau"]), root=project)
     assert result.returncode == 0, result.stderr
+    assert f"accepted  {forms['hoa-binh-mau']}:" in result.stdout and "1 accepted (0 late)" in result.stdout  # sent again
     assert receipts_of(project)[-1]["received"].startswith("2024-11-02T14:30:00")
 
 
@@ -118,7 +123,7 @@ def test_two_ingests_at_once_keep_both_rows_and_both_figures(project, forms):
 def test_an_ingest_holds_the_lock_from_reading_the_files_to_writing_them(project, forms, monkeypatch):
     """Whether the ingest lock is held when the values files are read and when the receipts are
     written, asked of the lock file itself (another open of it cannot take it while an ingest has it)."""
-    from tuphap.inputs import forms as forms_module
+    from tuphap.inputs import ingest as ingest_module
 
     paths = ProjectPaths(project)
     held: list[tuple[str, bool]] = []
@@ -132,11 +137,11 @@ def test_an_ingest_holds_the_lock_from_reading_the_files_to_writing_them(project
         probe.release()
         return False
 
-    load, append = Dataset.load.__func__, forms_module.append_receipts
+    load, write = Dataset.load.__func__, ingest_module.write_all_atomically
     monkeypatch.setattr(Dataset, "load", classmethod(lambda cls, p: (held.append(("read", lock_is_held())), load(cls, p))[1]))
-    monkeypatch.setattr(forms_module, "append_receipts",
-                        lambda *args: (held.append(("write", lock_is_held())), append(*args))[1])
-    forms_module.ingest(paths, [forms["an-phu-mau"]])
+    monkeypatch.setattr(ingest_module, "write_all_atomically",
+                        lambda *args: (held.append(("write", lock_is_held())), write(*args))[1])
+    ingest_module.ingest(paths, [forms["an-phu-mau"]])
     assert held == [("read", True), ("write", True)]
     assert not lock_is_held()
 

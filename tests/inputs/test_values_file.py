@@ -6,7 +6,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import REPO
@@ -34,7 +34,7 @@ def _table(folder: Path) -> dict[tuple, float | str]:
     return {(row.unit, row.year, row.period, row.indicator): row.value for row in table.itertuples()}
 
 
-# Each unit with a year in which it existed (the registry holds units of both sides of the 2025 reform).
+# The units with the years they existed in: figures of a unit for a year without it do not load.
 UNIT_YEARS = [(unit, year) for unit in sorted(DATASET.units) for year in (2023, 2024, 2025)
               if DATASET.units.existed_in(unit, year)]
 
@@ -63,3 +63,32 @@ def test_an_update_reads_back_and_leaves_every_other_row_alone(unit_year, figure
     assert {i: v for (u, y, p, i), v in after.items() if (u, y, p) == (unit, year, "nam")} == expected
     assert {k: v for k, v in after.items() if k[:3] != (unit, year, "nam")} == \
         {k: v for k, v in before.items() if k[:3] != (unit, year, "nam")}
+
+
+def _units_of_a_year(year: int):
+    return st.lists(st.sampled_from([unit for unit, existed in UNIT_YEARS if existed == year]), min_size=2, max_size=3,
+                    unique=True).map(lambda units: (year, units))
+
+
+@settings(max_examples=5)
+@given(year_units=st.sampled_from([2024, 2025]).flatmap(_units_of_a_year), figures=st.lists(FORMS, min_size=3, max_size=3))
+@example(year_units=(2025, ["an-phu-mau", "hoa-binh-mau", "tan-hiep"]),  # none has a row in 2025.csv: all at its end
+         figures=[{"ho_tich.tong": 1.0}, {"ho_tich.tong": 2.0}, {"ho_tich.tong": 3.0}])
+def test_several_units_in_one_pass_write_what_one_after_another_would(year_units, figures):
+    """An ingest of a province's forms rewrites each values file once: the same bytes, and the same counts of
+    what changed, as updating the units one after the other."""
+    year, units = year_units
+    reports = [(unit, year, DATASET.kinds.default, unit_figures, frozenset()) for unit, unit_figures in zip(units, figures)]
+    together, updates = updated_values_files(DATASET, reports)
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        for folder in ("data", "params"):
+            shutil.copytree(REPO / folder, root / folder)
+        for report, expected in zip(reports, updates):
+            contents, [update] = updated_values_files(Dataset.load(ProjectPaths(root)), [report])
+            for path, content in contents.items():
+                path.write_bytes(content)
+            assert (update.changed, update.added, update.cleared, update.unchanged) == (
+                expected.changed, expected.added, expected.cleared, expected.unchanged)
+        for path, content in together.items():
+            assert (root / "data" / "values" / path.name).read_bytes() == content

@@ -108,6 +108,12 @@ def status(root, year, kind) -> None:
         click.echo(_("{year}: no due date and no form received yet; due dates go in {file}").format(
             year=year, file=paths.due_dates_file))
     for tracking in trackings:
-        # Each unit named as its report of that kind names it (inputs/report_unit.py), as on the site.
-        _print(tracking, {s.unit: unit_names(report_unit(paths, units, kinds, year, s.unit, tracking.kind), s.unit)
+        # Each unit named as its report of that kind names it (inputs/report_unit.py), as on the site, with its
+        # official code: a province has several xã Tân Hiệp.
+        _print(tracking, {s.unit: _named(report_unit(paths, units, kinds, year, s.unit, tracking.kind), s.unit)
                           for s in (*tracking.submissions, *tracking.unexpected)})
+
+
+def _named(unit, slug: str) -> tuple[str, str, str]:
+    display, sort, area = unit_names(unit, slug)
+    return (f"{display} ({unit.code})" if unit is not None and unit.code else display), sort, area

@@ -82,3 +82,11 @@ def track_year(inputs: SubmissionInputs, today: dt.date) -> list[Tracking]:
     """Every kind tracked in a year (one with a due date or a receipt)."""
     return [track(inputs.year, kind, inputs.expected[kind], inputs.receipts, inputs.due.get(kind), today)
             for kind in inputs.kinds]
+
+
+def days_late(receipt: Receipt, receipts: list[Receipt], due: dt.date | None) -> int:
+    """By how many days this receipt made its unit late for its year and kind: the days past the due date
+    when it is the unit's first form (among `receipts`, which hold it), else 0 (a form sent again is a revision)."""
+    mine = [r for r in receipts if (r.unit, r.year, r.kind) == (receipt.unit, receipt.year, receipt.kind)]
+    submission = _submission(receipt.unit, mine, due, receipt.ingested.date())
+    return submission.days_late if submission.first == receipt else 0

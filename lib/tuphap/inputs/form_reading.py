@@ -50,15 +50,6 @@ from tuphap.project import check_slug, check_year
 _IDENTITY_CELLS = {f"{column}{row}" for column in "AB" for row in range(1, len(META_KEYS) + 1)}
 
 
-class FormProblems(TuphapError):
-    """Every problem found in the forms given to one ingest; nothing was written."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__(_("{count} problem(s) in the form(s); nothing was written:").format(count=len(problems)) + "\n"
-                         + "\n".join(f"- {problem}" for problem in problems))
-
-
 @dataclass
 class FilledForm:
     file: Path
@@ -67,6 +58,12 @@ class FilledForm:
     kind: str = ""
     values: dict[str, float | str | None] = field(default_factory=dict)  # None: left empty, "not reported"
     estimates: frozenset[str] = frozenset()  # the indicators whose figure is marked an estimate
+    sha256: str = ""  # of the file's bytes as they were read
+
+    @property
+    def identified(self) -> bool:
+        """Whether the form's hidden identity was read and agrees with what its sheets show."""
+        return bool(self.unit)
 
 
 def _cell_value(cell: ReadOnlyCell, ind: Indicator) -> float | str | None:
@@ -237,6 +234,7 @@ def read_form(path: Path, dataset: Dataset) -> tuple[FilledForm, list[str]]:
         problems.append(f"{where}: {message}")
 
     workbook = read_workbook(path)
+    form.sha256 = workbook.sha256
     for sheet, message in workbook.problems:
         problem(message, sheet)
     if problems:

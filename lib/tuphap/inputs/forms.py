@@ -1,4 +1,4 @@
-"""Excel input forms: one workbook per commune, year and report kind to fill in, and ingesting filled ones.
+"""Excel input forms: one workbook per commune, year and report kind to fill in (ingest.py reads them back).
 
 A form has an instructions sheet, one sheet per catalogue section (label, unit of measure, the figure
 the report compares with for reference, this period's figure to fill in and, where the period's actual
@@ -6,31 +6,27 @@ figures stop before its end, whether it is an estimate) and a hidden sheet namin
 the report kind, its period and the form version (where each thing is: form_layout.py). Each section sheet keeps the indicator ids in a
 hidden column, so reading a form back never depends on labels or on row positions.
 
-Making forms is all or nothing too: every file name is checked and every form made before the first
-is written. Ingesting is all or nothing: every cell of every given form is checked (form_reading.py),
-every problem is reported with file, sheet and cell, and the values files change only when there is none.
-Each form ingested is then recorded as received (inputs/submissions.py).
+Making forms is all or nothing: every file name is checked and every form made before the first is
+written.
 """
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import difflib
 import io
 import os
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from filelock import FileLock
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tuphap.atomic import write_atomically
+from tuphap.atomic import write_all_atomically
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
 from tuphap.inputs.catalogue import TEXT_MAX_LENGTH, Indicator
@@ -53,21 +49,21 @@ from tuphap.inputs.form_layout import (
     unit_line,
     year_header,
 )
-from tuphap.inputs.form_reading import FilledForm, FormProblems, read_form
+from tuphap.inputs.official_registry import slugify
 from tuphap.inputs.registry import Unit
 from tuphap.inputs.report_kinds import PeriodRule
 from tuphap.inputs.report_unit import report_day
-from tuphap.inputs.submissions import Receipt, append_receipts, file_name, now, read_receipts
-from tuphap.inputs.values_file import ValuesUpdate, updated_values_files
+from tuphap.inputs.submissions import expected_units, load_due_dates
 from tuphap.limits import MAX_FILE_NAME_BYTES
 from tuphap.project import ProjectPaths, check_slug, check_year
 
-__all__ = ["FilledForm", "FormProblems", "IngestResult", "Reference", "ingest", "make_form", "read_form", "write_forms"]
+__all__ = ["Reference", "NoUnits", "form_units", "make_form", "write_forms"]
 
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 _REFERENCE_FILL = PatternFill("solid", fgColor="EDEDED")
 _THIN = Side(style="thin", color="BFBFBF")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAPPED = Alignment(wrap_text=True, vertical="center")
 # What each indicator type accepts, in Excel's own data validation and again when the form is read.
 _RULES = {
     "count": dict(type="whole", operator="greaterThanOrEqual", formula1="0",
@@ -81,6 +77,27 @@ _RULES = {
 }
 # '@' keeps what is typed into a text cell as text ('35/QĐ-UBND' is not a date or a number).
 _NUMBER_FORMATS = {"count": "#,##0", "number": "General", "percent": "General", "flag": "General", "text": "@"}
+
+
+def _cell_styles() -> list[NamedStyle]:
+    """The looks of a section sheet's table, as the workbook's own cell styles (Excel lists them under Cell
+    Styles): a cell takes its whole look in one step, where setting fill, font, border and format one by one
+    made a province's forms take half as long again. New for each workbook, which owns its styles."""
+    styles = [NamedStyle("Chỉ tiêu", border=_BOX, alignment=_WRAPPED), NamedStyle("Đơn vị tính", border=_BOX),
+              NamedStyle("Ô ước tính", fill=_INPUT_FILL, border=_BOX, protection=Protection(locked=False),
+                         alignment=Alignment(horizontal="center", vertical="center"))]
+    for number_format in dict.fromkeys(_NUMBER_FORMATS.values()):
+        text = {"alignment": _WRAPPED} if number_format == "@" else {}
+        styles += [NamedStyle(_style_name("Tham khảo", number_format), fill=_REFERENCE_FILL, border=_BOX,
+                              font=Font(italic=True, color="595959"), number_format=number_format, **text),
+                   NamedStyle(_style_name("Ô nhập", number_format), fill=_INPUT_FILL, border=_BOX,
+                              protection=Protection(locked=False), number_format=number_format, **text)]
+    return styles
+
+
+def _style_name(role: str, number_format: str) -> str:
+    """A cell style per role and number format, as Excel lists it: 'Ô nhập (số đếm)', 'Tham khảo (văn bản)'."""
+    return role + {"#,##0": " (số đếm)", "General": "", "@": " (văn bản)"}[number_format]
 
 
 def _rule(ind: Indicator) -> dict:
@@ -215,28 +232,21 @@ def _section_sheet(sheet: Worksheet, unit: Unit, year: int, period: PeriodRule, 
     if estimates:
         sheet.add_data_validation(estimate_choice)
     for row, ind in enumerate(indicators, start=FIRST_ROW):
-        label = _text(sheet[f"{LABEL}{row}"], ind.label)
-        label.alignment = Alignment(wrap_text=True, vertical="center")
+        number_format = _NUMBER_FORMATS[ind.type]
+        # The style first: it sets a cell's whole look, quote prefix included, which _text then sets.
+        cells = {LABEL: "Chỉ tiêu", UNIT: "Đơn vị tính", LAST_YEAR: _style_name("Tham khảo", number_format),
+                 THIS_YEAR: _style_name("Ô nhập", number_format), **({ESTIMATE: "Ô ước tính"} if estimates else {})}
+        for column, style in cells.items():
+            sheet[f"{column}{row}"].style = style
+        _text(sheet[f"{LABEL}{row}"], ind.label)
         _text(sheet[f"{UNIT}{row}"], ind.unit)
-        reference = _put(sheet[f"{LAST_YEAR}{row}"], before.get(ind.id), ind)
-        reference.fill, reference.font = _REFERENCE_FILL, Font(italic=True, color="595959")
-        entry = _put(sheet[f"{THIS_YEAR}{row}"], now.get(ind.id), ind)
-        entry.fill, entry.protection = _INPUT_FILL, Protection(locked=False)
-        validation(ind).add(entry)
+        _put(sheet[f"{LAST_YEAR}{row}"], before.get(ind.id), ind)
+        validation(ind).add(_put(sheet[f"{THIS_YEAR}{row}"], now.get(ind.id), ind))
         _text(sheet[f"{ID}{row}"], ind.id)
         if estimates:
-            mark = sheet[f"{ESTIMATE}{row}"]
             if ind.id in estimated:
-                _text(mark, ESTIMATE_WORDS[0])
-            mark.fill, mark.protection, mark.border = _INPUT_FILL, Protection(locked=False), _BOX
-            mark.alignment = Alignment(horizontal="center", vertical="center")
-            estimate_choice.add(mark)
-        for column in (LABEL, UNIT, LAST_YEAR, THIS_YEAR):
-            sheet[f"{column}{row}"].border = _BOX
-        for column in (LAST_YEAR, THIS_YEAR):
-            sheet[f"{column}{row}"].number_format = _NUMBER_FORMATS[ind.type]
-            if ind.type == "text":
-                sheet[f"{column}{row}"].alignment = Alignment(wrap_text=True, vertical="center")
+                _text(sheet[f"{ESTIMATE}{row}"], ESTIMATE_WORDS[0])
+            estimate_choice.add(sheet[f"{ESTIMATE}{row}"])
     for column, width in ((LABEL, 62), (UNIT, 14), (LAST_YEAR, 16), (THIS_YEAR, 16), (ESTIMATE, 10)):
         sheet.column_dimensions[column].width = width
     sheet.column_dimensions[ID].hidden = True
@@ -262,6 +272,8 @@ def make_form(dataset: Dataset, unit_slug: str, year: int, kind: str | None = No
         if not ind.derived:
             sections.setdefault(ind.section, []).append(ind)
     book = Workbook()
+    for style in _cell_styles():
+        book.add_named_style(style)
     _guide(book.active, unit, year, period, reference)
     book.active.title = GUIDE_SHEET
     taken = {GUIDE_SHEET.lower(), META_SHEET}
@@ -294,102 +306,65 @@ def _check_target(target: Path, slug: str, paths: ProjectPaths) -> None:
                             "rename the folder").format(path=target, slug=slug))
 
 
-def _write_all_or_none(contents: dict[Path, bytes]) -> None:
-    """Every form is written beside its target first and renamed into place only once all are written,
-    so a failure (a full disk, a name the file system refuses) leaves no new form and no stray file."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for target, content in contents.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.parent / f".form-{secrets.token_hex(6)}.tmp"  # short: the target's name may be long
-            staged.append((temporary, target))
-            temporary.write_bytes(content)
-    except BaseException:
-        for temporary, _target in staged:
-            temporary.unlink(missing_ok=True)
-        raise
-    for temporary, target in staged:
-        os.replace(temporary, target)
+class NoUnits(TuphapError):
+    """The command chose no unit to make a form for (a year without units, a province none of them is in):
+    a mistake in the command."""
+
+
+def _province_key(name: str) -> str:
+    """A province however it is written: 'Đồng Nai', 'tỉnh Đồng Nai' and 'dong-nai' are 'dong-nai';
+    'TP. Hồ Chí Minh' and 'Thành phố Hồ Chí Minh' are 'ho-chi-minh'."""
+    key = slugify(name)
+    for prefix in ("tinh-", "thanh-pho-", "tp-"):
+        key = key.removeprefix(prefix)
+    return key
+
+
+def form_units(dataset: Dataset, year: int, kind: str, units: tuple[str, ...] = (),
+               province: str | None = None) -> list[str]:
+    """The units to make forms of a year and report kind for: those given, else every unit expected to send
+    those figures (submissions.py: every unit of the registry on the kind's due date that year, or at the end
+    of its period without one). With `province`, only the units in that province on their form's day (the day
+    that names the unit, as its report does). NoUnits when there are none, naming the nearest province."""
+    due = load_due_dates(dataset.paths.due_dates_file, dataset.kinds).get((year, kind))
+    chosen = list(units) or expected_units(dataset.units, year, kind, dataset.kinds, due)
+    if not chosen:
+        day = due or dataset.kinds[kind].period.day("end", year)
+        raise NoUnits(_("no unit to make a form for: none was in {file} on {day}").format(
+            file=dataset.paths.units_file, day=day.strftime("%d/%m/%Y")))
+    if province is None:
+        return chosen
+    province_of = {slug: dataset.unit(slug, on=report_day(dataset.paths, dataset.kinds, year, slug, kind)).province
+                   for slug in chosen}
+    found = [slug for slug in chosen if _province_key(province_of[slug]) == _province_key(province)]
+    if found:
+        return found
+    names = sorted(set(province_of.values()))
+    nearest = difflib.get_close_matches(_province_key(province), {_province_key(name): name for name in names},
+                                        n=1, cutoff=0.5)
+    hint = (_("; did you mean {name!r}?").format(name=next(n for n in names if _province_key(n) == nearest[0]))
+            if nearest else "")
+    raise NoUnits(_("no unit of province {province!r} among the {count} unit(s) with forms for {year} ({kind}); "
+                    "their provinces: {provinces}").format(province=province, count=len(chosen), year=year, kind=kind,
+                                                           provinces=", ".join(names)) + hint)
 
 
 def write_forms(paths: ProjectPaths, year: int, units: tuple[str, ...] = (), output_dir: Path | None = None,
-                kind: str | None = None, reference_of: ReferenceOf = own_figures) -> list[Path]:
-    """One form per unit (default: every unit in data/units.csv that exists at the end of the kind's period) for the
-    report kind (default: the default kind); returns the files written. Nothing is written unless every form can be."""
+                kind: str | None = None, reference_of: ReferenceOf = own_figures, *, province: str | None = None,
+                on_made: Callable[[int, int], None] = lambda made, total: None) -> list[Path]:
+    """One form per unit of `form_units` for the report kind (default: the default kind); `on_made(made, total)`
+    is called as each form is made. Returns the files written. Nothing is written unless every form can be:
+    every name is checked and every form made before the first is written."""
     dataset = Dataset.load(paths)
     year, kind = check_year(year), kind or dataset.kinds.default
     targets = {}
-    end = dataset.kinds[kind].period.day("end", year)  # the units that end the period send its figures
-    for slug in units or tuple(u.slug for u in dataset.units.units_on(end)):
+    for slug in form_units(dataset, year, kind, tuple(units), province):
         dataset.unit(check_slug(slug), on=report_day(paths, dataset.kinds, year, slug, kind))  # as its form names it
         targets[slug] = paths.form_file(year, slug, output_dir, dataset.kinds.folder(kind))
         _check_target(targets[slug], slug, paths)
-    _write_all_or_none({target: make_form(dataset, slug, year, kind, reference_of) for slug, target in targets.items()})
+    contents = {}
+    for made, (slug, target) in enumerate(targets.items(), start=1):
+        contents[target] = make_form(dataset, slug, year, kind, reference_of)
+        on_made(made, len(targets))
+    write_all_atomically(contents)
     return list(targets.values())
-
-
-@dataclass(frozen=True)
-class IngestResult:
-    file: Path
-    unit: str
-    year: int
-    kind: str
-    update: ValuesUpdate
-    receipt: Receipt | None = None  # None on a dry run
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def ingest(paths: ProjectPaths, files: list[Path], *, dry_run: bool = False,
-           received: tuple[dt.datetime, bool] | None = None) -> list[IngestResult]:
-    """Read filled forms into the values file of their year and kind (values_file.py): all of them, or, on
-    any problem, none. Each form
-    written is recorded in data/submissions.csv as received now, or at `received` (the moment and whether
-    its time of day is known) for a form that came earlier than it is read in. One ingest at a time per
-    project folder: the values files are read, updated and replaced whole, and two ingests at once would
-    each write back what the other had not yet added."""
-    if dry_run:
-        return _ingest(paths, files, dry_run=True, received=received)
-    paths.ingest_lock_file.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(paths.ingest_lock_file):
-        return _ingest(paths, files, dry_run=False, received=received)
-
-
-def _ingest(paths: ProjectPaths, files: list[Path], *, dry_run: bool,
-            received: tuple[dt.datetime, bool] | None) -> list[IngestResult]:
-    dataset = Dataset.load(paths)
-    forms, problems, seen = [], [], {}
-    for path in files:
-        form, found = read_form(Path(path), dataset)
-        problems += found
-        if found:
-            continue
-        key = (form.unit, form.year, form.kind)
-        if key in seen:
-            problems.append(f"{path}: " + _("a second form for {unit} {year} ({kind}) (the first is {first})").format(
-                unit=form.unit, year=form.year, kind=form.kind, first=seen[key]))
-            continue
-        seen[key] = path
-        forms.append(form)
-    if problems:
-        raise FormProblems(problems)
-    contents, updates = updated_values_files(dataset, [(f.unit, f.year, f.kind, f.values, f.estimates) for f in forms])
-    read_receipts(paths.receipts_file)  # a damaged receipts file refuses the ingest before anything is written
-    if dry_run:
-        return [IngestResult(form.file, form.unit, form.year, form.kind, update) for form, update in zip(forms, updates)]
-    moment = now()
-    arrived, time_known = received or (moment, True)
-    receipts = [Receipt(form.unit, form.year, form.kind, arrived, time_known, moment, file_name(Path(form.file)),
-                        _sha256(Path(form.file)), sum(value is not None for value in form.values.values()))
-                for form in forms]
-    for target, content in contents.items():
-        write_atomically(target, content)
-    append_receipts(paths.receipts_file, receipts)
-    return [IngestResult(form.file, form.unit, form.year, form.kind, update, receipt)
-            for form, update, receipt in zip(forms, updates, receipts)]

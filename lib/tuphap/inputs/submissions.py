@@ -13,10 +13,9 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from tuphap.atomic import write_atomically
 from tuphap.errors import DataError, TuphapError
 from tuphap.i18n import _
 from tuphap.inputs.registry import Registry
@@ -138,21 +137,25 @@ def read_receipts(path: Path) -> list[Receipt]:
     return receipts
 
 
-def append_receipts(path: Path, receipts: list[Receipt]) -> None:
-    """Add receipts at the end of the file (made with its header when new), rewriting it whole through a
-    rename so that a crash leaves it as it was. The caller holds the ingest lock: two ingests read and
-    rewrite it one after the other, and neither loses the other's rows. The rows on file are checked
-    first, so that a damaged file is refused rather than carried on."""
+def appended_receipts(path: Path, receipts: list[Receipt]) -> tuple[bytes, list[Receipt]]:
+    """The receipts file with these receipts added at its end (made with its header when new), and the
+    receipts with the lines they take in it. The rows on file are checked first, so that a damaged file is
+    refused rather than carried on. The caller replaces the file whole, through a rename so that a crash
+    leaves it as it was, and holds the ingest lock: two ingests read and rewrite it one after the other,
+    and neither loses the other's rows."""
     read_receipts(path)
     text = read_text(path, MAX_CSV_BYTES) if path.exists() else ""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     if not text.strip():
+        text = ""
         writer.writerow(COLUMNS)
     elif not text.endswith("\n"):
         buffer.write("\n")
     writer.writerows(receipt.line() for receipt in receipts)
-    write_atomically(path, (text + buffer.getvalue()).encode("utf-8"))
+    first = text.count("\n") + (2 if not text else 1) + (1 if text and not text.endswith("\n") else 0)
+    return ((text + buffer.getvalue()).encode("utf-8"),
+            [replace(receipt, row=first + number) for number, receipt in enumerate(receipts)])
 
 
 def load_due_dates(path: Path, kinds: ReportKinds) -> dict[tuple[int, str], dt.date]:

@@ -10,6 +10,7 @@ load walked a million rows per sheet.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import warnings
@@ -52,6 +53,7 @@ class Sheet:
 class OpenedWorkbook:
     sheets: list[Sheet]
     problems: list[tuple[str | None, str]]  # (sheet title or None for the whole file, message)
+    sha256: str = ""  # of the bytes read, once they could be: the file as it was read, whatever it became since
 
 
 def _file_problem(message: str) -> OpenedWorkbook:
@@ -123,6 +125,7 @@ def read_workbook(path: Path) -> OpenedWorkbook:
                                        "check that it is the right file, or make a new form with `tuphap form` and "
                                        "copy the figures into it").format(size=size, limit=MAX_FORM_BYTES))
             data = stream.read(MAX_FORM_BYTES + 1)  # the bytes checked are the bytes read, even if the file grows
+        digest = hashlib.sha256(data).hexdigest()
         archive = zipfile.ZipFile(io.BytesIO(data))
         unpacked = sum(info.file_size for info in archive.infolist())
         if unpacked > MAX_FORM_UNPACKED_BYTES:
@@ -138,9 +141,11 @@ def read_workbook(path: Path) -> OpenedWorkbook:
             warnings.simplefilter("ignore")
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
             try:
-                return _read_sheets(book)
+                opened = _read_sheets(book)
             finally:
                 book.close()
+        opened.sha256 = digest
+        return opened
     except Exception as exc:  # openpyxl and zipfile raise many kinds on a damaged or foreign file; all mean the same
         error = f"{type(exc).__name__}: {' '.join(str(exc).split())}"  # openpyxl's messages run over several lines
         return _file_problem(_("cannot be read as an Excel .xlsx workbook ({error}); save it from Excel as "
