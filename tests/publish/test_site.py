@@ -38,6 +38,16 @@ def soup_of(page: Path) -> BeautifulSoup:
     return BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
 
 
+PROVINCE_2024 = "2024/province-binh-phuoc.html"  # the sample's 2024 units are all in tỉnh Bình Phước
+
+
+def search_data(script: Path) -> dict:
+    """What a search script (search.js) gives the search box: publish/search_index.py."""
+    text = script.read_text(encoding="utf-8")
+    assert text.startswith("window.tuphapSearch = ") and text.endswith(";\n")
+    return json.loads(text[len("window.tuphapSearch = "):-2])
+
+
 def row_of(page: Path, unit: str):
     row = soup_of(page).select_one(f'table#reports tr[data-unit="{unit}"]')
     assert row is not None, f"no row for {unit} in {page}"
@@ -85,8 +95,17 @@ def test_index_lists_years_latest_first_with_counts(site):
     assert rows[1].select_one("a")["href"] == "2024/index.html"
 
 
-def test_year_page_lists_every_commune_with_status_figures_and_links(site):
-    page = site / "2024" / "index.html"
+def test_year_page_lists_its_provinces_with_counts_and_links(site):
+    rows = soup_of(site / "2024" / "index.html").select("table#provinces tbody tr")
+    assert [row["data-province"] for row in rows] == ["binh-phuoc"]
+    # units, built, failed, not built, findings, roll-ups
+    assert [text_of(cell) for cell in rows[0].select("td")] == ["Bình Phước", "3", "2", "1", "0", "4", "2"]
+    assert rows[0].select_one("a")["href"] == "province-binh-phuoc.html"
+    assert rows[0].select("a")[1]["href"] == "findings-binh-phuoc.html"
+
+
+def test_province_page_lists_every_commune_with_status_figures_and_links(site):
+    page = site / PROVINCE_2024
     rows = soup_of(page).select("table#reports tbody tr")
     assert [row["data-unit"] for row in rows] == ["an-phu-mau", "hoa-binh-mau", "tan-khai"]  # by name
     assert row_of(page, "an-phu-mau")["data-status"] == "built"
@@ -102,17 +121,18 @@ def test_year_page_lists_every_commune_with_status_figures_and_links(site):
 
 
 def test_failed_report_shows_as_failed_with_its_error(site):
-    row = row_of(site / "2024" / "index.html", "hoa-binh-mau")
+    row = row_of(site / PROVINCE_2024, "hoa-binh-mau")
     assert row["data-status"] == "failed"
     assert "Lỗi" in text_of(row.select_one(".status"))
     error = text_of(row.select_one(".error"))
     assert error.startswith("params/2024/hoa-binh-mau.yaml") and "colour" in error  # relative to the project
     assert not row.select(".links a")  # never built, so nothing to link
-    assert "1 báo cáo lỗi" in text_of(soup_of(site / "2024" / "index.html").select_one(".summary"))
+    for page in ("2024/index.html", PROVINCE_2024):
+        assert "1 báo cáo lỗi" in text_of(soup_of(site / page).select_one(".summary"))
 
 
 def test_reports_without_a_build_show_as_not_built(site):
-    row = row_of(site / "2023" / "index.html", "an-phu-mau")
+    row = row_of(site / "2023" / "province-binh-phuoc.html", "an-phu-mau")
     assert row["data-status"] == "missing" and "Chưa tạo" in text_of(row)
     assert not row.select(".links a")
 
@@ -202,7 +222,7 @@ def decorated(root, tmp_path) -> Path:
 
 
 def test_year_page_shows_findings_rollups_and_word_files(decorated):
-    page = decorated / "2024" / "index.html"
+    page = decorated / PROVINCE_2024
     row = row_of(page, "tan-khai")
     assert row["data-findings"] == "2"
     assert row.select_one("details.findings summary").get_text() == "1 lỗi, 1 cảnh báo"
@@ -210,10 +230,11 @@ def test_year_page_shows_findings_rollups_and_word_files(decorated):
     assert messages[0] == "Tổng các loại việc hộ tịch là 1.732, khác tổng số 1.733 <script>alert(1)</script>"
     assert "<script>alert" not in page.read_text(encoding="utf-8")  # escaped, not executed
     assert {a.get_text(): a["href"] for a in row.select(".links a")}["Word"] == "tan-khai/report.docx"
-    rollups = soup_of(page).select("table.rollups tbody tr")
-    assert [r["data-rollup"] for r in rollups] == ["province-binh-phuoc"]  # the unsafe and broken entries left out
-    assert {a.get_text(): a["href"] for a in rollups[0].select(".links a")} == {
-        "Xem": "_rollup/province-binh-phuoc/report.html", "Word": "_rollup/province-binh-phuoc/report.docx"}
+    for rollups_page in (decorated / "2024" / "index.html", page):  # the year's roll-ups, and the province's own
+        rollups = soup_of(rollups_page).select("table.rollups tbody tr")
+        assert [r["data-rollup"] for r in rollups] == ["province-binh-phuoc"]  # the unsafe and broken entries left out
+        assert {a.get_text(): a["href"] for a in rollups[0].select(".links a")} == {
+            "Xem": "_rollup/province-binh-phuoc/report.html", "Word": "_rollup/province-binh-phuoc/report.docx"}
     assert broken_links(decorated) == []
 
 
@@ -225,13 +246,18 @@ def test_names_and_messages_with_markup_are_escaped_everywhere(decorated):
 
 
 def test_a_report_that_failed_after_a_good_build_links_the_previous_files_as_such(decorated):
-    row = row_of(decorated / "2024" / "index.html", "an-phu-mau")
+    row = row_of(decorated / PROVINCE_2024, "an-phu-mau")
     assert row["data-status"] == "failed" and "KeyError" in text_of(row.select_one(".error"))
     assert text_of(row.select_one(".links.stale .stale-note")).startswith("Bản tốt gần nhất, tạo lúc ")
 
 
 def test_findings_page_lists_each_finding_with_file_and_row(decorated):
-    page = soup_of(decorated / "2024" / "findings.html")
+    year = soup_of(decorated / "2024" / "findings.html")
+    assert text_of(year.select_one("p.summary")) == "2 phát hiện ở 1 báo cáo."
+    assert [(a["href"], text_of(a)) for a in year.select("table#provinces a")] == [("findings-binh-phuoc.html", "Bình Phước")]
+    page = soup_of(decorated / "2024" / "findings-binh-phuoc.html")
+    assert row_of(decorated / PROVINCE_2024, "tan-khai").select_one("details.findings a")["href"] == \
+        "findings-binh-phuoc.html#tan-khai"
     section = page.select_one("section#tan-khai")
     cells = [text_of(td) for td in section.select("tbody tr")[0].select("td")]
     assert cells[0] == "cảnh báo" and "1.732" in cells[1]
@@ -247,7 +273,7 @@ def test_site_drops_the_files_of_reports_that_are_gone(decorated):
     assert run_tuphap("site", root=project).returncode == 0
     assert not (decorated / "2024" / "_rollup").exists()
     assert not (decorated / "2024" / "tan-khai" / "report.docx").exists()
-    assert "tan-khai/report.docx" not in (decorated / "2024" / "index.html").read_text(encoding="utf-8")
+    assert "tan-khai/report.docx" not in (decorated / PROVINCE_2024).read_text(encoding="utf-8")
 
 
 def test_publish_writes_one_years_bundle_that_works_unzipped(root, tmp_path):
@@ -256,8 +282,9 @@ def test_publish_writes_one_years_bundle_that_works_unzipped(root, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "1 report(s) of 2024 failed" in result.stderr
     names = set(zipfile.ZipFile(archive).namelist())
-    assert {"tuphap-2024/index.html", "tuphap-2024/site.css", "tuphap-2024/site.js", "tuphap-2024/2024/index.html",
-            "tuphap-2024/2024/findings.html", "tuphap-2024/units/tan-khai.html",
+    assert {"tuphap-2024/index.html", "tuphap-2024/site.css", "tuphap-2024/site.js", "tuphap-2024/search.js",
+            "tuphap-2024/2024/index.html", "tuphap-2024/2024/search.js", f"tuphap-2024/{PROVINCE_2024}",
+            "tuphap-2024/2024/findings.html", "tuphap-2024/2024/findings-binh-phuoc.html", "tuphap-2024/units/tan-khai.html",
             "tuphap-2024/2024/tan-khai/report.html", "tuphap-2024/2024/tan-khai/report.pdf",
             "tuphap-2024/2024/an-phu-mau/report.pdf"} <= names
     assert not [name for name in names if "2023" in name or "/sections/" in name]

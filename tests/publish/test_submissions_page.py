@@ -13,7 +13,8 @@ from tests.conftest import copy_project, run_tuphap
 from tuphap.project import ProjectPaths
 from tuphap.publish import folder, site
 
-PAGE = "2024/submissions-nam.html"
+PAGE = "2024/submissions-nam.html"  # the year's counts, and those of each province
+PROVINCE_PAGE = "2024/submissions-nam-binh-phuoc.html"  # the province's units, one by one
 
 
 @pytest.fixture(scope="module")
@@ -32,11 +33,16 @@ def rows_of(html: str) -> dict[str, list[str]]:
 
 
 def test_the_page_shows_a_late_and_a_missing_unit_with_counts(sample):
-    html = (sample / "outputs" / "site" / PAGE).read_text(encoding="utf-8")
+    year = BeautifulSoup((sample / "outputs" / "site" / PAGE).read_text(encoding="utf-8"), "html.parser")
+    html = (sample / "outputs" / "site" / PROVINCE_PAGE).read_text(encoding="utf-8")
     soup = BeautifulSoup(html, "html.parser")
-    assert " ".join(soup.find(class_="submission-counts").get_text().split()) == \
-        "2/3 đơn vị đã nộp, 1 nộp muộn, 1 chưa nộp (1 quá hạn)."
-    assert "Hạn nộp: ngày 26/10/2024 (đã qua)." in " ".join(soup.get_text().split())
+    for page in (year, soup):
+        assert " ".join(page.find(class_="submission-counts").get_text().split()) == \
+            "2/3 đơn vị đã nộp, 1 nộp muộn, 1 chưa nộp (1 quá hạn)."
+        assert "Hạn nộp: ngày 26/10/2024 (đã qua)." in " ".join(page.get_text().split())
+    province = year.find("table", id="provinces").tbody.find("tr", attrs={"data-province": "binh-phuoc"})
+    assert [cell.get_text(" ", strip=True) for cell in province.find_all(["th", "td"])] == ["Bình Phước", "2/3", "1", "1", "1"]
+    assert province.find("a")["href"] == "submissions-nam-binh-phuoc.html"
     rows = rows_of(html)
     assert list(rows) == ["an-phu-mau", "hoa-binh-mau", "tan-khai"]  # by name, as the year page lists them
     assert rows["tan-khai"][:4] == ["Thị trấn Tân Khai", "Đã nhận", "25/10/2024 16:10", "—"]
@@ -60,7 +66,7 @@ def test_the_year_page_and_the_index_link_the_page(sample):
 
 def test_a_missing_unit_is_not_overdue_before_the_due_day_is_over(sample):
     collected = site.collect(ProjectPaths(sample), years={2024}, today=dt.date(2024, 10, 26))
-    rows = rows_of(site.render(collected)[PAGE].decode("utf-8"))
+    rows = rows_of(site.render(collected)[PROVINCE_PAGE].decode("utf-8"))
     assert rows["hoa-binh-mau"][1] == "Chưa nhận"
 
 
@@ -68,7 +74,7 @@ def test_the_zip_of_the_year_holds_the_page(sample):
     result = run_tuphap("publish", "--year", "2024", "--zip", root=sample)
     assert result.returncode == 0, result.stderr
     with zipfile.ZipFile(sample / "outputs" / "tuphap-2024.zip") as archive:
-        rows = rows_of(archive.read(f"tuphap-2024/{PAGE}").decode("utf-8"))
+        rows = rows_of(archive.read(f"tuphap-2024/{PROVINCE_PAGE}").decode("utf-8"))
     assert (rows["an-phu-mau"][1], rows["hoa-binh-mau"][1]) == ("Nộp muộn", "Chưa nhận, quá hạn")
 
 
@@ -82,7 +88,7 @@ def test_a_new_receipt_makes_the_site_out_of_date(tmp_path):
                      + "a" * 64 + ",61\n")
     assert not folder.site_is_current(paths)
     assert run_tuphap("site", root=root).returncode == 0
-    rows = rows_of((root / "outputs" / "site" / PAGE).read_text(encoding="utf-8"))
+    rows = rows_of((root / "outputs" / "site" / PROVINCE_PAGE).read_text(encoding="utf-8"))
     assert rows["hoa-binh-mau"][1:4] == ["Nộp muộn", "03/11/2024 09:00", "8"]
 
 
@@ -95,7 +101,7 @@ def test_a_bad_due_date_is_said_on_the_year_page_and_the_rest_of_the_site_is_mad
     alert = year.find(class_="notice", role="alert").get_text(" ", strip=True)
     assert "params/submissions.yaml, field '2024.nam': '2024-10-32' is not a date" in alert
     assert str(root) not in alert  # no server paths on the site
-    assert not (root / "outputs" / "site" / PAGE).exists()
+    assert not (root / "outputs" / "site" / PAGE).exists() and not (root / "outputs" / "site" / PROVINCE_PAGE).exists()
 
 
 def test_without_a_due_date_nobody_is_late_and_a_unit_not_expected_is_listed_apart(tmp_path):
@@ -105,7 +111,8 @@ def test_without_a_due_date_nobody_is_late_and_a_unit_not_expected_is_listed_apa
         stream.write("xa-moi,2024,nam,2024-12-20T09:00:00+07:00,2024-12-20T09:01:00+07:00,xa-moi.xlsx," + "b" * 64 + ",12\n")
     assert run_tuphap("site", root=root).returncode == 0
     html = (root / "outputs" / "site" / PAGE).read_text(encoding="utf-8")
-    assert [row[1] for row in rows_of(html).values()] == ["Đã nhận", "Chưa nhận", "Đã nhận"]
+    assert [row[1] for row in rows_of((root / "outputs" / "site" / PROVINCE_PAGE).read_text(encoding="utf-8")).values()] == \
+        ["Đã nhận", "Chưa nhận", "Đã nhận"]
     assert "Chưa đặt hạn nộp cho báo cáo năm 2024" in " ".join(BeautifulSoup(html, "html.parser").get_text().split())
     unexpected = BeautifulSoup(html, "html.parser").find("table", id="unexpected")
     assert [cell.get_text(" ", strip=True) for cell in unexpected.tbody.tr.find_all(["th", "td"])][:3] == \
