@@ -21,6 +21,7 @@ from bs4 import BeautifulSoup
 from tests.conftest import TUPHAP, run_tuphap
 from tuphap.project import ProjectPaths
 from tuphap.publish import folder
+from tuphap.publish.site import collect, render
 from tuphap.publish.site_model import fold
 
 
@@ -149,6 +150,23 @@ def test_every_link_on_the_site_resolves_inside_it(site):
     pages = list(site.rglob("*.html"))
     assert len(pages) >= 10
     assert broken_links(site) == []
+
+
+def test_the_search_scripts_hold_every_unit_and_links_that_resolve(site):
+    index = search_data(site / "search.js")
+    assert [(unit[0], unit[1], index["places"][unit[3]][1]) for unit in index["units"]] == [
+        ("an-phu-mau", "Xã An Phú (mẫu)", "Hớn Quản, Bình Phước"), ("hoa-binh-mau", "Phường Hòa Bình (mẫu)", "Hớn Quản, Bình Phước"),
+        ("tan-khai", "Xã Tân Khai", "Đồng Nai")]  # as named now
+    links = [f"units/{unit[0]}.html" for unit in index["units"]] + [link for unit in index["units"] for _, link, _ in unit[4] if link]
+    year = search_data(site / "2024" / "search.js")
+    assert [(unit[0], unit[4]) for unit in year["units"]] == [
+        ("Xã An Phú (mẫu)", "built"), ("Phường Hòa Bình (mẫu)", "failed"), ("Thị trấn Tân Khai", "built")]  # as named then
+    links += [f"2024/{year['places'][unit[2]][0]}#{unit[3]}" for unit in year["units"]]
+    links += [f"2024/{unit[5]}" for unit in year["units"] if unit[5]]
+    assert len(links) == 11
+    for link in links:
+        path, _, anchor = link.partition("#")
+        assert (site / path).is_file() and (not anchor or soup_of(site / path).find(id=anchor)), link
 
 
 def test_reports_are_linked_into_the_site_not_copied(root, site):
@@ -366,3 +384,15 @@ def test_serve_on_a_busy_port_says_so(root):
         result = run_tuphap("serve", "--port", str(busy.getsockname()[1]), root=root)
     assert result.returncode == 1
     assert result.stderr.startswith("error: cannot serve on 127.0.0.1:") and "Traceback" not in result.stderr
+
+
+def test_without_a_readable_registry_the_reports_are_listed_under_an_unknown_province(project):
+    (project / "data" / "units.csv").write_text("slug,kind\ntan-khai,xã\n", encoding="utf-8")  # columns missing
+    pages = render(collect(ProjectPaths(project)))
+    year = BeautifulSoup(pages["2024/index.html"], "html.parser")
+    assert "data/units.csv" in text_of(year.select_one(".notice.failed"))
+    provinces = year.select("table#provinces tbody tr")
+    assert [(row["data-province"], text_of(row.select_one("a")), row.select_one("a")["href"]) for row in provinces] == [
+        ("", "Chưa rõ tỉnh", "province-chua-ro.html")]
+    rows = BeautifulSoup(pages["2024/province-chua-ro.html"], "html.parser").select("table#reports tbody tr")
+    assert [row["data-unit"] for row in rows] == ["an-phu-mau", "hoa-binh-mau", "tan-khai"]
