@@ -20,8 +20,8 @@ STATUS_LABELS = {"built": "Đã tạo", "reused": "Đã tạo (không đổi)", 
 SEVERITY_LABELS = {"error": "lỗi", "warning": "cảnh báo"}
 LEVEL_LABELS = {"province": "Cấp tỉnh", "district": "Cấp huyện"}
 SUBMISSION_LABELS = {"received": "Đã nhận", "late": "Nộp muộn", "missing": "Chưa nhận", "overdue": "Chưa nhận, quá hạn"}
-# The group of reports whose unit's province cannot be told (the registry could not be read), and its pages'
-# name: no province's slug can be it, since every province name has letters.
+# The group of reports whose unit's province cannot be told (the registry could not be read): its slug, its
+# name, and the name its pages take instead of a province's slug ('province-chua-ro.html').
 UNKNOWN_PROVINCE = ("", "Chưa rõ tỉnh")
 _UNKNOWN_PAGE = "chua-ro"
 
