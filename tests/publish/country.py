@@ -66,8 +66,9 @@ def _ledger_entry(index: int, unit: CountryUnit) -> dict:
     return entry
 
 
-def write_country_project(root: Path) -> list[CountryUnit]:
-    """The project under root (made empty first); returns its units, in the official order."""
+def write_country_project(root: Path, files: tuple[str, ...] = tuple(STAND_IN)) -> list[CountryUnit]:
+    """The project under root (made empty first), each report with those of its files (the test writes the HTML
+    alone: a third of the files to make and link); returns its units, in the official order."""
     shutil.rmtree(root, ignore_errors=True)
     data = root / "data"
     shutil.copytree(REPO / "data", data, ignore=shutil.ignore_patterns("values", "narrative", "submissions.csv"))
@@ -79,10 +80,10 @@ def write_country_project(root: Path) -> list[CountryUnit]:
     (data / "values").mkdir()
     values = ["unit,year,indicator,value,note\n"]
     for index, unit in enumerate(units):
-        cases, files = 10 + index % 30, 300 + 7 * index % 2000
+        cases, civil_status = 10 + index % 30, 300 + 7 * index % 2000
         for indicator, value in (("pbgdpl.so_buoi", 20 + index % 90), ("hoa_giai.tiep_nhan", cases),
-                                 ("hoa_giai.thanh", cases - index % 5), ("ho_tich.tong", files),
-                                 ("ho_tich.truc_tuyen", files - index % 50)):
+                                 ("hoa_giai.thanh", cases - index % 5), ("ho_tich.tong", civil_status),
+                                 ("ho_tich.truc_tuyen", civil_status - index % 50)):
             values.append(f"{unit.slug},{YEAR},{indicator},{value},\n")
     (data / "values" / f"{YEAR}.csv").write_text("".join(values), encoding="utf-8")
     (data / "submissions.csv").write_text((REPO / "data" / "submissions.csv").read_text(encoding="utf-8").splitlines()[0]
@@ -107,8 +108,8 @@ def write_country_project(root: Path) -> list[CountryUnit]:
         reports[f"{YEAR}/{unit.slug}"] = _ledger_entry(index, unit)
         folder = outputs / str(YEAR) / unit.slug
         folder.mkdir(parents=True)
-        for name, text in STAND_IN.items():
-            (folder / name).write_text(text.format(name=unit.official.full_name), encoding="utf-8")
+        for name in files:
+            (folder / name).write_text(STAND_IN[name].format(name=unit.official.full_name), encoding="utf-8")
     rollups = {}
     for slug, (name, communes) in provinces.items():
         rollups[f"{YEAR}/province/{slug}"] = {"level": "province", "slug": slug, "year": YEAR, "name": name,
@@ -116,8 +117,8 @@ def write_country_project(root: Path) -> list[CountryUnit]:
                                               "error": None, "mode": "draft", "built_at": BUILT_AT, "findings": []}
         folder = outputs / str(YEAR) / "_rollup" / f"province-{slug}"
         folder.mkdir(parents=True)
-        for file, text in STAND_IN.items():
-            (folder / file).write_text(text.format(name=name), encoding="utf-8")
+        for file in files:
+            (folder / file).write_text(STAND_IN[file].format(name=name), encoding="utf-8")
     (outputs / "manifest.json").write_text(json.dumps({"version": 1, "reports": reports, "rollups": rollups},
                                                       ensure_ascii=False), encoding="utf-8")
     return units

@@ -26,7 +26,7 @@ _LINK = re.compile(r'(?:href|src)="([^"]*)"')
 def country(tmp_path_factory) -> tuple[Path, int]:
     """The country's site; and its number of units."""
     root = tmp_path_factory.mktemp("country") / "project"
-    units = write_country_project(root)
+    units = write_country_project(root, files=("report.html",))
     folder.write_site(ProjectPaths(root))
     return root / "outputs" / "site", len(units)
 
