@@ -3,10 +3,10 @@ load beside site.js: `search.js` (every unit of the site, for the index) and `<y
 of the year, for the year's page). A script, not a JSON file: browsers refuse to fetch a file from a page
 opened from file://, but they run the scripts it names.
 
-Each script sets `window.tuphapSearch` to {"scope", "statuses", "places", "kinds", "units"}. A place is a
-[page, area] pair that units share (their province's page on the year's site, or '' on the index; 'Hớn Quản,
-Bình Phước'), so that a country's units do not each repeat them. Links are relative to the page that loads the
-script, and site.js only joins them:
+Each script sets `window.tuphapSearch` to {"scope", "places", "units"} (a year's adds "statuses", "kinds"). A
+place is a [page, area] pair that units share (their province's page on the year's site, or '' on the index;
+'Hớn Quản, Bình Phước'), so that a country's units do not each repeat them. Links are relative to the page
+that loads the script, and site.js only joins them:
 - index, a unit: [slug, name now, code, place, [[year, link, failed], ...]], its page units/<slug>.html, each
   year linking its report, or its row on the province page when it failed (never a stale copy), or nothing;
 - year, a report: [name then, code, place, anchor, status, link to its HTML or '', kind], its row at
@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from tuphap.publish.site_model import STATUS_LABELS, Report, Site, Year, relative_links
+from tuphap.publish.site_model import STATUS_LABELS, Report, Site, Year, province_page, relative_links
 
 LINK_FILE = "report.html"
 
@@ -41,16 +41,16 @@ class _Places:
         return [list(place) for place in self.found]
 
 
-def site_script(site: Site, page: str = "search.js") -> bytes:
+def site_script(site: Site) -> bytes:
     """Every unit of the site, as it is named now, with each year's report: for the index's search."""
-    href, places = relative_links(page), _Places()
+    href, places = relative_links(site.search_page), _Places()
     units = []
     for slug, reports in site.units.items():
         names = site.current.get(slug)
         name, area, code = (names.name, names.area, names.code) if names else (reports[0].name, reports[0].area, reports[0].code)
         years = [[report.year, *_year_link(report, href)] for report in reports]
         units.append([slug, name, code, places("", area), years])
-    return _script({"scope": "site", "statuses": STATUS_LABELS, "places": places.table, "kinds": [""], "units": units})
+    return _script({"scope": "site", "places": places.table, "units": units})
 
 
 def _year_link(report: Report, href: Callable[[str], str]) -> list:
@@ -67,7 +67,7 @@ def year_script(year: Year) -> bytes:
     for kind_index, reports in enumerate([year.reports, *(kind.reports for kind in year.kinds)]):
         for report in reports:
             link = href(report.files[LINK_FILE]) if LINK_FILE in report.files and report.status != "failed" else ""
-            place = places(href(report.page.partition("#")[0]), report.area)
+            place = places(href(province_page(report.year, report.province_slug)), report.area)
             entries.append((report.sort_name, report.unit, kind_index,
                             [report.name, report.code, place, report.anchor, report.status, link, kind_index]))
     entries.sort(key=lambda entry: entry[:3])

@@ -386,7 +386,7 @@ def render(site: Site) -> dict[str, bytes | Path]:
     pages: dict[str, bytes | Path] = {name: files("tuphap").joinpath("static", name).read_bytes() for name in STATIC_FILES}
     pages["index.html"] = _render("index.html.j2", "index.html", site=site)
     if site.years:
-        pages["search.js"] = search_index.site_script(site)
+        pages[site.search_page] = search_index.site_script(site)
     for year in site.years:
         pages[f"{year.year}/index.html"] = _render("year.html.j2", f"{year.year}/index.html", site=site, year=year)
         pages[year.search_page] = search_index.year_script(year)

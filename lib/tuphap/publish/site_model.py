@@ -316,3 +316,4 @@ class Site:
     built: str  # when the builds it shows last changed (the ledger's time), as a reader reads it
     data_hash: str  # the shared data files it was made from, short; '' when they cannot be read
     current: dict[str, UnitNames] = field(default_factory=dict)  # unit slug -> its names now
+    search_page = "search.js"  # the script that holds every unit for the index's search box
