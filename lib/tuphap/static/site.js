@@ -41,7 +41,8 @@
   var data = window.tuphapSearch;
   var box = document.getElementById("search");
   // Where each entry holds what (publish/search_index.py): a unit of the site, or a report of the year.
-  var at = data && data.scope === "site" ? {slug: 0, name: 1, code: 2, place: 3} : {name: 0, code: 1, place: 2, slug: 3};
+  var at = data && data.scope === "site" ? {slug: 0, name: 1, code: 2, place: 3, years: 4}
+    : {name: 0, code: 1, place: 2, slug: 3, status: 4, report: 5, kind: 6};
   // One result: the unit's name linking its page (index) or its row on its province's page (year), where
   // it is, its code, then each year's report (index) or the report's kind, status and file (year).
   function result(unit) {
@@ -50,7 +51,7 @@
     var where = element("small", [place[1], unit[at.code] ? "mã " + unit[at.code] : ""].filter(Boolean).join(" · "));
     if (data.scope === "site") {
       item.append(link(unit[at.name], "units/" + unit[at.slug] + ".html"), " ", where);
-      unit[4].forEach(function (year, index) {
+      unit[at.years].forEach(function (year, index) {
         item.append(index ? ", " : " — ");
         if (year[2]) { item.append(link(year[0] + " (lỗi)", year[1], "failed")); }
         else if (year[1]) { item.append(link(String(year[0]), year[1])); }
@@ -58,9 +59,10 @@
       });
     } else {
       item.append(link(unit[at.name], place[0] + "#" + unit[at.slug]), " ", where, " ");
-      if (data.kinds[unit[6]]) { item.append(element("span", data.kinds[unit[6]], {"class": "kind"}), " "); }
-      item.append(element("span", data.statuses[unit[4]] || unit[4], {"class": "status status-" + unit[4]}));
-      if (unit[5]) { item.append(" ", link("Xem", unit[5])); }
+      var kind = data.kinds[unit[at.kind]], status = unit[at.status];
+      if (kind) { item.append("— ", element("span", kind + ":", {"class": "kind"}), " "); }
+      item.append(element("span", data.statuses[status] || status, {"class": "status status-" + status}));
+      if (unit[at.report]) { item.append(" ", link("Xem", unit[at.report])); }
     }
     return item;
   }
@@ -86,13 +88,14 @@
       });
       found.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
       results.replaceChildren();
+      var noun = data.scope === "site" ? "đơn vị" : "báo cáo";  // the index lists units, a year its reports
       if (!query && found.length > SHOWN) {
-        count.textContent = found.length + " đơn vị: gõ tên hoặc mã đơn vị để tìm.";
+        count.textContent = found.length + " " + noun + ": gõ tên hoặc mã đơn vị để tìm.";
         return;
       }
       found.slice(0, SHOWN).forEach(function (hit) { results.append(result(data.units[hit[1]])); });
-      count.textContent = !found.length ? "Không có đơn vị nào khớp." : found.length > SHOWN
-        ? "Hiện " + SHOWN + "/" + found.length + " đơn vị khớp; gõ thêm để thu hẹp." : found.length + " đơn vị";
+      count.textContent = !found.length ? "Không có " + noun + " nào khớp." : found.length > SHOWN
+        ? "Hiện " + SHOWN + "/" + found.length + " " + noun + " khớp; gõ thêm để thu hẹp." : found.length + " " + noun;
     };
     box.addEventListener("input", search);
     box.closest(".search").hidden = false;  // without script the box would do nothing, so it stays hidden
