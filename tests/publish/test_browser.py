@@ -109,11 +109,10 @@ def search_results(page) -> list[list[tuple[str, str]]]:
 def test_the_index_finds_a_unit_of_any_year_ignoring_diacritics(page, site):
     page.goto((site / "index.html").as_uri())
     assert len(search_results(page)) == 3  # a small site lists every unit before anything is typed
-    page.locator("#search").fill("tan khai")
-    # Its current name and page, each year's report; the failed 2024 report of Hòa Bình links its row instead
+    page.locator("#search").fill("tan khai")  # its current name and page, and the years it has a report in
     assert search_results(page) == [[("Xã Tân Khai", "units/tan-khai.html"), ("2024", "2024/tan-khai/report.html")]]
     assert "Đồng Nai" in page.locator("#search-results li").inner_text()
-    page.locator("#search").fill("HÒA bình")
+    page.locator("#search").fill("HÒA bình")  # a failed report: the year links its row, not a stale copy
     assert search_results(page) == [[("Phường Hòa Bình (mẫu)", "units/hoa-binh-mau.html"),
                                      ("2024 (lỗi)", "2024/province-binh-phuoc.html#hoa-binh-mau")]]
     page.locator("#search").fill("xyz")

@@ -239,7 +239,7 @@ def decorated(root, tmp_path) -> Path:
     return project / "outputs" / "site"
 
 
-def test_year_page_shows_findings_rollups_and_word_files(decorated):
+def test_province_page_shows_findings_rollups_and_word_files(decorated):
     page = decorated / PROVINCE_2024
     row = row_of(page, "tan-khai")
     assert row["data-findings"] == "2"
