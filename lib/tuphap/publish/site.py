@@ -402,7 +402,8 @@ def render(site: Site) -> dict[str, bytes | Path]:
     for unit, reports in site.units.items():
         page = unit_page(unit)
         names = site.current.get(unit)
-        name, area, code = (names.name, names.area, names.code) if names else (reports[0].name, reports[0].area, "")
+        name, area, code = (names.name, names.area, names.code) if names else \
+            (reports[0].name, reports[0].area, reports[0].code)
         pages[page] = _render("unit.html.j2", page, site=site, reports=reports, name=name, area=area, code=code)
     pages.update(site.sources)
     return pages

@@ -152,7 +152,10 @@ class SubmissionPage:
 
     def rows(self, submissions) -> list:
         """By the units' names, as the province pages list them."""
-        return sorted(submissions, key=lambda s: (self.names[s.unit].sort_name if s.unit in self.names else s.unit, s.unit))
+        def order(submission) -> tuple[str, str]:
+            names = self.names.get(submission.unit)
+            return (names.sort_name if names else submission.unit), submission.unit
+        return sorted(submissions, key=order)
 
     @cached_property
     def provinces(self) -> list[SubmissionPage]:
@@ -162,8 +165,8 @@ class SubmissionPage:
         for submission in self.tracking.submissions:
             names = self.names.get(submission.unit)
             parts.setdefault(province_of(names.province if names else ""), []).append(submission)
-        return [SubmissionPage(replace(self.tracking, submissions=found, unexpected=[]), self.names, self.label, province)
-                for province, found in sorted(parts.items(), key=lambda item: province_order(*item[0]))]
+        return [SubmissionPage(replace(self.tracking, submissions=found, unexpected=[]), self.names, self.label,
+                               province) for province, found in sorted(parts.items(), key=lambda item: province_order(*item[0]))]
 
     def of_province(self, slug: str) -> SubmissionPage | None:
         return next((part for part in self.provinces if part.province[0] == slug), None)
