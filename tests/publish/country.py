@@ -19,6 +19,7 @@ from tuphap.inputs.official_registry import REFORM_DAY, OfficialUnit, load_offic
 from tuphap.inputs.registry import UNIT_KINDS
 
 YEAR = 2025
+UNITS_HEADER = "slug,code,kind,name,hamlet_kind,district,province,sample,valid_from,valid_to\n"  # what the rows fill
 BUILT_AT = "2025-12-01T08:00:00+07:00"
 FAILED_EVERY, FINDINGS_EVERY = 97, 7  # one report in 97 failed, one in 7 has a data warning
 STAND_IN = {"report.html": "<!DOCTYPE html><html lang=\"vi\"><meta charset=\"utf-8\"><title>{name}</title><p>{name}</p>",
@@ -74,8 +75,7 @@ def write_country_project(root: Path, files: tuple[str, ...] = tuple(STAND_IN)) 
     shutil.copytree(REPO / "data", data, ignore=shutil.ignore_patterns("values", "narrative", "submissions.csv"))
     (root / "notebooks").mkdir()
     units = country_units()
-    header = (REPO / "data" / "units.csv").read_text(encoding="utf-8").splitlines()[0]
-    (data / "units.csv").write_text(header + "\n" + "".join(_registry_row(u) for u in units), encoding="utf-8")
+    (data / "units.csv").write_text(UNITS_HEADER + "".join(_registry_row(u) for u in units), encoding="utf-8")
     (data / "lineage.csv").write_text("unit,formed_from,resolution,effective\n", encoding="utf-8")
     (data / "values").mkdir()
     values = ["unit,year,indicator,value,note\n"]
