@@ -83,11 +83,12 @@ def test_acknowledged_the_final_copy_has_no_note_and_the_ledger_and_site_record_
     assert entry["mode"] == "final"
     assert {(a["rule"], a["indicator"]): (a["reason"], a["matched"]) for a in entry["acknowledged"]} == \
         {key: (reason, True) for key, reason in ACKNOWLEDGED.items()}
-    findings_page = (root / "outputs" / "site" / "2024" / "findings.html").read_text(encoding="utf-8")
+    findings_page = (root / "outputs" / "site" / "2024" / "findings-binh-phuoc.html").read_text(encoding="utf-8")
     for reason in ACKNOWLEDGED.values():
         assert f"Đã xác nhận: {reason}" in findings_page
-    year_page = BeautifulSoup((root / "outputs" / "site" / "2024" / "index.html").read_text(encoding="utf-8"), "html.parser")
-    assert "bản chính thức" in year_page.select_one('tr[data-unit="tan-khai"]').get_text()
+    province_page = BeautifulSoup((root / "outputs" / "site" / "2024" / "province-binh-phuoc.html").read_text(encoding="utf-8"),
+                                  "html.parser")
+    assert "bản chính thức" in province_page.select_one('tr[data-unit="tan-khai"]').get_text()
     assert run_tuphap("check", "--unit", "tan-khai", "--year", "2024", root=root).returncode == 0
 
     # The draft again: the note is back, with the unit's reasons beside its findings; the sections are reused.

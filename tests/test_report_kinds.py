@@ -80,7 +80,9 @@ def test_the_site_and_the_zip_list_the_six_month_report(six_month):
     page = (six_month / "outputs" / "site" / "2025" / "index.html").read_text(encoding="utf-8")
     soup = BeautifulSoup(page, "html.parser")
     assert soup.h1.get_text() == "Báo cáo tổng kết công tác Tư pháp năm 2025"  # the year's year report is listed too
-    table = soup.select_one('table[data-kind="6thang"]')
+    assert soup.select_one('p[data-kind="6thang"]').find_previous("h2").get_text() == "Báo cáo 6 tháng"
+    province = (six_month / "outputs" / "site" / "2025" / "province-dong-nai.html").read_text(encoding="utf-8")
+    table = BeautifulSoup(province, "html.parser").select_one('table[data-kind="6thang"]')
     assert table is not None and table.find_previous("h2").get_text() == "Báo cáo 6 tháng"
     assert [a["href"] for a in table.select("a")] == ["_6thang/tan-khai/report.html", "_6thang/tan-khai/report.pdf",
                                                       "_6thang/tan-khai/report.docx"]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_tuphap
-from tests.publish.test_site import broken_links, row_of, soup_of, text_of
+from tests.publish.test_site import PROVINCE_2024, broken_links, row_of, search_data, soup_of, text_of
 from tuphap.compute import formatting
 
 
@@ -71,21 +71,21 @@ def test_a_report_that_failed_after_a_good_build_is_marked_failed_and_left_out_o
     made = formatting.timestamp(entry["built_at"])  # the last good build's time, kept beside the failure
 
     # The site: failed, with its error, and the last good copy linked as such, with its time.
-    row = row_of(project / "outputs" / "site" / "2024" / "index.html", "tan-khai")
+    row = row_of(project / "outputs" / "site" / PROVINCE_2024, "tan-khai")
     assert row["data-status"] == "failed" and "Lỗi" in text_of(row.select_one(".status"))
     assert text_of(row.select_one(".error")).startswith("params/2024/tan-khai.yaml") and "colour" in text_of(row)
     assert text_of(row.select_one(".links.stale .stale-note")) == f"Bản tốt gần nhất, tạo lúc {made}:"
     assert [a["href"] for a in row.select(".links a")] == ["tan-khai/report.html", "tan-khai/report.pdf",
                                                           "tan-khai/report.docx"]
-    index = soup_of(project / "outputs" / "site" / "index.html").select_one('tr[data-unit="tan-khai"]')
-    assert text_of(index.select_one("a.failed")) == "2024 (lỗi)"  # the year links its row, not the stale report
+    index = {unit[0]: unit for unit in search_data(project / "outputs" / "site" / "search.js")["units"]}
+    assert [2024, f"{PROVINCE_2024}#tan-khai", 1] in index["tan-khai"][4]  # failed: the year links its row, not the stale report
 
     # The bundle: listed as failed with its error; the stale files are not in it.
     names, bundle, warnings = publish(project, 2024, tmp_path)
     assert "2 report(s) of 2024 failed" in warnings  # Hòa Bình's and Tân Khai's
     assert [name for name in names if "/tan-khai/" in name] == []
     assert "tuphap-2024/2024/an-phu-mau/report.pdf" in names
-    rows = [row_of(bundle / "2024" / "index.html", "tan-khai"),
+    rows = [row_of(bundle / PROVINCE_2024, "tan-khai"),
             soup_of(bundle / "units" / "tan-khai.html").select_one('tr[data-year="2024"]')]
     for row in rows:
         assert row["data-status"] == "failed" and "colour" in text_of(row.select_one(".error"))
@@ -108,12 +108,12 @@ def test_units_removed_from_params_or_registry_leave_the_site_and_the_bundle(pro
     assert result.returncode == 0, result.stderr
     assert "unchanged" in result.stdout and "Site:" in result.stdout
     site = project / "outputs" / "site"
-    assert [row["data-unit"] for row in soup_of(site / "2024" / "index.html").select("table#reports tbody tr")] == [
+    assert [row["data-unit"] for row in soup_of(site / PROVINCE_2024).select("table#reports tbody tr")] == [
         "tan-khai"]
-    assert [row["data-unit"] for row in soup_of(site / "2023" / "index.html").select("table#reports tbody tr")] == [
+    assert [row["data-unit"] for row in soup_of(site / "2023" / "province-binh-phuoc.html").select("table#reports tbody tr")] == [
         "an-phu-mau", "tan-khai"]  # An Phú still has 2023 params; Hòa Bình has no registry row any more
-    assert [row["data-unit"] for row in soup_of(site / "index.html").select("table.units tbody tr")] == [
-        "an-phu-mau", "tan-khai"]
+    assert [unit[0] for unit in search_data(site / "search.js")["units"]] == ["an-phu-mau", "tan-khai"]
+    assert [unit[3] for unit in search_data(site / "2024" / "search.js")["units"]] == ["tan-khai"]
     assert not (site / "units" / "hoa-binh-mau.html").exists() and not (site / "2024" / "an-phu-mau").exists()
     assert [a["href"] for a in soup_of(site / "units" / "an-phu-mau.html").select("a[href]")
             if "2024" in a["href"]] == []

@@ -32,12 +32,16 @@ def test_validate_names_the_kind_of_each_finding(covered):
 
 def test_the_site_lists_a_kinds_findings_under_that_report(covered):
     site = covered / "outputs" / "site" / "2025"
-    year = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
-    row = year.find("table", attrs={"data-kind": "6thang"}).find("tr", attrs={"data-unit": "tan-khai"})
+    province = BeautifulSoup((site / "province-dong-nai.html").read_text(encoding="utf-8"), "html.parser")
+    row = province.find("table", attrs={"data-kind": "6thang"}).find("tr", attrs={"data-unit": "tan-khai"})
     assert "3 cảnh báo" in row.find("details", class_="findings").summary.get_text(" ", strip=True)
-    assert row.find("a", string="Chi tiết")["href"] == "findings.html#_6thang-tan-khai"
-    assert "Kiểm tra số liệu: 3 phát hiện" in year.get_text(" ", strip=True)
-    findings = BeautifulSoup((site / "findings.html").read_text(encoding="utf-8"), "html.parser")
+    assert row.find("a", string="Chi tiết")["href"] == "findings-dong-nai.html#_6thang-tan-khai"
+    for page in ("index.html", "province-dong-nai.html"):
+        page_text = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser").get_text(" ", strip=True)
+        assert "Kiểm tra số liệu: 3 phát hiện" in page_text
+    year_findings = BeautifulSoup((site / "findings.html").read_text(encoding="utf-8"), "html.parser")
+    assert year_findings.find("p", class_="summary").get_text(strip=True) == "3 phát hiện ở 1 báo cáo."
+    findings = BeautifulSoup((site / "findings-dong-nai.html").read_text(encoding="utf-8"), "html.parser")
     section = findings.find("section", id="_6thang-tan-khai")
     assert section.h2.find("small", class_="kind").get_text(strip=True) == "Báo cáo 6 tháng"
     assert len(section.find("table", class_="findings").tbody.find_all("tr")) == 3

@@ -49,17 +49,24 @@ def test_the_rule_is_the_params_date_else_the_end_of_the_kinds_period(sample):
     assert report_unit(paths, dataset.units, dataset.kinds, 2025, "tan-khai").full_name == "xã Tân Khai"
 
 
-def test_the_year_page_names_each_kinds_report_as_it_does(sample):
+def test_the_province_pages_name_each_kinds_report_as_it_does(sample):
+    # The six-month report is thị trấn Tân Khai's, of tỉnh Bình Phước; the year report xã Tân Khai's, of Đồng Nai.
     year = page(sample, "2025/index.html")
-    six = year.find("table", attrs={"data-kind": "6thang"}).find("tr", attrs={"data-unit": "tan-khai"})
+    assert [row["data-province"] for row in year.find("table", id="provinces").tbody.find_all("tr")] == \
+        ["binh-phuoc", "dong-nai"]
+    binh_phuoc = page(sample, "2025/province-binh-phuoc.html")
+    six = binh_phuoc.find("table", attrs={"data-kind": "6thang"}).find("tr", attrs={"data-unit": "tan-khai"})
     assert six.find("td").get_text(" ", strip=True) == "Thị trấn Tân Khai Hớn Quản, Bình Phước"
-    whole = year.find("table", id="reports").find("tr", attrs={"data-unit": "tan-khai"})
+    assert binh_phuoc.find("table", id="reports") is None  # no year report of its units in 2025
+    dong_nai = page(sample, "2025/province-dong-nai.html")
+    whole = dong_nai.find("table", id="reports").find("tr", attrs={"data-unit": "tan-khai"})
     assert whole.find("td").get_text(" ", strip=True) == "Xã Tân Khai Đồng Nai"
+    assert dong_nai.find("table", attrs={"data-kind": "6thang"}) is None
 
 
 def test_the_submissions_pages_name_the_unit_as_the_report_of_their_kind(sample):
-    for kind, name in (("6thang", "Thị trấn Tân Khai"), ("nam", "Xã Tân Khai")):
-        row = page(sample, f"2025/submissions-{kind}.html").find("tr", attrs={"data-unit": "tan-khai"})
+    for kind, province, name in (("6thang", "binh-phuoc", "Thị trấn Tân Khai"), ("nam", "dong-nai", "Xã Tân Khai")):
+        row = page(sample, f"2025/submissions-{kind}-{province}.html").find("tr", attrs={"data-unit": "tan-khai"})
         assert row.find(["th", "td"]).get_text(strip=True) == name, kind
 
 
@@ -75,9 +82,10 @@ def test_the_units_page_bears_its_current_name_and_each_years_name_then(sample):
 def test_status_names_the_unit_as_the_report_of_the_kind(sample):
     six = run_tuphap("status", "--year", "2025", "--kind", "6thang", root=sample)
     assert six.returncode == 0, six.stderr
-    assert six.stdout.splitlines()[1].strip().split("  ")[0] == "Thị trấn Tân Khai"
+    # dated 05/6/2025 here, the six-month report is the thị trấn's, and so is the line for its unit
+    assert "  Thị trấn Tân Khai (25357)  " in six.stdout and "Xã Tân Khai" not in six.stdout
     year = run_tuphap("status", "--year", "2025", "--kind", "nam", root=sample)
-    assert year.stdout.splitlines()[1].strip().split("  ")[0] == "Xã Tân Khai"
+    assert "Xã Tân Khai (25357)" in year.stdout and "Thị trấn Tân Khai" not in year.stdout
 
 
 def test_labs_start_page_names_the_unit_as_the_report_of_its_kind(sample):

@@ -21,6 +21,7 @@ from bs4 import BeautifulSoup
 from tests.conftest import TUPHAP, run_tuphap
 from tuphap.project import ProjectPaths
 from tuphap.publish import folder
+from tuphap.publish.site import collect, render
 from tuphap.publish.site_model import fold
 
 
@@ -36,6 +37,16 @@ def site(root) -> Path:
 
 def soup_of(page: Path) -> BeautifulSoup:
     return BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+
+
+PROVINCE_2024 = "2024/province-binh-phuoc.html"  # the sample's 2024 units are all in tỉnh Bình Phước
+
+
+def search_data(script: Path) -> dict:
+    """What a search script (search.js) gives the search box: publish/search_index.py."""
+    text = script.read_text(encoding="utf-8")
+    assert text.startswith("window.tuphapSearch = ") and text.endswith(";\n")
+    return json.loads(text[len("window.tuphapSearch = "):-2])
 
 
 def row_of(page: Path, unit: str):
@@ -85,8 +96,17 @@ def test_index_lists_years_latest_first_with_counts(site):
     assert rows[1].select_one("a")["href"] == "2024/index.html"
 
 
-def test_year_page_lists_every_commune_with_status_figures_and_links(site):
-    page = site / "2024" / "index.html"
+def test_year_page_lists_its_provinces_with_counts_and_links(site):
+    rows = soup_of(site / "2024" / "index.html").select("table#provinces tbody tr")
+    assert [row["data-province"] for row in rows] == ["binh-phuoc"]
+    # units, built, failed, not built, findings, roll-ups
+    assert [text_of(cell) for cell in rows[0].select("td")] == ["Bình Phước", "3", "2", "1", "0", "4", "2"]
+    assert rows[0].select_one("a")["href"] == "province-binh-phuoc.html"
+    assert rows[0].select("a")[1]["href"] == "findings-binh-phuoc.html"
+
+
+def test_province_page_lists_every_commune_with_status_figures_and_links(site):
+    page = site / PROVINCE_2024
     rows = soup_of(page).select("table#reports tbody tr")
     assert [row["data-unit"] for row in rows] == ["an-phu-mau", "hoa-binh-mau", "tan-khai"]  # by name
     assert row_of(page, "an-phu-mau")["data-status"] == "built"
@@ -102,17 +122,18 @@ def test_year_page_lists_every_commune_with_status_figures_and_links(site):
 
 
 def test_failed_report_shows_as_failed_with_its_error(site):
-    row = row_of(site / "2024" / "index.html", "hoa-binh-mau")
+    row = row_of(site / PROVINCE_2024, "hoa-binh-mau")
     assert row["data-status"] == "failed"
     assert "Lỗi" in text_of(row.select_one(".status"))
     error = text_of(row.select_one(".error"))
     assert error.startswith("params/2024/hoa-binh-mau.yaml") and "colour" in error  # relative to the project
     assert not row.select(".links a")  # never built, so nothing to link
-    assert "1 báo cáo lỗi" in text_of(soup_of(site / "2024" / "index.html").select_one(".summary"))
+    for page in ("2024/index.html", PROVINCE_2024):
+        assert "1 báo cáo lỗi" in text_of(soup_of(site / page).select_one(".summary"))
 
 
 def test_reports_without_a_build_show_as_not_built(site):
-    row = row_of(site / "2023" / "index.html", "an-phu-mau")
+    row = row_of(site / "2023" / "province-binh-phuoc.html", "an-phu-mau")
     assert row["data-status"] == "missing" and "Chưa tạo" in text_of(row)
     assert not row.select(".links a")
 
@@ -129,6 +150,23 @@ def test_every_link_on_the_site_resolves_inside_it(site):
     pages = list(site.rglob("*.html"))
     assert len(pages) >= 10
     assert broken_links(site) == []
+
+
+def test_the_search_scripts_hold_every_unit_and_links_that_resolve(site):
+    index = search_data(site / "search.js")
+    assert [(unit[0], unit[1], index["places"][unit[3]][1]) for unit in index["units"]] == [
+        ("an-phu-mau", "Xã An Phú (mẫu)", "Hớn Quản, Bình Phước"), ("hoa-binh-mau", "Phường Hòa Bình (mẫu)", "Hớn Quản, Bình Phước"),
+        ("tan-khai", "Xã Tân Khai", "Đồng Nai")]  # as named now
+    links = [f"units/{unit[0]}.html" for unit in index["units"]] + [link for unit in index["units"] for _, link, _ in unit[4] if link]
+    year = search_data(site / "2024" / "search.js")
+    assert [(unit[0], unit[4]) for unit in year["units"]] == [
+        ("Xã An Phú (mẫu)", "built"), ("Phường Hòa Bình (mẫu)", "failed"), ("Thị trấn Tân Khai", "built")]  # as named then
+    links += [f"2024/{year['places'][unit[2]][0]}#{unit[3]}" for unit in year["units"]]
+    links += [f"2024/{unit[5]}" for unit in year["units"] if unit[5]]
+    assert len(links) == 11
+    for link in links:
+        path, _, anchor = link.partition("#")
+        assert (site / path).is_file() and (not anchor or soup_of(site / path).find(id=anchor)), link
 
 
 def test_reports_are_linked_into_the_site_not_copied(root, site):
@@ -201,8 +239,8 @@ def decorated(root, tmp_path) -> Path:
     return project / "outputs" / "site"
 
 
-def test_year_page_shows_findings_rollups_and_word_files(decorated):
-    page = decorated / "2024" / "index.html"
+def test_province_page_shows_findings_rollups_and_word_files(decorated):
+    page = decorated / PROVINCE_2024
     row = row_of(page, "tan-khai")
     assert row["data-findings"] == "2"
     assert row.select_one("details.findings summary").get_text() == "1 lỗi, 1 cảnh báo"
@@ -210,10 +248,11 @@ def test_year_page_shows_findings_rollups_and_word_files(decorated):
     assert messages[0] == "Tổng các loại việc hộ tịch là 1.732, khác tổng số 1.733 <script>alert(1)</script>"
     assert "<script>alert" not in page.read_text(encoding="utf-8")  # escaped, not executed
     assert {a.get_text(): a["href"] for a in row.select(".links a")}["Word"] == "tan-khai/report.docx"
-    rollups = soup_of(page).select("table.rollups tbody tr")
-    assert [r["data-rollup"] for r in rollups] == ["province-binh-phuoc"]  # the unsafe and broken entries left out
-    assert {a.get_text(): a["href"] for a in rollups[0].select(".links a")} == {
-        "Xem": "_rollup/province-binh-phuoc/report.html", "Word": "_rollup/province-binh-phuoc/report.docx"}
+    for rollups_page in (decorated / "2024" / "index.html", page):  # the year's roll-ups, and the province's own
+        rollups = soup_of(rollups_page).select("table.rollups tbody tr")
+        assert [r["data-rollup"] for r in rollups] == ["province-binh-phuoc"]  # the unsafe and broken entries left out
+        assert {a.get_text(): a["href"] for a in rollups[0].select(".links a")} == {
+            "Xem": "_rollup/province-binh-phuoc/report.html", "Word": "_rollup/province-binh-phuoc/report.docx"}
     assert broken_links(decorated) == []
 
 
@@ -225,13 +264,18 @@ def test_names_and_messages_with_markup_are_escaped_everywhere(decorated):
 
 
 def test_a_report_that_failed_after_a_good_build_links_the_previous_files_as_such(decorated):
-    row = row_of(decorated / "2024" / "index.html", "an-phu-mau")
+    row = row_of(decorated / PROVINCE_2024, "an-phu-mau")
     assert row["data-status"] == "failed" and "KeyError" in text_of(row.select_one(".error"))
     assert text_of(row.select_one(".links.stale .stale-note")).startswith("Bản tốt gần nhất, tạo lúc ")
 
 
 def test_findings_page_lists_each_finding_with_file_and_row(decorated):
-    page = soup_of(decorated / "2024" / "findings.html")
+    year = soup_of(decorated / "2024" / "findings.html")
+    assert text_of(year.select_one("p.summary")) == "2 phát hiện ở 1 báo cáo."
+    assert [(a["href"], text_of(a)) for a in year.select("table#provinces a")] == [("findings-binh-phuoc.html", "Bình Phước")]
+    page = soup_of(decorated / "2024" / "findings-binh-phuoc.html")
+    assert row_of(decorated / PROVINCE_2024, "tan-khai").select_one("details.findings a")["href"] == \
+        "findings-binh-phuoc.html#tan-khai"
     section = page.select_one("section#tan-khai")
     cells = [text_of(td) for td in section.select("tbody tr")[0].select("td")]
     assert cells[0] == "cảnh báo" and "1.732" in cells[1]
@@ -247,7 +291,7 @@ def test_site_drops_the_files_of_reports_that_are_gone(decorated):
     assert run_tuphap("site", root=project).returncode == 0
     assert not (decorated / "2024" / "_rollup").exists()
     assert not (decorated / "2024" / "tan-khai" / "report.docx").exists()
-    assert "tan-khai/report.docx" not in (decorated / "2024" / "index.html").read_text(encoding="utf-8")
+    assert "tan-khai/report.docx" not in (decorated / PROVINCE_2024).read_text(encoding="utf-8")
 
 
 def test_publish_writes_one_years_bundle_that_works_unzipped(root, tmp_path):
@@ -256,8 +300,9 @@ def test_publish_writes_one_years_bundle_that_works_unzipped(root, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "1 report(s) of 2024 failed" in result.stderr
     names = set(zipfile.ZipFile(archive).namelist())
-    assert {"tuphap-2024/index.html", "tuphap-2024/site.css", "tuphap-2024/site.js", "tuphap-2024/2024/index.html",
-            "tuphap-2024/2024/findings.html", "tuphap-2024/units/tan-khai.html",
+    assert {"tuphap-2024/index.html", "tuphap-2024/site.css", "tuphap-2024/site.js", "tuphap-2024/search.js",
+            "tuphap-2024/2024/index.html", "tuphap-2024/2024/search.js", f"tuphap-2024/{PROVINCE_2024}",
+            "tuphap-2024/2024/findings.html", "tuphap-2024/2024/findings-binh-phuoc.html", "tuphap-2024/units/tan-khai.html",
             "tuphap-2024/2024/tan-khai/report.html", "tuphap-2024/2024/tan-khai/report.pdf",
             "tuphap-2024/2024/an-phu-mau/report.pdf"} <= names
     assert not [name for name in names if "2023" in name or "/sections/" in name]
@@ -339,3 +384,15 @@ def test_serve_on_a_busy_port_says_so(root):
         result = run_tuphap("serve", "--port", str(busy.getsockname()[1]), root=root)
     assert result.returncode == 1
     assert result.stderr.startswith("error: cannot serve on 127.0.0.1:") and "Traceback" not in result.stderr
+
+
+def test_without_a_readable_registry_the_reports_are_listed_under_an_unknown_province(project):
+    (project / "data" / "units.csv").write_text("slug,kind\ntan-khai,xã\n", encoding="utf-8")  # columns missing
+    pages = render(collect(ProjectPaths(project)))
+    year = BeautifulSoup(pages["2024/index.html"], "html.parser")
+    assert "data/units.csv" in text_of(year.select_one(".notice.failed"))
+    provinces = year.select("table#provinces tbody tr")
+    assert [(row["data-province"], text_of(row.select_one("a")), row.select_one("a")["href"]) for row in provinces] == [
+        ("", "Chưa rõ tỉnh", "province-chua-ro.html")]
+    rows = BeautifulSoup(pages["2024/province-chua-ro.html"], "html.parser").select("table#reports tbody tr")
+    assert [row["data-unit"] for row in rows] == ["an-phu-mau", "hoa-binh-mau", "tan-khai"]

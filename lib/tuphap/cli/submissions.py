@@ -18,7 +18,7 @@ from tuphap.inputs.report_kinds import load_report_kinds
 from tuphap.inputs.report_unit import report_unit
 from tuphap.inputs.submissions import expected_units, submission_inputs
 from tuphap.project import ProjectPaths
-from tuphap.publish.site_model import unit_names
+from tuphap.publish.site_model import UnitNames, unit_names
 
 
 def _when(submission: Submission) -> str:
@@ -114,6 +114,6 @@ def status(root, year, kind) -> None:
                           for s in (*tracking.submissions, *tracking.unexpected)})
 
 
-def _named(unit, slug: str) -> tuple[str, str, str]:
-    display, sort, area = unit_names(unit, slug)
-    return (f"{display} ({unit.code})" if unit is not None and unit.code else display), sort, area
+def _named(unit, slug: str) -> UnitNames:
+    named = unit_names(unit, slug)
+    return named._replace(name=f"{named.name} ({named.code})") if named.code else named

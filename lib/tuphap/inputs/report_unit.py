@@ -56,5 +56,7 @@ def report_unit(paths: ProjectPaths, units: Registry, kinds: ReportKinds | None,
     is named as it is now (its latest period); None when the registry does not know it."""
     if unit not in units:
         return None
+    if len(units.periods[unit]) == 1:  # named so on any day: its params need not be read for their date
+        return units.periods[unit][0]
     day = report_day(paths, kinds, year, unit, kind)
     return next((period for period in units.periods[unit] if period.holds_on(day)), units.unit(unit))

@@ -14,10 +14,14 @@ from tuphap.publish import site
 def _place(source: Path, target: Path) -> None:
     """Put a report file into the site: a hard link (no copy, no space) where the file system allows,
     else a copy. Skipped when the target already is that file, so unchanged builds cost nothing."""
-    if target.exists():
-        here, there = source.stat(), target.stat()
-        if os.path.samefile(source, target) or (here.st_size, here.st_mtime_ns) == (there.st_size, there.st_mtime_ns):
-            return
+    here = source.stat()
+    try:
+        there = target.stat()
+    except FileNotFoundError:
+        there = None
+    if there and ((here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
+                  or (here.st_size, here.st_mtime_ns) == (there.st_size, there.st_mtime_ns)):
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
     temporary.unlink(missing_ok=True)
@@ -55,13 +59,13 @@ def write_site(paths: ProjectPaths) -> Path:
             _place(content, target)
         elif not (target.is_file() and target.read_bytes() == content):
             write_atomically(target, content)
-    for path in sorted(root.rglob("*"), reverse=True):  # children before their folders
-        relative = path.relative_to(root).as_posix()
-        if path.is_dir():
-            if not any(path.iterdir()):
-                path.rmdir()
-        elif relative not in wanted:
-            path.unlink()
+    for folder, children, names in os.walk(root, topdown=False):  # children before their folders
+        inside = Path(folder).relative_to(root).as_posix()
+        for name in [*names, *(child for child in children if os.path.islink(os.path.join(folder, child)))]:
+            if (name if inside == "." else f"{inside}/{name}") not in wanted:
+                os.unlink(os.path.join(folder, name))
+        if inside != "." and not os.listdir(folder):
+            os.rmdir(folder)
     # Unchanged pages keep their time (publishing copies only what changed), so what the site was last
     # made from is kept beside it.
     write_atomically(paths.site_stamp, stamp.encode("utf-8"))

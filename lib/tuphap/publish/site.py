@@ -16,7 +16,6 @@ have not (inputs/submissions.py, compute/submissions.py).
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,6 +28,7 @@ from tuphap import __version__
 from tuphap.check.findings import bounded_records
 from tuphap.compute import formatting
 from tuphap.compute.figures import Figures, format_value
+from tuphap.compute.rollup import slugify
 from tuphap.compute.submissions import track_year
 from tuphap.errors import TuphapError
 from tuphap.inputs.catalogue import Indicator
@@ -38,18 +38,24 @@ from tuphap.inputs.report_kinds import ReportKinds, load_report_kinds
 from tuphap.inputs.report_unit import report_unit
 from tuphap.inputs.submissions import submission_inputs
 from tuphap.project import REPORT_FILES, ProjectPaths, check_slug, commune_reports, rollup_reports
+from tuphap.publish import search_index
 from tuphap.publish.site_model import (
     LEVEL_LABELS,
     SEVERITY_LABELS,
     STATUS_LABELS,
     SUBMISSION_LABELS,
     Figure,
+    Province,
     Report,
     Rollup,
     Site,
     SubmissionPage,
+    UnitNames,
     Year,
     fold,
+    province_of,
+    province_order,
+    relative_links,
     unit_names,
 )
 from tuphap.runtime.ledger import Ledger
@@ -113,7 +119,7 @@ def _load_kinds(paths: ProjectPaths, dataset: Dataset | None) -> ReportKinds | N
 
 
 def _names(paths: ProjectPaths, units: Registry | None, kinds: ReportKinds | None, year: int, slug: str,
-           kind: str = "") -> tuple[str, str, str]:
+           kind: str = "") -> UnitNames:
     """A report's unit's names, as the report names it (`kind`: its slug or folder; '' the default kind)."""
     return unit_names(report_unit(paths, units, kinds, year, slug, kind) if units is not None else None, slug)
 
@@ -174,6 +180,24 @@ def current_reports(paths: ProjectPaths, units: Registry | None, years: set[int]
             if (years is None or key.year in years) and _is_slug(key.unit) and (units is None or key.unit in units)]
 
 
+def _report(paths: ProjectPaths, ledger: Ledger, dataset: Dataset | None, units: Registry | None,
+            kinds: ReportKinds | None, year: int, unit: str, kind: str, sources: dict[str, Path], *,
+            bundle: bool) -> Report:
+    """One report as the site shows it (`kind`: its kind's folder, '' for the default kind's, which alone
+    shows key figures and acknowledgements)."""
+    entry = ledger.reports.get(f"{year}/_{kind}/{unit}" if kind else f"{year}/{unit}")
+    entry = entry if isinstance(entry, dict) else {}
+    state = _state(paths, entry, paths.report_dir(year, unit, kind), bundle=bundle)
+    findings, more = _findings(paths, entry)
+    acknowledged = [a for a in entry.get("acknowledged") or [] if isinstance(a, dict)] if not kind else []
+    names = _names(paths, units, kinds, year, unit, kind)
+    return Report(unit, year, names.name, names.sort_name, names.area, state.status, state.error, findings,
+                  [] if kind else _figures(dataset, unit, year),
+                  _linked(state.files, f"{year}/_{kind}/{unit}" if kind else f"{year}/{unit}", sources),
+                  "final" if entry.get("mode") == "final" else "draft", acknowledged, more, state.last_good,
+                  state.left_out, kind, names.province, names.district, names.code)
+
+
 def _kind_reports(paths: ProjectPaths, ledger: Ledger, dataset: Dataset | None, units: Registry | None,
                   kinds: ReportKinds | None, years: set[int] | None, by_year: dict[int, Year],
                   sources: dict[str, Path], *, bundle: bool) -> None:
@@ -183,14 +207,7 @@ def _kind_reports(paths: ProjectPaths, ledger: Ledger, dataset: Dataset | None, 
         if not key.kind or not _is_slug(key.unit) or (years is not None and key.year not in years) \
                 or (units is not None and key.unit not in units):
             continue
-        entry = ledger.reports.get(f"{key.year}/_{key.kind}/{key.unit}")
-        entry = entry if isinstance(entry, dict) else {}
-        state = _state(paths, entry, paths.report_dir(key.year, key.unit, key.kind), bundle=bundle)
-        findings, more = _findings(paths, entry)
-        report = Report(key.unit, key.year, *_names(paths, units, kinds, key.year, key.unit, key.kind), state.status, state.error, findings, [],
-                        _linked(state.files, f"{key.year}/_{key.kind}/{key.unit}", sources),
-                        "final" if entry.get("mode") == "final" else "draft", [], more, state.last_good, state.left_out,
-                        key.kind)
+        report = _report(paths, ledger, dataset, units, kinds, key.year, key.unit, key.kind, sources, bundle=bundle)
         by_year.setdefault(key.year, Year(key.year)).kind(key.kind, names).reports.append(report)
 
 
@@ -211,15 +228,7 @@ def collect(paths: ProjectPaths, years: set[int] | None = None, *, bundle: bool 
     by_year: dict[int, Year] = {}
     sources: dict[str, Path] = {}
     for year, unit in current_reports(paths, units, years):
-        entry = ledger.reports.get(f"{year}/{unit}")
-        entry = entry if isinstance(entry, dict) else {}
-        state = _state(paths, entry, paths.report_dir(year, unit), bundle=bundle)
-        findings, more = _findings(paths, entry)
-        acknowledged = [a for a in entry.get("acknowledged") or [] if isinstance(a, dict)]
-        report = Report(unit, year, *_names(paths, units, kinds, year, unit), state.status, state.error, findings,
-                        _figures(dataset, unit, year), _linked(state.files, f"{year}/{unit}", sources),
-                        "final" if entry.get("mode") == "final" else "draft", acknowledged, more, state.last_good,
-                        state.left_out)
+        report = _report(paths, ledger, dataset, units, kinds, year, unit, "", sources, bundle=bundle)
         by_year.setdefault(year, Year(year)).reports.append(report)
     _kind_reports(paths, ledger, dataset, units, kinds, years, by_year, sources, bundle=bundle)
     wanted_rollups = {(key.year, key.level, key.slug, key.kind)
@@ -237,16 +246,42 @@ def collect(paths: ProjectPaths, years: set[int] | None = None, *, bundle: bool 
             rollups.sort(key=lambda r: (list(LEVEL_LABELS).index(r.level) if r.level in LEVEL_LABELS else 9, fold(r.name)))
         for kind in year.kinds:
             kind.reports.sort(key=lambda r: (r.sort_name, r.unit))
+        year.provinces = _provinces(year)
     # A unit's page bears its name now (its latest period); each year's row says what it was then.
     current = {slug: unit_names(units.unit(slug) if units is not None and slug in units else None, slug)
                for slug in {r.unit for y in by_year.values() for r in y.reports}}
     by_unit: dict[str, list[Report]] = {}
     for report in sorted((r for y in by_year.values() for r in y.reports),
-                         key=lambda r: (current[r.unit][1], r.unit, -r.year)):
+                         key=lambda r: (current[r.unit].sort_name, r.unit, -r.year)):
         by_unit.setdefault(report.unit, []).append(report)
     labels = {ind.id: ind.label for ind in dataset.catalogue} if dataset else {}
     return Site([by_year[y] for y in sorted(by_year, reverse=True)], by_unit, data_error, sources, labels,
                 _ledger_time(paths), data_digest(paths)[:12] if dataset else "", current)
+
+
+def _provinces(year: Year) -> list[Province]:
+    """The year's reports by the province of their unit (as each report names it), each province with its
+    roll-ups: its own, and those of the districts its units were in; by name, the unknown province last."""
+    groups: dict[str, Province] = {}
+    kind_names = {kind.slug: kind.name for kind in year.kinds}
+
+    def group(report: Report) -> Province:
+        slug, name = province_of(report.province)
+        return groups.setdefault(slug, Province(year.year, slug=slug, name=name))
+
+    for report in year.reports:
+        group(report).reports.append(report)
+    for kind in year.kinds:
+        for report in kind.reports:
+            group(report).kind(kind.slug, kind_names).reports.append(report)
+    for province in groups.values():
+        areas = {("province", province.slug)} | {("district", slugify(report.district))
+                                                  for report in province.all_reports if report.district}
+        province.rollups = [rollup for rollup in year.rollups if (rollup.level, rollup.slug) in areas]
+        for kind in year.kinds:
+            if its_own := [rollup for rollup in kind.rollups if (rollup.level, rollup.slug) in areas]:
+                province.kind(kind.slug, kind_names).rollups = its_own
+    return sorted(groups.values(), key=lambda province: province_order(province.slug, province.name))
 
 
 def _add_submissions(paths: ProjectPaths, units: Registry, kinds: ReportKinds | None, year: Year,
@@ -263,7 +298,7 @@ def _add_submissions(paths: ProjectPaths, units: Registry, kinds: ReportKinds | 
         name = kinds[kind].name if kind in kinds else kind
         return name[:1].lower() + name[1:]
 
-    year.submissions = [SubmissionPage(t, {s.unit: _names(paths, units, kinds, year.year, s.unit, t.kind)[:2]
+    year.submissions = [SubmissionPage(t, {s.unit: _names(paths, units, kinds, year.year, s.unit, t.kind)
                                            for s in (*t.submissions, *t.unexpected)}, label(t.kind)) for t in tracked]
 
 
@@ -347,31 +382,34 @@ def _rollup(paths: ProjectPaths, entry, wanted: set[tuple[int, str, str, str]], 
                   len(communes) if isinstance(communes, list) else 0, units if isinstance(units, int) else 0, uncovered)
 
 
-def _relative(page: str):
-    """A filter for templates: a path within the site, as a link relative to the given page."""
-    base = posixpath.dirname(page) or "."
-    return lambda target: posixpath.relpath(target, base)
-
-
 def _render(template: str, page: str, **context) -> bytes:
-    return _ENV.get_template(template).render(href=_relative(page), page=page, **context).encode("utf-8")
+    return _ENV.get_template(template).render(href=relative_links(page), page=page, **context).encode("utf-8")
 
 
 def render(site: Site) -> dict[str, bytes | Path]:
     """Every file of the site: path within the site -> page bytes, or the report file to place there."""
     pages: dict[str, bytes | Path] = {name: files("tuphap").joinpath("static", name).read_bytes() for name in STATIC_FILES}
     pages["index.html"] = _render("index.html.j2", "index.html", site=site)
+    if site.years:
+        pages[site.search_page] = search_index.site_script(site)
     for year in site.years:
         pages[f"{year.year}/index.html"] = _render("year.html.j2", f"{year.year}/index.html", site=site, year=year)
+        pages[year.search_page] = search_index.year_script(year)
         pages[f"{year.year}/findings.html"] = _render("findings.html.j2", f"{year.year}/findings.html",
                                                      site=site, year=year)
+        for province in year.provinces:
+            pages[province.page] = _render("province.html.j2", province.page, site=site, year=year, province=province)
+            pages[province.findings_page] = _render("province_findings.html.j2", province.findings_page, site=site,
+                                                    year=year, province=province)
         for submissions in year.submissions:
-            pages[submissions.page] = _render("submissions.html.j2", submissions.page, site=site, year=year,
-                                              submissions=submissions)
+            for page in (submissions, *submissions.provinces):
+                pages[page.page] = _render("submissions.html.j2", page.page, site=site, year=year, submissions=page)
     for unit, reports in site.units.items():
         page = unit_page(unit)
-        name, _sort, area = site.current.get(unit) or (reports[0].name, "", reports[0].area)
-        pages[page] = _render("unit.html.j2", page, site=site, reports=reports, name=name, area=area)
+        names = site.current.get(unit)
+        name, area, code = (names.name, names.area, names.code) if names else \
+            (reports[0].name, reports[0].area, reports[0].code)
+        pages[page] = _render("unit.html.j2", page, site=site, reports=reports, name=name, area=area, code=code)
     pages.update(site.sources)
     return pages
 

@@ -1,13 +1,18 @@
 """What the internal site shows, as plain data its templates read: the years with their reports, roll-ups,
-other kinds and submissions pages, each report's status, findings, figures and files, and how units are
-named (publish/site.py collects them from the ledger and the project, and renders the pages)."""
+other kinds and submissions pages, each year's provinces with their own, each report's status, findings,
+figures and files, how units are named, and where each page is (publish/site.py collects them from the
+ledger and the project, and renders the pages)."""
 from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
+from tuphap.compute.rollup import slugify
 from tuphap.compute.submissions import Tracking
 from tuphap.inputs.registry import Unit
 
@@ -15,6 +20,10 @@ STATUS_LABELS = {"built": "Đã tạo", "reused": "Đã tạo (không đổi)", 
 SEVERITY_LABELS = {"error": "lỗi", "warning": "cảnh báo"}
 LEVEL_LABELS = {"province": "Cấp tỉnh", "district": "Cấp huyện"}
 SUBMISSION_LABELS = {"received": "Đã nhận", "late": "Nộp muộn", "missing": "Chưa nhận", "overdue": "Chưa nhận, quá hạn"}
+# The group of reports whose unit's province cannot be told (the registry could not be read): its slug, its
+# name, and the name its pages take instead of a province's slug ('province-chua-ro.html').
+UNKNOWN_PROVINCE = ("", "Chưa rõ tỉnh")
+_UNKNOWN_PAGE = "chua-ro"
 
 
 def fold(text: str) -> str:
@@ -50,11 +59,28 @@ class Report:
     last_good: str = ""  # when the files on disk were built, as a reader reads it ('' when never)
     left_out: bool = False  # a failed report's last good files, not in this bundle
     kind: str = ""  # its kind's folder ('6thang'); '' for the default kind
+    province: str = ""  # its unit's province as the report names it ('Bình Phước'); '' when unknown
+    district: str = ""  # its unit's district then ('Hớn Quản'; none from 2025)
+    code: str = ""  # its unit's official code then ('25357'; '' when the registry has none)
 
     @property
     def anchor(self) -> str:
-        """Its section on the year's findings page ('tan-khai'; '_6thang-tan-khai' for another kind's)."""
+        """Its row on its province's page and its section on its findings page ('tan-khai'; '_6thang-tan-khai'
+        for another kind's)."""
         return f"_{self.kind}-{self.unit}" if self.kind else self.unit
+
+    @property
+    def province_slug(self) -> str:
+        return slugify(self.province)
+
+    @property
+    def page(self) -> str:
+        """Its row on its province's page."""
+        return f"{province_page(self.year, self.province_slug)}#{self.anchor}"
+
+    @property
+    def findings_page(self) -> str:
+        return findings_page(self.year, self.province_slug)
 
     def acknowledgement(self, finding: dict) -> str:
         """The reason the unit gave for standing by this finding, or ''."""
@@ -114,21 +140,57 @@ class Rollup:
 
 @dataclass(frozen=True)
 class SubmissionPage:
-    """Who has sent the figures of one year and kind: a page of the site."""
+    """Who has sent the figures of one year and kind: the year's page, with the counts of each province, or
+    the page of one province, listing its units."""
     tracking: Tracking
-    names: dict[str, tuple[str, str]]  # unit slug -> its name as the site shows it, and as it sorts
+    names: dict[str, UnitNames]  # unit slug -> its names as its report of that kind names it
     label: str  # the kind's name in data/report_kinds.yaml, as inside a sentence: 'báo cáo năm'
+    province: tuple[str, str] | None = None  # a province's page: its slug and name; None: the year's page
+
+    @property
+    def year_page(self) -> str:
+        """The year's page of this kind, which the province pages are parts of."""
+        return f"{self.tracking.year}/submissions-{self.tracking.kind}.html"
 
     @property
     def page(self) -> str:
-        return f"{self.tracking.year}/submissions-{self.tracking.kind}.html"
+        if self.province is None:
+            return self.year_page
+        return f"{self.tracking.year}/submissions-{self.tracking.kind}-{self.province[0] or _UNKNOWN_PAGE}.html"
 
     def name(self, unit: str) -> str:
-        return self.names.get(unit, (unit, unit))[0]
+        return self.names[unit].name if unit in self.names else unit
 
     def rows(self, submissions) -> list:
-        """By the units' names, as the year page lists them."""
-        return sorted(submissions, key=lambda s: (self.names.get(s.unit, (s.unit, s.unit))[1], s.unit))
+        """By the units' names, as the province pages list them."""
+        def order(submission) -> tuple[str, str]:
+            names = self.names.get(submission.unit)
+            return (names.sort_name if names else submission.unit), submission.unit
+        return sorted(submissions, key=order)
+
+    @cached_property
+    def provinces(self) -> list[SubmissionPage]:
+        """The year's page's parts: a page for each province of the expected units (those whose province is
+        unknown apart), by name; the units not expected stay on the year's page."""
+        parts: dict[tuple[str, str], list] = {}
+        for submission in self.tracking.submissions:
+            names = self.names.get(submission.unit)
+            parts.setdefault(province_of(names.province if names else ""), []).append(submission)
+        return [SubmissionPage(replace(self.tracking, submissions=found, unexpected=[]), self.names, self.label,
+                               province) for province, found in sorted(parts.items(), key=lambda item: province_order(*item[0]))]
+
+    def of_province(self, slug: str) -> SubmissionPage | None:
+        return next((part for part in self.provinces if part.province[0] == slug), None)
+
+
+def province_of(name: str) -> tuple[str, str]:
+    """A province's slug and name, from its name as the registry writes it ('' when unknown)."""
+    return (slugify(name), name) if slugify(name) else UNKNOWN_PROVINCE
+
+
+def province_order(slug: str, name: str) -> tuple[bool, str, str]:
+    """Provinces by name, as a reader looks for one; the unknown province last."""
+    return not slug, fold(name), slug
 
 
 @dataclass
@@ -139,14 +201,16 @@ class KindReports:
     reports: list[Report] = field(default_factory=list)
     rollups: list[Rollup] = field(default_factory=list)
 
+    def count(self, *statuses: str) -> int:
+        return sum(r.status in statuses for r in self.reports)
+
 
 @dataclass
-class Year:
+class Reports:
+    """The reports and roll-ups of a year, or of one province in a year: what a page lists and counts."""
     year: int
     reports: list[Report] = field(default_factory=list)  # the default kind's (the year report)
     rollups: list[Rollup] = field(default_factory=list)
-    submissions: list[SubmissionPage] = field(default_factory=list)
-    submissions_error: str | None = None  # the receipts or due dates could not be read
     kinds: list[KindReports] = field(default_factory=list)  # each other kind's, in the file's order
 
     def count(self, *statuses: str, every_kind: bool = False) -> int:
@@ -182,13 +246,78 @@ class Year:
             [(kind.name, r) for kind in self.kinds for r in kind.reports if r.finding_count]
 
 
-def unit_names(unit: Unit | None, slug: str) -> tuple[str, str, str]:
-    """Display name, sort name and area of a unit as a report names it (inputs/report_unit.py), or as it is
-    now for its own page; its slug when the registry lacks it."""
+def relative_links(page: str) -> Callable[[str], str]:
+    """Paths within the site as links relative to the given page (the templates' `href`). Both are plain
+    paths within the site ('2024/index.html'), so this is posixpath.relpath without its look at the working
+    folder, which cost a second for the country's fifty thousand links."""
+    folders = page.split("/")[:-1]
+
+    def link(target: str) -> str:
+        parts = target.split("/")
+        shared = 0
+        while shared < min(len(folders), len(parts) - 1) and folders[shared] == parts[shared]:
+            shared += 1
+        return "/".join([".."] * (len(folders) - shared) + parts[shared:])
+    return link
+
+
+def province_page(year: int, slug: str) -> str:
+    return f"{year}/province-{slug or _UNKNOWN_PAGE}.html"
+
+
+def findings_page(year: int, slug: str) -> str:
+    return f"{year}/findings-{slug or _UNKNOWN_PAGE}.html"
+
+
+@dataclass
+class Province(Reports):
+    """One province's reports in a year, those of the units the registry places in it for each report, and
+    its roll-ups (its own and its districts'): a page of the site, and one of findings."""
+    slug: str = ""  # '' for the reports whose province is unknown
+    name: str = ""
+
+    @property
+    def page(self) -> str:
+        return province_page(self.year, self.slug)
+
+    @property
+    def findings_page(self) -> str:
+        return findings_page(self.year, self.slug)
+
+
+@dataclass
+class Year(Reports):
+    submissions: list[SubmissionPage] = field(default_factory=list)
+    submissions_error: str | None = None  # the receipts or due dates could not be read
+    provinces: list[Province] = field(default_factory=list)  # by name; the unknown province last
+
+    def province_submissions(self, slug: str) -> list[SubmissionPage]:
+        """The pages of who has sent what in the province, one per kind tracked."""
+        return [part for page in self.submissions if (part := page.of_province(slug))]
+
+    @property
+    def search_page(self) -> str:
+        """The script that holds the year's units for its page's search box."""
+        return f"{self.year}/search.js"
+
+
+class UnitNames(NamedTuple):
+    name: str  # 'Thị trấn Tân Khai'
+    sort_name: str  # 'tan khai'
+    area: str  # 'Hớn Quản, Bình Phước'
+    province: str = ""
+    district: str = ""
+    code: str = ""
+
+
+def unit_names(unit: Unit | None, slug: str) -> UnitNames:
+    """Display name, sort name, area, province, district and code of a unit as a report names it
+    (inputs/report_unit.py), or as it is now for its own page; its slug when the registry lacks it."""
     if unit is None:
-        return slug, slug, ""
+        return UnitNames(slug, slug, "")
     area = ", ".join(part for part in (unit.district, unit.province) if part)
-    return f"{unit.kind[:1].upper()}{unit.kind[1:]} {unit.name}", fold(unit.name), area
+    return UnitNames(f"{unit.kind[:1].upper()}{unit.kind[1:]} {unit.name}", fold(unit.name), area, unit.province,
+                     unit.district, unit.code)
 
 
 @dataclass
@@ -200,4 +329,5 @@ class Site:
     labels: dict[str, str]  # indicator id -> its Vietnamese label, for the findings
     built: str  # when the builds it shows last changed (the ledger's time), as a reader reads it
     data_hash: str  # the shared data files it was made from, short; '' when they cannot be read
-    current: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # unit slug -> its names now (unit_names)
+    current: dict[str, UnitNames] = field(default_factory=dict)  # unit slug -> its names now
+    search_page = "search.js"  # the script that holds every unit for the index's search box
