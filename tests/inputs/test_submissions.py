@@ -26,7 +26,7 @@ UNITS = ("tan-khai", "an-phu-mau", "hoa-binh-mau")
 @pytest.fixture
 def forms(project) -> dict[str, Path]:
     """The 2024 forms of the three sample units, as `tuphap form` makes them."""
-    result = run_tuphap("form", "--year", "2024", root=project)
+    result = run_tuphap("form", "--year", "2024", *(f"--unit={unit}" for unit in UNITS), root=project)
     assert result.returncode == 0, result.stderr
     return {unit: project / "outputs" / "forms" / "2024" / f"{unit}.xlsx" for unit in UNITS}
 
