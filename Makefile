@@ -23,6 +23,9 @@ test-fast: setup
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not slow"
 
 setup: $(VENV)/.installed
+	@# The package's bytecode written now (only what changed), whatever PYTHONDONTWRITEBYTECODE says: every
+	@# command, build worker and kernel imports it, and compiling its modules again costs each a tenth of a second.
+	@$(BIN)/python -m compileall -q lib/tuphap
 	@# nbstripout as this clone's git filter (.gitattributes): notebooks are committed without outputs,
 	@# counts or run metadata; cell ids, the kernel's name and the language's name are kept as committed.
 	@# It runs without the IRI grammar that jsonschema compiles at import (runtime/startup.py): 0.2 s a

@@ -19,7 +19,6 @@ Example:
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import random
 import shutil
@@ -97,13 +96,18 @@ def main() -> None:
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--sizes", default="100,1000,all")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--keep", type=Path, default=None)
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="the project folder: set up there and kept, or reused when an earlier run kept it")
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="tuphap-country-")) / "project"
     started = time.monotonic()
-    units = country_project(root, args.year)
-    print(f"Project of {len(units)} units and {sum(1 for _ in csv.DictReader((root / 'data' / 'units.csv').open()))} "
-          f"registry rows set up in {time.monotonic() - started:.0f} s at {root}", flush=True)
+    if (root / "data" / "units.csv").is_file():
+        units = [row["slug"] for row in registry_rows(root) if not row["valid_to"]]
+        print(f"Project of {len(units)} units reused at {root}", flush=True)
+    else:
+        units = country_project(root, args.year)
+        print(f"Project of {len(units)} units and {len(registry_rows(root))} registry rows set up in "
+              f"{time.monotonic() - started:.0f} s at {root}", flush=True)
     sizes = [len(units) if size == "all" else int(size) for size in args.sizes.split(",")]
     with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         for size in sizes:

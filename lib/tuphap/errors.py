@@ -53,6 +53,13 @@ class DataError(TuphapError):
             where += _(", unit {unit}").format(unit=unit)
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):  # pickled with its fields (the data cache, a Dask worker's result), not its text alone
+        return _data_error, (self.file, self.message, self.row, self.field, self.unit)
+
+
+def _data_error(file: str, message: str, row: int | None, field: str | None, unit: str | None) -> DataError:
+    return DataError(file, message, row=row, field=field, unit=unit)
+
 
 class DataErrors(TuphapError):
     """Every problem found in a set of data files, one DataError each, so all can be fixed at once;

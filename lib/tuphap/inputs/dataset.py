@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from tuphap.errors import DataError, DataErrors, TuphapError
 from tuphap.inputs.catalogue import Catalogue, load_catalogue
 from tuphap.inputs.lineage import with_lineage
+from tuphap.inputs.load_cache import cached_load
 from tuphap.inputs.official_registry import load_official_registry
 from tuphap.inputs.registry import Registry, Unit, load_units
 from tuphap.inputs.registry_check import has_codes, registry_problems
@@ -46,16 +48,20 @@ class Dataset:
         if cached is None:
             _LOADED.clear()
             try:
-                units = load_registry(paths)
-                catalogue = load_catalogue(paths.indicators_file)
-                kinds = load_report_kinds(paths.report_kinds_file)
-                values = load_values(paths.values_dir, units, catalogue, kinds_periods(kinds))
-                cached = cls(paths, units, catalogue, values.table, kinds, values.bad_rows)
+                cached = cached_load(paths.root, key[1], lambda: cls._read(paths))
             except TuphapError as exc:
                 _LOADED[key] = exc
                 raise
             _LOADED[key] = cached
         return cached
+
+    @classmethod
+    def _read(cls, paths: ProjectPaths) -> "Dataset":
+        units = load_registry(paths)
+        catalogue = load_catalogue(paths.indicators_file)
+        kinds = load_report_kinds(paths.report_kinds_file)
+        values = load_values(paths.values_dir, units, catalogue, kinds_periods(kinds))
+        return cls(paths, units, catalogue, values.table, kinds, values.bad_rows)
 
     def unit(self, slug: str, on: dt.date | None = None) -> Unit:
         """The unit as it was on the day (a report's date), or its latest period: Registry.unit."""
@@ -71,34 +77,38 @@ class Dataset:
         return next((kind.period for kind in self.kinds.kinds.values() if kind.period.code == (code or whole.code)), whole)
 
     @cached_property
-    def _by_report(self) -> dict[tuple[str, int, str], pd.DataFrame]:
-        return {(unit, int(year), period): rows for (unit, year, period), rows in self.values.groupby(["unit", "year", "period"])}
-
-    def _rows(self, unit: str, year: int, period: str | None) -> pd.DataFrame | None:
-        return self._by_report.get((unit, year, period or self.default_period))
+    def _report_rows(self) -> dict[tuple[str, int, str], np.ndarray]:
+        """The positions of each report's rows in the values table: made in one pass, since a country
+        has some 20,000 (unit, year, period) groups and a report reads a handful."""
+        if self.values.empty:
+            return {}
+        groups = self.values.groupby(["unit", "year", "period"], sort=False).indices
+        return {(unit, int(year), period): rows for (unit, year, period), rows in groups.items()}
 
     @cached_property
-    def _values_by_report(self) -> dict[tuple[str, int, str], dict[str, float | str]]:
-        return {key: dict(zip(rows["indicator"], rows["value"])) for key, rows in self._by_report.items()}
+    def _columns(self) -> dict[str, np.ndarray]:
+        return {name: self.values[name].to_numpy() for name in ("indicator", "value", "estimate", "file", "row")}
+
+    def _report_column(self, name: str, unit: str, year: int, period: str | None) -> np.ndarray:
+        """One column of the report's rows (none when it has no figures)."""
+        rows = self._report_rows.get((unit, year, period or self.default_period))
+        return self._columns[name][rows] if rows is not None else self._columns[name][:0]
 
     def values_for(self, unit: str, year: int, period: str | None = None) -> dict[str, float | str]:
         """The unit's values for the year (for its period: by default the default kind's, the year):
         floats, and strings for text indicators (read them through Figures, whose value() is numeric only)."""
-        return dict(self._values_by_report.get((unit, year, period or self.default_period), {}))
+        return dict(zip(self._report_column("indicator", unit, year, period),
+                        self._report_column("value", unit, year, period)))
 
     def estimates_for(self, unit: str, year: int, period: str | None = None) -> frozenset[str]:
         """The indicators whose figure for the unit, year and period is an estimate."""
-        rows = self._rows(unit, year, period)
-        return frozenset() if rows is None else frozenset(rows.loc[rows["estimate"], "indicator"])
-
-    @cached_property
-    def _sources_by_report(self) -> dict[tuple[str, int, str], dict[str, tuple[str, int]]]:
-        return {key: {ind: (file, int(row)) for ind, file, row in zip(rows["indicator"], rows["file"], rows["row"])}
-                for key, rows in self._by_report.items()}
+        estimated = self._report_column("estimate", unit, year, period).astype(bool)
+        return frozenset(self._report_column("indicator", unit, year, period)[estimated])
 
     def sources_for(self, unit: str, year: int, period: str | None = None) -> dict[str, tuple[str, int]]:
         """Where each of the unit's figures for the year (and period) was entered: {indicator: (file, row)}."""
-        return dict(self._sources_by_report.get((unit, year, period or self.default_period), {}))
+        columns = (self._report_column(name, unit, year, period) for name in ("indicator", "file", "row"))
+        return {indicator: (file, int(row)) for indicator, file, row in zip(*columns)}
 
     @cached_property
     def _bad_rows_by_unit(self) -> dict[str, list[BadRow]]:

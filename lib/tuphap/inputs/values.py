@@ -10,6 +10,7 @@ that it stops the reports that read that unit's figures and no other (compute/ro
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,9 +76,10 @@ def _value_record(path: Path, row: dict, units: Registry, catalogue: Catalogue, 
             row=row["_row"], field="year")
     if not row["value"]:
         return None  # an empty cell means "not reported"; a zero must be written as 0
-    return {"unit": unit, "year": int(row["year"]), "period": _period(path, row, periods), "indicator": indicator,
-            "value": _parse_value(path, row, catalogue[indicator]), "estimate": _estimate(path, row),
-            "file": str(path), "row": row["_row"]}
+    # The names shared by many rows as one string each: a country's table has 800,000 rows
+    return {"unit": sys.intern(unit), "year": int(row["year"]), "period": sys.intern(_period(path, row, periods)),
+            "indicator": sys.intern(indicator), "value": _parse_value(path, row, catalogue[indicator]),
+            "estimate": _estimate(path, row), "file": sys.intern(str(path)), "row": row["_row"]}
 
 
 COLUMNS = ["unit", "year", "period", "indicator", "value", "estimate", "file", "row"]
@@ -128,7 +130,11 @@ def load_values(folder: Path, units: Registry, catalogue: Catalogue, periods: Pe
     files = sorted(folder.glob("*.csv"))
     if not files:
         raise DataError(folder, _("no values files (*.csv) found"))
-    records, seen, bad_rows, unreadable = [], {}, [], []
+    # Column by column, and each figure's first row by its position: a country's 800,000 rows kept as
+    # dicts, with a message for each, would hold more memory than the table itself.
+    columns: dict[str, list] = {name: [] for name in COLUMNS}
+    seen: dict[tuple, int] = {}
+    bad_rows, unreadable = [], []
 
     def left_out(error: DataError, row: dict) -> None:
         bad_rows.append(_bad_row(error, row, units, periods))
@@ -146,16 +152,18 @@ def load_values(folder: Path, units: Registry, catalogue: Catalogue, periods: Pe
                     continue
                 key = (record["unit"], record["year"], record["period"], record["indicator"])
                 if key in seen:
+                    first = _("{file} row {row}").format(file=Path(columns["file"][seen[key]]).name, row=columns["row"][seen[key]])
                     shown = key if record["period"] != periods.default else (record["unit"], record["year"], record["indicator"])
-                    raise DataError(path, _("duplicate of {first} for {key}").format(first=seen[key], key=", ".join(map(str, shown))),
+                    raise DataError(path, _("duplicate of {first} for {key}").format(first=first, key=", ".join(map(str, shown))),
                                     row=row["_row"])
             except DataError as exc:
                 left_out(exc, row)
                 continue
-            seen[key] = _("{file} row {row}").format(file=path.name, row=row["_row"])
-            records.append(record)
+            seen[key] = len(columns["row"])
+            for name in COLUMNS:
+                columns[name].append(record[name])
     if unreadable:
         errors = [*unreadable, *(bad.error for bad in bad_rows)]
         raise one_error(errors)
     bad_rows.sort(key=lambda bad: (bad.error.file, bad.error.row or 0))
-    return ValuesRead(pd.DataFrame.from_records(records, columns=COLUMNS), tuple(bad_rows))
+    return ValuesRead(pd.DataFrame(columns, columns=COLUMNS), tuple(bad_rows))
