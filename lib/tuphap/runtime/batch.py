@@ -121,9 +121,11 @@ def _dask(arguments: list[tuple], scheduler: str) -> Iterator[Result]:
 
     with Client(scheduler) as client:
         # pure=False: the same arguments after a data change must still run again.
-        futures = [client.submit(build_job, *args, pure=False) for args in arguments]
-        for future in dask_completed(futures):
-            yield future.result()
+        completed = dask_completed([client.submit(build_job, *args, pure=False) for args in arguments])
+        for future in completed:
+            result = future.result()
+            future.release()  # taken: the workers need not keep it until the batch ends
+            yield result
 
 
 def run(paths: ProjectPaths, targets: list[Target], options: Options, *, workers: int = 1, scheduler: str | None = None,
