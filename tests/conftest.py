@@ -93,6 +93,15 @@ def writable_copy(root: Path, target: Path) -> Path:
     return target
 
 
+def copy_made(shared: Path, root: Path, relative: Path) -> Path:
+    """A file a shared project holds (`built_once`), copied to the same place in a test's own project,
+    where the test may change it."""
+    target = root / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(shared / relative, target)
+    return target
+
+
 def _build_tan_khai(root: Path) -> subprocess.CompletedProcess:
     result = run_tuphap("build", "--unit", "tan-khai", "--year", "2024", root=root)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -109,7 +118,7 @@ def built_tan_khai(tmp_path_factory) -> Path:
 def _build_sample(root: Path) -> subprocess.CompletedProcess:
     params = root / "params" / "2024" / "hoa-binh-mau.yaml"
     params.write_text(params.read_text(encoding="utf-8") + "colour: red\n", encoding="utf-8")
-    result = run_tuphap("build", "--year", "2024", "--quiet", root=root)
+    result = run_tuphap("build", "--year", "2024", "--quiet", "--jobs", "1", root=root)
     assert result.returncode == 1 and "hoa-binh-mau" in result.stderr, result.stdout + result.stderr
     return result
 
@@ -196,6 +205,32 @@ def _build_2024(root: Path) -> None:
 def built_2024(tmp_path_factory) -> Path:
     """Every 2024 report and the 2024 roll-ups, built once through the real command; the project root."""
     return built_once(tmp_path_factory, "2024", _build_2024)[0]
+
+
+def _build_an_phu_mau(root: Path) -> None:
+    result = run_tuphap("build", "--unit", "an-phu-mau", "--year", "2024", "--quiet", root=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="session")
+def built_an_phu_mau(tmp_path_factory) -> Path:
+    """An Phú's 2024 report alone, built once through the real command; the project root."""
+    return built_once(tmp_path_factory, "an-phu-mau", _build_an_phu_mau)[0]
+
+
+def _build_six_month(root: Path) -> subprocess.CompletedProcess:
+    result = run_tuphap("build", "--year", "2025", "--kind", "6thang", "--jobs", "1", root=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    published = run_tuphap("publish", "--zip", "--year", "2025", root=root)
+    assert published.returncode == 0, published.stdout + published.stderr
+    return result
+
+
+@pytest.fixture(scope="session")
+def built_six_month(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """The 2025 six-month reports and roll-ups (`build --kind 6thang`, nothing else), then the year's zip
+    (`publish --zip`), made once; the project root and the build's result."""
+    return built_once(tmp_path_factory, "six-month", _build_six_month)
 
 
 # The modules that take longest (pytest --durations), run first: `make test` hands each module to one

@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from tests.conftest import BAD_INPUT, run_tuphap
+from tests.conftest import BAD_INPUT, run_tuphap, writable_copy
 from tests.runtime.build_ids import ledger_ids, one_build_each
 
 # Every figure of the reference report, in the report's order, formatted as DOMAIN.md says. Each entry
@@ -218,12 +218,12 @@ def test_the_three_files_and_the_ledger_entry_record_one_build(built_tan_khai):
     assert set(files) == {"2024/tan-khai"} and ledger_ids(root)["2024/tan-khai"] == files["2024/tan-khai"]
 
 
-def test_a_late_failure_keeps_the_old_files_and_the_last_good_entry_and_the_fix_reruns_nothing(project):
+def test_a_late_failure_keeps_the_old_files_and_the_last_good_entry_and_the_fix_reruns_nothing(built_an_phu_mau,
+                                                                                                 tmp_path):
     """Issue 13, defects 2 and 11: the document check refuses the new files after every section ran
     and all three were rendered; the old three stay, the ledger keeps the last good build and records
     the failure beside it, and once the narrative is put back nothing needs running again."""
-    result = run_tuphap("build", "--unit", "an-phu-mau", "--year", "2024", "--quiet", root=project)
-    assert result.returncode == 0, result.stdout + result.stderr
+    project = writable_copy(built_an_phu_mau, tmp_path / "project")
     folder = project / "outputs" / "2024" / "an-phu-mau"
     good = json.loads((project / "outputs" / "manifest.json").read_text(encoding="utf-8"))["reports"]["2024/an-phu-mau"]
     files = {path.relative_to(folder): path.read_bytes() for path in folder.rglob("*") if path.is_file()}

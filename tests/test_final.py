@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from docx import Document
 from pypdf import PdfReader
 
-from tests.conftest import copy_project, run_tuphap
+from tests.conftest import copy_project, run_tuphap, writable_copy
 
 NOTE = "Ghi chú về chất lượng số liệu"
 ACKNOWLEDGED = {  # Tân Khai 2024's four warnings, each with the unit's reason
@@ -56,9 +56,8 @@ def test_one_warning_left_unacknowledged_still_blocks_the_final_copy(project):
     assert result.returncode == 1 and "1 warning(s) are not" in result.stderr and "rule thay_doi_so_voi_nam_truoc" in result.stderr
 
 
-def test_a_failed_final_build_leaves_the_draft_recorded_as_a_draft(tmp_path):
-    root = copy_project(tmp_path / "project")
-    assert run_tuphap("build", "--unit", "tan-khai", "--year", "2024", root=root).returncode == 0
+def test_a_failed_final_build_leaves_the_draft_recorded_as_a_draft(built_tan_khai, tmp_path):
+    root = writable_copy(built_tan_khai.parents[2], tmp_path / "project")  # the draft built
     assert run_tuphap("build", "--unit", "tan-khai", "--year", "2024", "--final", root=root).returncode == 1
     ledger = json.loads((root / "outputs" / "manifest.json").read_text(encoding="utf-8"))
     assert ledger["reports"]["2024/tan-khai"]["mode"] == "draft"

@@ -40,7 +40,7 @@ def broken(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     # counts below are theirs.
     root = with_sample_units_only(copy_project(tmp_path_factory.mktemp("isolation") / "project"))
     _break(root)
-    return root, run_tuphap("build", "--year", "2024", root=root)
+    return root, run_tuphap("build", "--year", "2024", "--jobs", "1", root=root)
 
 
 def _text(path: Path) -> str:

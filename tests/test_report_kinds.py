@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from docx import Document
 from pypdf import PdfReader
 
-from tests.conftest import copy_project, run_tuphap
+from tests.conftest import run_tuphap
 
 SIX_MONTH_TITLE = ("Báo cáo sơ kết công tác Tư pháp 6 tháng đầu năm 2025 và phương hướng, nhiệm vụ 6 tháng cuối "
                    "năm 2025 — xã Tân Khai")
@@ -29,14 +29,9 @@ def _pdf_text(pdf: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def six_month(tmp_path_factory) -> Path:
+def six_month(built_six_month) -> Path:
     """The 2025 six-month report of xã Tân Khai, built alone (`--kind 6thang`), then the year's zip."""
-    root = copy_project(tmp_path_factory.mktemp("kinds") / "project")
-    result = run_tuphap("build", "--year", "2025", "--kind", "6thang", root=root)
-    assert result.returncode == 0, result.stdout + result.stderr
-    result = run_tuphap("publish", "--zip", "--year", "2025", root=root)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root
+    return built_six_month[0]
 
 
 def test_the_six_month_report_has_its_title_period_and_marked_estimates(six_month):

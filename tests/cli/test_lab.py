@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, TUPHAP, copy_project, run_tuphap
+from tests.conftest import REPO, TUPHAP, run_tuphap, writable_copy
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "outputs" / "test-artifacts"
@@ -52,9 +52,10 @@ def deadline_poll(check, seconds: float, what: str):
 
 
 @pytest.fixture(scope="module")
-def clone(tmp_path_factory) -> Path:
-    """The project as a git clone: `make setup`'s filter installed, everything committed, then built."""
-    root = copy_project(tmp_path_factory.mktemp("lab") / "project")
+def clone(built_2024, tmp_path_factory) -> Path:
+    """The project as a git clone: `make setup`'s filter installed, everything committed, then built
+    (its 2024 reports are the shared build's; outputs/ is not committed)."""
+    root = writable_copy(built_2024, tmp_path_factory.mktemp("lab") / "project")
     for name in (".gitignore", ".gitattributes"):
         shutil.copy(REPO / name, root / name)
     git(root, "init", "-q")
@@ -67,7 +68,7 @@ def clone(tmp_path_factory) -> Path:
     assert clean.startswith(f'"{venv}/bin/python" ') and "nbstripout" in clean and "--keep-id" in clean
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "project")
-    built = run_tuphap("build", "--all", "--quiet", root=root)
+    built = run_tuphap("build", "--all", "--quiet", "--jobs", "1", root=root)
     assert built.returncode == 0, built.stdout + built.stderr
     return root
 

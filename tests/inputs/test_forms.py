@@ -11,16 +11,28 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from tests.conftest import form_cells, run_tuphap, tree_digest, with_sample_units_only
+from tests.conftest import built_once, copy_made, form_cells, run_tuphap, tree_digest, with_sample_units_only
 from tuphap.cli import cli
 
 
-@pytest.fixture
-def tan_khai_form(project) -> Path:
-    result = run_tuphap("form", "--year", "2024", "--unit", "tan-khai", root=project)
+TAN_KHAI_FORM = Path("outputs", "forms", "2024", "tan-khai.xlsx")
+
+
+def _make_tan_khai_form(root: Path) -> None:
+    result = run_tuphap("form", "--year", "2024", "--unit", "tan-khai", root=root)
     assert result.returncode == 0, result.stderr
-    assert f"wrote {project / 'outputs' / 'forms' / '2024' / 'tan-khai.xlsx'}" in result.stdout
-    return project / "outputs" / "forms" / "2024" / "tan-khai.xlsx"
+    assert f"wrote {root / TAN_KHAI_FORM}" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def made_tan_khai_form(tmp_path_factory) -> Path:
+    """A project where `tuphap form` made Tân Khai's 2024 form, once for the module."""
+    return built_once(tmp_path_factory, "form-tan-khai", _make_tan_khai_form)[0]
+
+
+@pytest.fixture
+def tan_khai_form(project, made_tan_khai_form) -> Path:
+    return copy_made(made_tan_khai_form, project, TAN_KHAI_FORM)
 
 
 def test_form_has_a_sheet_per_section_with_labels_checks_and_last_year(tan_khai_form):

@@ -13,7 +13,7 @@ import pytest
 from filelock import FileLock, Timeout
 from openpyxl import load_workbook
 
-from tests.conftest import REPO, TUPHAP, form_cells, run_tuphap
+from tests.conftest import REPO, TUPHAP, built_once, copy_made, form_cells, run_tuphap
 from tuphap.errors import DataError
 from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.report_kinds import load_report_kinds
@@ -21,14 +21,24 @@ from tuphap.inputs.submissions import load_due_dates, read_receipts
 from tuphap.project import ProjectPaths
 
 UNITS = ("tan-khai", "an-phu-mau", "hoa-binh-mau")
+FORMS = {unit: Path("outputs", "forms", "2024", f"{unit}.xlsx") for unit in UNITS}
+
+
+def _make_forms(root: Path) -> None:
+    result = run_tuphap("form", "--year", "2024", *(f"--unit={unit}" for unit in UNITS), root=root)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture(scope="module")
+def made_forms(tmp_path_factory) -> Path:
+    """A project where `tuphap form` made the 2024 forms of the three sample units, once for the module."""
+    return built_once(tmp_path_factory, "forms-2024", _make_forms)[0]
 
 
 @pytest.fixture
-def forms(project) -> dict[str, Path]:
-    """The 2024 forms of the three sample units, as `tuphap form` makes them."""
-    result = run_tuphap("form", "--year", "2024", *(f"--unit={unit}" for unit in UNITS), root=project)
-    assert result.returncode == 0, result.stderr
-    return {unit: project / "outputs" / "forms" / "2024" / f"{unit}.xlsx" for unit in UNITS}
+def forms(project, made_forms) -> dict[str, Path]:
+    """The 2024 forms of the three sample units, as `tuphap form` makes them, in the test's own project."""
+    return {unit: copy_made(made_forms, project, form) for unit, form in FORMS.items()}
 
 
 def receipts_of(project: Path) -> list[dict]:

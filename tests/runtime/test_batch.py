@@ -50,17 +50,10 @@ def fresh(tmp_path_factory) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def warm_serial(tmp_path_factory) -> Path:
-    """One worker, one warm kernel, three communes in turn."""
-    root = copy_project(tmp_path_factory.mktemp("warm") / "project")
-    build(root, *COMMUNES_2024, "--jobs", "1")
-    return root
-
-
 @pytest.mark.parametrize("unit", COMPARED)
-def test_warm_kernel_reports_equal_fresh_kernel_reports(fresh, warm_serial, unit):
-    assert same_build(report(warm_serial, unit)) == same_build(report(fresh, unit))
+def test_warm_kernel_reports_equal_fresh_kernel_reports(fresh, built_2024, unit):
+    # built_2024: one worker, one warm kernel (--jobs 1), the three 2024 communes in turn
+    assert same_build(report(built_2024, unit)) == same_build(report(fresh, unit))
 
 
 def test_parallel_workers_give_the_same_reports(fresh, tmp_path):
@@ -80,16 +73,16 @@ def test_dask_cluster_gives_the_same_reports(fresh, tmp_path):
         assert same_build(report(root, unit)) == same_build(report(fresh, unit))
 
 
-def test_ledger_records_every_section(warm_serial):
-    entry = ledger(warm_serial)["2024/tan-khai"]
+def test_ledger_records_every_section(built_2024):
+    entry = ledger(built_2024)["2024/tan-khai"]
     assert entry["status"] == "built" and len(entry["sections"]) == 11
     for section in entry["sections"].values():
         assert len(section["input_hash"]) == 64 and section["status"] == "executed"
         assert section["duration"] > 0 and section["error"] is None
 
 
-def test_incremental_rebuilds_follow_the_data(warm_serial, tmp_path):
-    root = writable_copy(warm_serial, tmp_path / "project")  # every 2024 commune built
+def test_incremental_rebuilds_follow_the_data(built_2024, tmp_path):
+    root = writable_copy(built_2024, tmp_path / "project")  # every 2024 commune built
 
     build(root, *COMMUNES_2024)
     assert all(not names for names in executed(root).values())
@@ -107,17 +100,16 @@ def test_incremental_rebuilds_follow_the_data(warm_serial, tmp_path):
     notebook = root / "notebooks" / "04-tu-sach-phap-luat.ipynb"
     notebook.write_text(notebook.read_text(encoding="utf-8").replace("Tại {unit_kind} có", "Trên địa bàn {unit_kind} có"),
                         encoding="utf-8")
-    build(root, *COMMUNES_2024)
+    build(root, *COMMUNES_2024, "--jobs", "1")
     assert all(names == ["04-tu-sach-phap-luat"] for names in executed(root).values())
     assert "Trên địa bàn thị trấn có 01 tủ sách" in report(root, "tan-khai")
 
-    build(root, *COMMUNES_2024, "--force")
+    build(root, *COMMUNES_2024, "--force", "--jobs", "1")
     assert all(len(names) == 11 for names in executed(root).values())
 
 
-def test_a_failing_report_does_not_stop_the_batch(tmp_path):
-    root = copy_project(tmp_path / "project")
-    build(root, "--year", "2024", "--unit", "an-phu-mau")
+def test_a_failing_report_does_not_stop_the_batch(built_an_phu_mau, tmp_path):
+    root = writable_copy(built_an_phu_mau, tmp_path / "project")
     good = report(root, "an-phu-mau")
     narrative = root / "data" / "narrative" / "2024" / "an-phu-mau.md"
     narrative.write_text(narrative.read_text(encoding="utf-8").replace(
@@ -158,30 +150,32 @@ def test_a_kernel_that_dies_fails_its_report_and_the_next_report_gets_a_new_kern
         assert ledger(root)[f"2024/{unit}"]["last_failure"]["sections"]["04-tu-sach-phap-luat"]["status"] == "executed"
 
 
-def test_quiet_mode_prints_no_progress_bar(warm_serial):
-    result = run_tuphap("build", *COMMUNES_2024, "--quiet", root=warm_serial)
+def test_quiet_mode_prints_no_progress_bar(built_2024, tmp_path):
+    result = run_tuphap("build", *COMMUNES_2024, "--quiet", root=writable_copy(built_2024, tmp_path / "project"))
     assert result.returncode == 0 and "Building" not in result.stderr and "it/s" not in result.stderr
     assert "0 built, 3 unchanged, 0 failed of 3 report(s)" in result.stdout
 
 
-def test_a_build_that_changes_nothing_leaves_the_site_alone(warm_serial):
-    site = warm_serial / "outputs" / "site"
+def test_a_build_that_changes_nothing_leaves_the_site_alone(built_2024, tmp_path):
+    root = writable_copy(built_2024, tmp_path / "project")
+    build(root, *COMMUNES_2024)  # the ledger's "built" becomes "reused": only the next build changes nothing
+    site = root / "outputs" / "site"
 
     def times() -> dict:
         return {path: path.stat().st_mtime_ns for path in site.rglob("*") if path.is_file()}
 
     before = times()
-    result = run_tuphap("build", *COMMUNES_2024, "--quiet", root=warm_serial)
+    result = run_tuphap("build", *COMMUNES_2024, "--quiet", root=root)
     assert result.returncode == 0 and "(nothing changed)" in result.stdout
     assert times() == before
     (site / "index.html").unlink()  # a site that is not complete is always rewritten
-    result = run_tuphap("build", *COMMUNES_2024, "--quiet", root=warm_serial)
+    result = run_tuphap("build", *COMMUNES_2024, "--quiet", root=root)
     assert result.returncode == 0 and "(nothing changed)" not in result.stdout
     assert (site / "index.html").is_file()
 
 
-def test_progress_bar_reports_done_and_total(warm_serial):
-    result = run_tuphap("build", *COMMUNES_2024, root=warm_serial)
+def test_progress_bar_reports_done_and_total(built_2024, tmp_path):
+    result = run_tuphap("build", *COMMUNES_2024, root=writable_copy(built_2024, tmp_path / "project"))
     assert "3/3" in result.stderr
 
 
