@@ -22,7 +22,7 @@ import time
 from datetime import datetime, timezone
 
 import nbformat
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import AsyncKernelManager, KernelManager
 from papermill.engines import Engine
 
 from tuphap.i18n import _
@@ -54,6 +54,20 @@ def _transport(folder: str | None) -> dict:
     by the kernel, and with several workers (or other programs) starting at once another may take it
     first ("Address already in use", the report failing). The sockets live in a private folder."""
     return {"transport": "ipc", "ip": os.path.join(folder, "kernel")} if folder else {}
+
+
+class SocketFolderKernelManager(AsyncKernelManager):
+    """The kernel manager of fresh kernels (nbclient starts and stops them): over Unix sockets in a private
+    folder like warm kernels, for the same reason (_transport), the folder removed with the kernel."""
+
+    def __init__(self, **kwargs):
+        self._sockets = tempfile.mkdtemp(prefix="tuphap-kernel-")
+        super().__init__(**kwargs, **_transport(self._sockets))
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart:
+            shutil.rmtree(self._sockets, ignore_errors=True)
 
 
 class WarmKernel:

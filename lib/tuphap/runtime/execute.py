@@ -32,7 +32,7 @@ def run_section(notebook: Path, executed: Path, name: str, year: int, root: Path
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from tuphap.runtime.engine import KERNEL_ARGUMENTS, KernelFailed
+    from tuphap.runtime.engine import KERNEL_ARGUMENTS, KernelFailed, SocketFolderKernelManager
 
     executed.parent.mkdir(parents=True, exist_ok=True)
     # Prefer this environment's kernel spec to a user-wide 'python3' that may lack tuphap.
@@ -41,7 +41,8 @@ def run_section(notebook: Path, executed: Path, name: str, year: int, root: Path
         # Killed once its notebook has run (nbclient's "immediate"): every output is in by then, and a
         # graceful shutdown waits up to 3 s for a kernel that is slow to exit, a notebook at a time.
         engine = {"cwd": str(root), "extra_arguments": KERNEL_ARGUMENTS, "execution_timeout": cell_timeout,
-                  "shutdown_kernel": "immediate"}
+                  "shutdown_kernel": "immediate",
+                  **({"kernel_manager_class": SocketFolderKernelManager} if os.name == "posix" else {})}
     else:
         engine = {"engine_name": WARM_ENGINE, "kernel_cwd": str(root), "request_save_on_cell_execute": False,
                   "cell_timeout": cell_timeout}
