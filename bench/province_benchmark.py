@@ -33,7 +33,7 @@ from openpyxl import load_workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate_communes as synthetic  # noqa: E402  (the bench's own figure and prose generator)
-from run_benchmark import measure  # noqa: E402
+from run_benchmark import change_one_value, measure  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -96,18 +96,6 @@ def fill_forms(root: Path, year: int, inbox: Path) -> int:
     return forms
 
 
-def change_one_figure(root: Path, year: int, unit: str) -> None:
-    values = root / "data" / "values" / f"{year}.csv"
-    lines = values.read_text(encoding="utf-8").splitlines()
-    for index, line in enumerate(lines):
-        fields = line.split(",")
-        if fields[0] == unit and fields[2] == "pbgdpl.so_buoi":
-            fields[3] = str(int(fields[3]) + 1)
-            lines[index] = ",".join(fields)
-            break
-    values.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
 def rebuilt(root: Path) -> tuple[list[str], list[str]]:
     """The reports and roll-ups whose last build ran any section."""
     ledger = json.loads((root / "outputs" / "manifest.json").read_text(encoding="utf-8"))
@@ -147,7 +135,7 @@ def main() -> None:
     phases.append((f"build {len(units)} reports, the province roll-up, the site", run.seconds))
     reports, rollups = rebuilt(root)
     assert len(reports) == len(units) and len(rollups) == 1, (reports, rollups)
-    change_one_figure(root, args.year, units[0])
+    change_one_value(root, units[0], args.year)
     again = measure([str(BIN / "tuphap"), "--root", str(root), *build], stdout=subprocess.DEVNULL)
     reports, rollups = rebuilt(root)
     total = sum(seconds for _label, seconds in phases)

@@ -94,8 +94,9 @@ def units_of(root: Path) -> list[str]:
     return sorted(p.stem for p in (root / "params" / str(YEAR)).glob("*.yaml"))
 
 
-def change_one_value(root: Path, unit: str) -> None:
-    values = root / "data" / "values" / f"{YEAR}.csv"
+def change_one_value(root: Path, unit: str, year: int = YEAR) -> None:
+    """One more session of legal dissemination (pbgdpl.so_buoi) for the unit in the year's values file."""
+    values = root / "data" / "values" / f"{year}.csv"
     lines = values.read_text(encoding="utf-8").splitlines()
     for index, line in enumerate(lines):
         fields = line.split(",")

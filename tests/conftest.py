@@ -242,7 +242,8 @@ SLOW_FIRST = ("tests/runtime/test_kill.py", "tests/runtime/test_batch.py", "test
 
 # What a module uses to start a command, a notebook kernel or a browser: its tests are `slow`, left out
 # of `make test-fast` (the units of each stage, in-process).
-SLOW_MEANS = ("run_tuphap", "TUPHAP", "papermill", "sync_playwright", "PreviewSession")
+# `browser`: the Chromium fixture of tests/publish/browser.py.
+SLOW_MEANS = ("run_tuphap", "TUPHAP", "papermill", "sync_playwright", "browser", "PreviewSession")
 
 
 def pytest_configure(config: pytest.Config) -> None:

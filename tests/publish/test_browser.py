@@ -2,49 +2,22 @@
 file:// as from a file share. Screenshots are kept in outputs/test-artifacts/ (path printed)."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO
+from tests.publish.browser import browser, page, require_chromium  # noqa: F401  (fixtures)
 from tuphap.publish.site_model import fold
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "outputs" / "test-artifacts"
 
-if not CHROMIUM.is_file():
-    if os.environ.get("CI"):  # CI installs it (scripts/install-system-packages): its absence is a failure there
-        raise RuntimeError(f"{CHROMIUM} is missing: run scripts/install-system-packages as root")
-    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402  (only once Chromium is known to be there)
+require_chromium()  # the whole module is about the browser
 
 
 @pytest.fixture(scope="module")
 def site(built_sample) -> Path:
     return built_sample[0] / "outputs" / "site"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        # Debian's Chromium, never a downloaded one (`playwright install` is not used).
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM))
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    page = context.new_page()
-    page.problems = []  # console errors, script errors and failed loads, for the tests to assert on
-    page.on("console", lambda message: message.type == "error" and page.problems.append(message.text))
-    page.on("pageerror", lambda error: page.problems.append(str(error)))
-    page.on("requestfailed", lambda request: page.problems.append(f"{request.url}: {request.failure}"))
-    yield page
-    context.close()
 
 
 def screenshot(page, name: str) -> Path:

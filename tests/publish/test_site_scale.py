@@ -10,11 +10,11 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from tests.publish.browser import browser, page  # noqa: F401  (fixtures)
 from tests.publish.country import YEAR, write_country_project
 from tuphap.project import ProjectPaths
 from tuphap.publish import folder
 
-CHROMIUM = Path("/usr/bin/chromium")  # Debian's (tests/publish/test_browser.py); never a downloaded one
 MEGABYTE = 1_000_000
 SECOND_MS = 1000
 HCM = f"{YEAR}/province-ho-chi-minh.html"
@@ -67,29 +67,6 @@ def test_every_link_of_every_page_leads_to_a_file_of_the_site(country):
             if parts.path and not (page.parent / unquote(parts.path)).is_file():
                 broken.append(f"{page.relative_to(site)}: {link}")
     assert broken == []
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.is_file():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM))
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    page = context.new_page()
-    page.problems = []
-    page.on("console", lambda message: message.type == "error" and page.problems.append(message.text))
-    page.on("pageerror", lambda error: page.problems.append(str(error)))
-    page.on("requestfailed", lambda request: page.problems.append(f"{request.url}: {request.failure}"))
-    yield page
-    context.close()
 
 
 def open_page(page, path: Path) -> float:
