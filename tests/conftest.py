@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -61,9 +62,33 @@ def with_sample_units_only(root: Path) -> Path:
     return root
 
 
+# Commands that start no kernel, worker, server or browser. The suite runs them in its own process through
+# click's test runner: a new `tuphap` process costs most of a CPU-second in imports, and the suite runs
+# these commands some two hundred times. Builds, previews, the lab and `serve` run as real processes, and
+# so does any command given an environment of its own (its language, fonts or root are read at start-up).
+IN_PROCESS = frozenset({"validate", "check", "status", "list", "units", "init", "form", "ingest", "site", "publish",
+                        "--help", "-h", "--version"})
+
+
 def run_tuphap(*args: str, root: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     command = [str(TUPHAP)] + (["--root", str(root)] if root else []) + list(args)
+    if env is None and args and args[0] in IN_PROCESS:
+        return _run_in_process(command)
     return subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
+
+
+def _run_in_process(command: list[str]) -> subprocess.CompletedProcess:
+    """`command` run as the `tuphap` entry point would run it, with what a process would show: its exit
+    status, its output, and a traceback on stderr (status 1) if it raised."""
+    from click.testing import CliRunner
+
+    from tuphap.cli import cli
+
+    result = CliRunner().invoke(cli, command[1:], prog_name="tuphap")
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(*result.exc_info))
+    return subprocess.CompletedProcess(command, result.exit_code, result.stdout, stderr)
 
 
 def built_once(tmp_path_factory, name: str, make: Callable[[Path], subprocess.CompletedProcess | None]
