@@ -133,6 +133,11 @@ class ProjectPaths:
     def report_dir(self, year: int, unit: str, kind: str = "") -> Path:
         return self.outputs_dir / str(check_year(year)) / _kind_folder(kind) / check_slug(unit)
 
+    def versions_dir(self, year: int, unit: str, kind: str = "") -> Path:
+        """Where a report's final copies are kept, one numbered folder each (versions/store.py): outside
+        the report's folder, which every build replaces as a whole, and outside what `make clean` removes."""
+        return self.outputs_dir / "versions" / str(check_year(year)) / _kind_folder(kind) / check_slug(unit)
+
     def sections_dir(self, year: int, unit: str, kind: str = "") -> Path:
         return self.report_dir(year, unit, kind) / "sections"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from tuphap import __version__
-from tuphap.cli import check, forms, ingest, lab, preview, registry, reports, site, submissions, validation
+from tuphap.cli import check, forms, ingest, lab, preview, registry, reports, site, submissions, validation, versions
 from tuphap.cli.texts import help_text, translate_click
 from tuphap.i18n import _
 from tuphap.runtime.startup import skip_unused_imports
@@ -27,7 +27,7 @@ def cli(ctx: click.Context, root: str | None) -> None:
 
 for command in (reports.build, validation.validate, reports.list_reports, site.site_command, site.serve,
                 site.publish_command, forms.form, ingest.ingest, submissions.status, check.check, lab.lab, preview.preview,
-                registry.units, registry.init):
+                registry.units, registry.init, versions.versions, versions.sign, versions.verify, versions.diff):
     cli.add_command(command)
 
 

@@ -19,6 +19,7 @@ from tuphap.publish import folder
 from tuphap.runtime import batch
 from tuphap.runtime.lock import project_lock, waiting_message
 from tuphap.runtime.targets import DEFAULT_CELL_TIMEOUT, Options, Result, RollupTarget, Status
+from tuphap.versions import store
 
 STATUS_WORDS = {Status.PLANNED: N_("planned"), Status.BUILT: N_("built"), Status.REUSED: N_("reused"),
                 Status.FAILED: N_("failed")}
@@ -145,6 +146,7 @@ def build(root, units, years, build_all, kinds, workers, force, quiet, scheduler
 
             results = batch.run(paths, targets, options, workers=workers, scheduler=scheduler, on_result=report)
         click.echo(_summary(results, time.monotonic() - started))
+        versions_kept = _keep_versions(paths, results) if final else True
         rollups = _build_rollups(paths, batch.rollups_after(paths, targets, units_chosen=bool(units)), options, quiet)
         click.echo(_("Reports in {folder}; ledger in {ledger}").format(folder=paths.outputs_dir, ledger=paths.ledger_file))
         site_written = _refresh_site(paths, changed=any(r.status != Status.REUSED for r in [*results, *rollups]))
@@ -156,8 +158,20 @@ def build(root, units, years, build_all, kinds, workers, force, quiet, scheduler
     stray = _stray_rows(paths)
     if stray:
         click.echo(_("error: {message}").format(message=stray), err=True)
-    if failed or stray or not site_written:
+    if failed or stray or not site_written or not versions_kept:
         sys.exit(1)
+
+
+def _keep_versions(paths: ProjectPaths, results: list[Result]) -> bool:
+    """Each new final copy kept as the report's next version (versions/store.py), each on a line."""
+    try:
+        for version in store.keep_final_copies(paths, results):
+            click.echo(_("Kept as version {name}: {folder}").format(name=version.name, folder=version.folder))
+        return True
+    except (TuphapError, OSError) as exc:
+        click.echo(_("error: the final copies were built but not kept as versions: {message}").format(message=exc),
+                   err=True)
+        return False
 
 
 def _stray_rows(paths: ProjectPaths) -> DataErrors | None:
