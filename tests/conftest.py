@@ -67,6 +67,7 @@ def with_sample_units_only(root: Path) -> Path:
 # these commands some two hundred times. Builds, previews, the lab and `serve` run as real processes, and
 # so does any command given an environment of its own (its language, fonts or root are read at start-up).
 IN_PROCESS = frozenset({"validate", "check", "status", "list", "units", "init", "form", "ingest", "site", "publish",
+                        "versions", "sign", "verify", "diff",
                         "--help", "-h", "--version"})
 
 
