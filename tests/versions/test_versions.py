@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import stat
 import subprocess
 
 import pypdfium2
 import pytest
+from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from tests.conftest import built_once, run_tuphap, writable_copy
@@ -78,7 +78,7 @@ def test_signing_keeps_the_signed_bytes_and_pdfsig_finds_it_valid(final, authori
     result = _sign(root, key)
     assert result.returncode == 0, result.stdout + result.stderr
     signed = version / "report.signed.pdf"
-    assert result.stdout.strip() == f"Signed: {signed}"
+    assert result.stdout.startswith(f"Signed: {signed}\nSite: ")
     assert {name: digest for name, digest in _digest(version).items() if name != signed.name} == before
     assert signed.read_bytes().startswith((version / "report.pdf").read_bytes())  # an incremental update
 
@@ -104,6 +104,11 @@ def test_signing_keeps_the_signed_bytes_and_pdfsig_finds_it_valid(final, authori
     listed = run_tuphap("versions", "--unit", "tan-khai", "--year", "2024", "--mark-sent", "Phòng Tư pháp", "--on", "2024-11-02",
                         root=root)
     assert listed.returncode == 0 and "signed  sent to Phòng Tư pháp on 2024-11-02" in listed.stdout
+    unit_page = BeautifulSoup((root / "outputs" / "site" / "units" / "tan-khai.html").read_text(encoding="utf-8"), "html.parser")
+    kept = unit_page.select_one('tr[data-year="2024"] li[data-version="v1"]')
+    assert "đã gửi Phòng Tư pháp ngày 02/11/2024" in kept.get_text(" ")
+    link = kept.select_one("a.signed")["href"]
+    assert (root / "outputs" / "site" / "units" / link).resolve().read_bytes() == signed.read_bytes()
 
 
 def test_a_changed_signed_file_fails_verification(final, authority, tmp_path):
@@ -185,4 +190,9 @@ def test_a_second_version_after_changed_figures_and_what_diff_says(final, tmp_pa
         "No figure, sentence or acknowledgement changed.\n")
     missing = run_tuphap("diff", "--unit", "tan-khai", "--year", "2024", "v1", "v7", root=root)
     assert missing.returncode == 1 and "has no version v7; its versions: v1, v2" in missing.stderr
-    shutil.rmtree(root / "outputs" / "site", ignore_errors=True)
+    page = BeautifulSoup((root / "outputs" / "site" / "versions" / "2024" / "tan-khai" / "v1-v2.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    assert [cell.get_text(" ", strip=True) for cell in page.select('tr[data-indicator="hoa_giai.tiep_nhan"] td')] == \
+        ["Vụ việc hòa giải tiếp nhận hoa_giai.tiep_nhan", "15", "16"]
+    assert page.select_one("ul.sentences li.changed ins").get_text() == \
+        "Các tổ hòa giải trên địa bàn thị trấn đã tiếp nhận 16 vụ việc."

@@ -10,10 +10,12 @@ import click
 
 from tuphap.cli.selection import choosing_failed, kind_folders, known_selection
 from tuphap.cli.texts import examples, help_text
+from tuphap.compute import formatting
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
 from tuphap.inputs.dataset import Dataset
 from tuphap.project import ProjectPaths
+from tuphap.publish import folder
 from tuphap.runtime.ledger import Ledger
 from tuphap.runtime.targets import CommuneTarget
 from tuphap.versions import compare, signing, store, verifying
@@ -63,6 +65,7 @@ def versions(root, unit, year, kind, sent_to, sent_on, wanted) -> None:
                 raise TuphapError(_("--mark-sent needs whom it was sent to"))
             version = store.find(paths, year, unit, kind, wanted)
             store.mark_sent(version, sent_to.strip(), (sent_on or dt.datetime.now()).date())
+            _refresh_site(paths)
         kept = store.kept(paths, year, unit, kind)
     except TuphapError as exc:
         _fail(exc)
@@ -71,7 +74,7 @@ def versions(root, unit, year, kind, sent_to, sent_on, wanted) -> None:
     for version in kept:
         sent = version.sent
         click.echo("  ".join(filter(None, [
-            version.name, _("kept {time}").format(time=version.record["kept_at"]),
+            version.name, _("kept {time}").format(time=formatting.timestamp(version.record["kept_at"])),
             _("data #{hash}").format(hash=version.record.get("data_hash", "")),
             _("signed") if version.signed_pdf else _("not signed"),
             _("sent to {to} on {day}").format(to=sent["to"], day=sent["on"]) if sent else "",
@@ -114,6 +117,17 @@ def sign(root, unit, year, kind, wanted, pkcs12, pkcs11_lib, token_label, key_la
     except TuphapError as exc:
         _fail(exc)
     click.echo(_("Signed: {file}").format(file=signed))
+    _refresh_site(paths)
+
+
+def _refresh_site(paths: ProjectPaths) -> None:
+    """The site lists each version, whether it is signed and sent: brought up to date after a change."""
+    try:
+        click.echo(_("Site: {index}").format(index=folder.write_site(paths)))
+    except (TuphapError, OSError) as exc:
+        click.echo(_("error: the site in {folder} was not updated: {message}").format(folder=paths.site_dir, message=exc),
+                   err=True)
+        sys.exit(1)
 
 
 @click.command(name="verify", help=help_text(

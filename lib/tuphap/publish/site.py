@@ -31,7 +31,7 @@ from tuphap.compute.figures import Figures, format_value
 from tuphap.compute.rollup import slugify
 from tuphap.compute.submissions import track_year
 from tuphap.errors import TuphapError
-from tuphap.inputs.catalogue import Indicator
+from tuphap.inputs.catalogue import Catalogue, Indicator
 from tuphap.inputs.dataset import Dataset, data_digest
 from tuphap.inputs.registry import Registry, load_units
 from tuphap.inputs.report_kinds import ReportKinds, load_report_kinds
@@ -45,6 +45,7 @@ from tuphap.publish.site_model import (
     STATUS_LABELS,
     SUBMISSION_LABELS,
     Figure,
+    KeptVersion,
     Province,
     Report,
     Rollup,
@@ -59,6 +60,8 @@ from tuphap.publish.site_model import (
     unit_names,
 )
 from tuphap.runtime.ledger import Ledger
+from tuphap.versions import compare, store
+from tuphap.versions.compare import Comparison
 
 STATIC_FILES = ("site.css", "site.js")
 
@@ -195,7 +198,33 @@ def _report(paths: ProjectPaths, ledger: Ledger, dataset: Dataset | None, units:
                   [] if kind else _figures(dataset, unit, year),
                   _linked(state.files, f"{year}/_{kind}/{unit}" if kind else f"{year}/{unit}", sources),
                   "final" if entry.get("mode") == "final" else "draft", acknowledged, more, state.last_good,
-                  state.left_out, kind, names.province, names.district, names.code)
+                  state.left_out, kind, names.province, names.district, names.code,
+                  _versions(paths, store.kept(paths, year, unit, kind), sources))
+
+
+def _versions(paths: ProjectPaths, kept: list[store.Version], sources: dict[str, Path]) -> list[KeptVersion]:
+    """A report's kept versions, their files linked into the site under versions/ as they lie under outputs/."""
+    listed = []
+    for number, version in enumerate(kept):
+        folder = version.folder.relative_to(paths.outputs_dir).as_posix()  # versions/<year>/[_<kind>/]<unit>/vN
+        files = {path.name: path for path in sorted(version.folder.iterdir()) if path.suffix in (".html", ".pdf", ".docx")}
+        sent = version.sent or {}
+        listed.append(KeptVersion(version.name, formatting.timestamp(version.record.get("kept_at", "")),
+                                  version.record.get("data_hash", ""), _linked(files, folder, sources),
+                                  str(sent.get("to", "")), formatting.date_short(dt.date.fromisoformat(sent["on"])) if sent.get("on") else "",
+                                  f"{folder.rsplit('/', 1)[0]}/{kept[number - 1].name}-{version.name}.html" if number else ""))
+    return listed
+
+
+def _changes(paths: ProjectPaths, reports: list[Report], catalogue: Catalogue) -> dict[str, tuple[Report, Comparison]]:
+    """What changed between each two versions one after the other, by the page that shows it."""
+    changes = {}
+    for report in reports:
+        kept = store.kept(paths, report.year, report.unit, report.kind)
+        for older, newer, listed in zip(kept, kept[1:], report.versions[1:]):
+            changes[listed.changes_page] = (report, compare.compare(
+                compare.Copy.of_version(older), compare.Copy.of_version(newer), catalogue))
+    return changes
 
 
 def _kind_reports(paths: ProjectPaths, ledger: Ledger, dataset: Dataset | None, units: Registry | None,
@@ -255,8 +284,10 @@ def collect(paths: ProjectPaths, years: set[int] | None = None, *, bundle: bool 
                          key=lambda r: (current[r.unit].sort_name, r.unit, -r.year)):
         by_unit.setdefault(report.unit, []).append(report)
     labels = {ind.id: ind.label for ind in dataset.catalogue} if dataset else {}
+    changes = _changes(paths, [r for y in by_year.values() for r in (*y.reports, *(r for k in y.kinds for r in k.reports))
+                               if len(r.versions) > 1], dataset.catalogue if dataset else Catalogue([]))
     return Site([by_year[y] for y in sorted(by_year, reverse=True)], by_unit, data_error, sources, labels,
-                _ledger_time(paths), data_digest(paths)[:12] if dataset else "", current)
+                _ledger_time(paths), data_digest(paths)[:12] if dataset else "", current, changes)
 
 
 def _provinces(year: Year) -> list[Province]:
@@ -410,6 +441,8 @@ def render(site: Site) -> dict[str, bytes | Path]:
         name, area, code = (names.name, names.area, names.code) if names else \
             (reports[0].name, reports[0].area, reports[0].code)
         pages[page] = _render("unit.html.j2", page, site=site, reports=reports, name=name, area=area, code=code)
+    for page, (report, comparison) in site.changes.items():
+        pages[page] = _render("changes.html.j2", page, site=site, report=report, changes=comparison)
     pages.update(site.sources)
     return pages
 

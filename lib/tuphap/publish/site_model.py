@@ -15,6 +15,7 @@ from typing import NamedTuple
 from tuphap.compute.rollup import slugify
 from tuphap.compute.submissions import Tracking
 from tuphap.inputs.registry import Unit
+from tuphap.versions.compare import Comparison
 
 STATUS_LABELS = {"built": "Đã tạo", "reused": "Đã tạo (không đổi)", "failed": "Lỗi", "missing": "Chưa tạo"}
 SEVERITY_LABELS = {"error": "lỗi", "warning": "cảnh báo"}
@@ -41,6 +42,22 @@ class Figure:
 
 
 @dataclass
+class KeptVersion:
+    """A report's kept final copy (versions/store.py) as the site lists it."""
+    name: str  # 'v1'
+    kept_at: str  # as a reader reads it
+    data_hash: str
+    files: dict[str, str]  # file name -> path within the site (report.pdf …, report.signed.pdf once signed)
+    sent_to: str = ""
+    sent_on: str = ""  # dd/mm/yyyy
+    changes_page: str = ""  # what changed since the version before ('' for the first)
+
+    @property
+    def signed(self) -> bool:
+        return "report.signed.pdf" in self.files
+
+
+@dataclass
 class Report:
     """One (unit, year) as the site shows it."""
     unit: str
@@ -62,6 +79,7 @@ class Report:
     province: str = ""  # its unit's province as the report names it ('Bình Phước'); '' when unknown
     district: str = ""  # its unit's district then ('Hớn Quản'; none from 2025)
     code: str = ""  # its unit's official code then ('25357'; '' when the registry has none)
+    versions: list[KeptVersion] = field(default_factory=list)  # its kept final copies, oldest first
 
     @property
     def anchor(self) -> str:
@@ -330,4 +348,6 @@ class Site:
     built: str  # when the builds it shows last changed (the ledger's time), as a reader reads it
     data_hash: str  # the shared data files it was made from, short; '' when they cannot be read
     current: dict[str, UnitNames] = field(default_factory=dict)  # unit slug -> its names now
+    # page within the site -> the report and what changed between two of its versions (versions/compare.py)
+    changes: dict[str, tuple[Report, Comparison]] = field(default_factory=dict)
     search_page = "search.js"  # the script that holds every unit for the index's search box
