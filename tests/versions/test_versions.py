@@ -103,7 +103,7 @@ def test_signing_keeps_the_signed_bytes_and_pdfsig_finds_it_valid(final, authori
 
     listed = run_tuphap("versions", "--unit", "tan-khai", "--year", "2024", "--mark-sent", "Phòng Tư pháp", "--on", "2024-11-02",
                         root=root)
-    assert listed.returncode == 0 and "signed  sent to Phòng Tư pháp on 2024-11-02" in listed.stdout
+    assert listed.returncode == 0 and "signed  sent to Phòng Tư pháp on 02/11/2024" in listed.stdout
     unit_page = BeautifulSoup((root / "outputs" / "site" / "units" / "tan-khai.html").read_text(encoding="utf-8"), "html.parser")
     kept = unit_page.select_one('tr[data-year="2024"] li[data-version="v1"]')
     assert "đã gửi Phòng Tư pháp ngày 02/11/2024" in kept.get_text(" ")

@@ -77,7 +77,8 @@ def versions(root, unit, year, kind, sent_to, sent_on, wanted) -> None:
             version.name, _("kept {time}").format(time=formatting.timestamp(version.record["kept_at"])),
             _("data #{hash}").format(hash=version.record.get("data_hash", "")),
             _("signed") if version.signed_pdf else _("not signed"),
-            _("sent to {to} on {day}").format(to=sent["to"], day=sent["on"]) if sent else "",
+            _("sent to {to} on {day}").format(to=sent["to"], day=formatting.date_short(dt.date.fromisoformat(sent["on"])))
+            if sent else "",
             str(version.folder)])))
 
 
