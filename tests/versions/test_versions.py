@@ -7,10 +7,12 @@ import hashlib
 import json
 import stat
 import subprocess
+import zipfile
 
 import pypdfium2
 import pytest
 from bs4 import BeautifulSoup
+from lxml import etree
 from pypdf import PdfReader
 
 from tests.conftest import built_once, run_tuphap, writable_copy
@@ -18,6 +20,7 @@ from tests.test_final import ACKNOWLEDGED, acknowledge
 from tests.versions.certificates import PASSWORD, make_authority
 
 VERSION_1 = ("outputs", "versions", "2024", "tan-khai", "v1")
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def _final(root):
@@ -186,10 +189,20 @@ def test_a_second_version_after_changed_figures_and_what_diff_says(final, tmp_pa
     assert "~ Các tổ hòa giải trên địa bàn thị trấn đã tiếp nhận 15 vụ việc." in lines
     assert "  → Các tổ hòa giải trên địa bàn thị trấn đã tiếp nhận 16 vụ việc." in lines
     assert not [line for line in lines if line.startswith(("+ ", "- "))]  # nothing else was added or removed
+    word = run_tuphap("diff", "--unit", "tan-khai", "--year", "2024", "v1", "--word", str(tmp_path / "v1-now.docx"), root=root)
+    assert word.returncode == 0 and zipfile.is_zipfile(tmp_path / "v1-now.docx"), word.stderr
     assert run_tuphap("diff", "--unit", "tan-khai", "--year", "2024", "v1", "v1", root=root).stdout.endswith(
         "No figure, sentence or acknowledgement changed.\n")
     missing = run_tuphap("diff", "--unit", "tan-khai", "--year", "2024", "v1", "v7", root=root)
     assert missing.returncode == 1 and "has no version v7; its versions: v1, v2" in missing.stderr
+    # For reviewers in Word: v2's Word file with v1's figure deleted and v2's inserted, as tracked changes.
+    with zipfile.ZipFile(root / "outputs" / "versions" / "2024" / "tan-khai" / "v2" / "changes-from-v1.docx") as word:
+        body = etree.fromstring(word.read("word/document.xml"))
+    paragraph = next(p for p in body.iter(f"{{{W}}}p") if "đã tiếp nhận" in "".join(p.itertext()) and "hòa giải" in "".join(p.itertext()))
+    assert ["".join(d.itertext()) for d in paragraph.iter(f"{{{W}}}del")][:1] == ["15"]
+    assert ["".join(i.itertext()) for i in paragraph.iter(f"{{{W}}}ins")][:1] == ["16"]
+    unit_page = BeautifulSoup((root / "outputs" / "site" / "units" / "tan-khai.html").read_text(encoding="utf-8"), "html.parser")
+    assert unit_page.select_one('li[data-version="v2"] a.word-changes')["href"].endswith("v2/changes-from-v1.docx")
     page = BeautifulSoup((root / "outputs" / "site" / "versions" / "2024" / "tan-khai" / "v1-v2.html").read_text(encoding="utf-8"),
                          "html.parser")
     assert [cell.get_text(" ", strip=True) for cell in page.select('tr[data-indicator="hoa_giai.tiep_nhan"] td')] == \

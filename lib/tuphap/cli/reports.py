@@ -165,13 +165,19 @@ def build(root, units, years, build_all, kinds, workers, force, quiet, scheduler
 def _keep_versions(paths: ProjectPaths, results: list[Result]) -> bool:
     """Each new final copy kept as the report's next version (versions/store.py), each on a line."""
     try:
-        for version in store.keep_final_copies(paths, results):
-            click.echo(_("Kept as version {name}: {folder}").format(name=version.name, folder=version.folder))
-        return True
+        added = store.keep_final_copies(paths, results)
     except (TuphapError, OSError) as exc:
         click.echo(_("error: the final copies were built but not kept as versions: {message}").format(message=exc),
                    err=True)
         return False
+    for version, previous in added:
+        click.echo(_("Kept as version {name}: {folder}").format(name=version.name, folder=version.folder))
+        if previous is not None:
+            try:
+                store.add_word_changes(version, previous)
+            except (TuphapError, OSError) as exc:  # the version stands; only its Word file of changes is missing
+                click.echo(_("warning: {message}").format(message=exc), err=True)
+    return True
 
 
 def _stray_rows(paths: ProjectPaths) -> DataErrors | None:

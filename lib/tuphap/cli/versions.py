@@ -18,7 +18,7 @@ from tuphap.project import ProjectPaths
 from tuphap.publish import folder
 from tuphap.runtime.ledger import Ledger
 from tuphap.runtime.targets import CommuneTarget
-from tuphap.versions import compare, signing, store, verifying
+from tuphap.versions import compare, redline, signing, store, verifying
 
 
 def _report_options(command):
@@ -169,11 +169,14 @@ def verify(pdf, roots) -> None:
     _("What changed between two copies of a report: the figures (indicator, old → new), the sentences "
       "added, removed or changed, and the acknowledgements. By default the last two kept versions, or the "
       "only one and the current draft; name versions to choose (v1 v3, or v2 and the draft with one)."),
-    examples(("tuphap diff --unit tan-khai --year 2024", ""), ("tuphap diff --unit tan-khai --year 2024 v1 v3", ""))))
+    examples(("tuphap diff --unit tan-khai --year 2024", ""), ("tuphap diff --unit tan-khai --year 2024 v1 v3", ""),
+             ("tuphap diff --unit tan-khai --year 2024 --word thay-doi.docx", _("and a Word file with tracked changes")))))
 @_report_options
 @click.argument("chosen", nargs=-1, metavar="[OLD [NEW]]")
+@click.option("--word", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help=_("Also write the newer Word file with the changes as tracked changes, for reviewers in Word."))
 @click.pass_obj
-def diff(root, unit, year, kind, chosen) -> None:
+def diff(root, unit, year, kind, chosen, word) -> None:
     """`tuphap diff` (help above)."""
     if len(chosen) > 2:
         raise click.UsageError(_("name at most two versions: OLD and NEW"))
@@ -194,6 +197,14 @@ def diff(root, unit, year, kind, chosen) -> None:
     for rule, indicator, old, new in comparison.acknowledgements:
         click.echo(_("acknowledgement {rule} {indicator}: {old} → {new}").format(
             rule=rule, indicator=indicator, old=old or _("none"), new=new or _("none")))
+    if word is not None:
+        try:
+            content = redline.word_changes(older.report_html.with_name("report.docx"), newer.report_html.with_name("report.docx"),
+                                           author=f"tuphap ({newer.name})", when=dt.datetime.now().astimezone())
+            word.write_bytes(content)
+        except (TuphapError, OSError) as exc:
+            _fail(exc if isinstance(exc, TuphapError) else TuphapError(str(exc)))
+        click.echo(_("Word file with the changes tracked: {file}").format(file=word))
 
 
 def _sides(paths: ProjectPaths, target: CommuneTarget, chosen: tuple[str, ...]) -> tuple[compare.Copy, compare.Copy]:

@@ -56,6 +56,11 @@ class KeptVersion:
     def signed(self) -> bool:
         return "report.signed.pdf" in self.files
 
+    @property
+    def word_changes(self) -> str:
+        """Its Word file of the changes since the version before, as tracked changes ('' for the first)."""
+        return next((path for name, path in self.files.items() if name.startswith("changes-from-")), "")
+
 
 @dataclass
 class Report:

@@ -20,6 +20,7 @@ from tuphap.inputs.dataset import Dataset
 from tuphap.inputs.params import load_params
 from tuphap.project import REPORT_FILES, ProjectPaths
 from tuphap.runtime.targets import CommuneTarget, Result, Status
+from tuphap.versions import redline
 
 RECORD = "version.json"
 SIGNED_PDF = "report.signed.pdf"
@@ -102,7 +103,8 @@ def keep(paths: ProjectPaths, entry: dict, figures: dict, signer: dict) -> Versi
     try:
         for name in REPORT_FILES:
             shutil.copyfile(report_dir / name, staging / name)
-        record = {"version": number, "build_id": entry["build_id"], "built_at": entry["built_at"],
+        record = {"version": number, "unit": unit, "year": year, "kind": kind, "build_id": entry["build_id"],
+                  "built_at": entry["built_at"],
                   "kept_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
                   "data_hash": entry.get("data_hash", ""), "input_hash": entry.get("input_hash", ""),
                   "acknowledged": [{key: a[key] for key in ("rule", "indicator", "reason") if key in a}
@@ -118,15 +120,16 @@ def keep(paths: ProjectPaths, entry: dict, figures: dict, signer: dict) -> Versi
     return Version(number, home / f"v{number}", record)
 
 
-def keep_final_copies(paths: ProjectPaths, results: list[Result]) -> list[Version]:
+def keep_final_copies(paths: ProjectPaths, results: list[Result]) -> list[tuple[Version, Version | None]]:
     """After a build: each commune report that is now a final copy and not yet kept becomes a version,
-    with the figures it was built from (what `tuphap diff` compares) and who signs it."""
+    with the figures it was built from (what `tuphap diff` compares) and who signs it. Returns each new
+    version with the one before it (None for a first)."""
     finals = [r for r in results if isinstance(r.target, CommuneTarget) and r.mode == "final" and r.build_id
               and r.status in (Status.BUILT, Status.REUSED)]
     if not finals:
         return []
     dataset = Dataset.load(paths)
-    versions = []
+    added = []
     for result in finals:
         target = result.target
         period = target.report_kind(paths).period.code
@@ -134,10 +137,24 @@ def keep_final_copies(paths: ProjectPaths, results: list[Result]) -> list[Versio
                    for indicator, value in dataset.values_for(target.unit, target.year, period).items()}
         params = load_params(paths.params_file(target.year, target.unit, target.kind))
         signer = {**params.signer.model_dump(), "place": params.place}
+        before = kept(paths, target.year, target.unit, target.kind)
         version = keep(paths, result.as_ledger_entry(), figures, signer)
         if version:
-            versions.append(version)
-    return versions
+            added.append((version, before[-1] if before else None))
+    return added
+
+
+def changes_file(previous: Version) -> str:
+    """The name, in a version's folder, of the Word file of its changes since `previous`."""
+    return f"changes-from-{previous.name}.docx"
+
+
+def add_word_changes(version: Version, previous: Version) -> Path:
+    """Beside a version, its Word file with the changes since `previous` as tracked changes (redline.py),
+    made once, when it is kept."""
+    content = redline.word_changes(previous.folder / "report.docx", version.folder / "report.docx",
+                                   author=f"tuphap ({version.name})", when=dt.datetime.fromisoformat(version.record["kept_at"]))
+    return add_file(version, changes_file(previous), content)
 
 
 def add_file(version: Version, name: str, content: bytes) -> Path:
