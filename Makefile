@@ -14,9 +14,10 @@ PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
 sample: setup
 	$(BIN)/tuphap build --all
 
+# --durations: the ten slowest tests end every run, so the budget (README, Tests) is watched as the suite grows.
 test: setup
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) --durations=10
 
 # The inner loop: the stages' unit tests, without the modules that run commands, kernels or browsers.
 test-fast: setup

@@ -20,8 +20,8 @@ def test_quick_start_is_two_commands_that_the_makefile_and_ci_run(repo):
     assert commands == ["make sample", "make test"]
     makefile = (repo / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^sample: setup\n\t\$\(BIN\)/tuphap build --all$", makefile, re.M)
-    assert re.search(r"^test: setup\n\t\$\(BIN\)/lint-imports\n\t\$\(BIN\)/python -m pytest \$\(PYTEST_PARALLEL\)$",
-                     makefile, re.M)
+    assert re.search(r"^test: setup\n\t\$\(BIN\)/lint-imports\n\t\$\(BIN\)/python -m pytest \$\(PYTEST_PARALLEL\) "
+                     r"--durations=10$", makefile, re.M)
     assert re.search(r"^test-fast: setup\n\t\$\(BIN\)/python -m pytest \$\(PYTEST_PARALLEL\) -m \"not slow\"$", makefile, re.M)
     ci = (repo / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1] in ci.splitlines()
