@@ -170,6 +170,9 @@ def test_a_second_version_after_changed_figures_and_what_diff_says(final, tmp_pa
         assert old in text
         text = text.replace(old, new)
     values.write_text(text, encoding="utf-8")
+    params = root / "params" / "2024" / "tan-khai.yaml"
+    old_reason = ACKNOWLEDGED[("don_du_dieu_kien", "tcd.don_du_dieu_kien")]
+    params.write_text(params.read_text(encoding="utf-8").replace(old_reason, "Gồm 02 đơn kỳ trước chuyển sang."), encoding="utf-8")
     before = _digest(root.joinpath(*VERSION_1))
 
     draft_diff = run_tuphap("diff", "--unit", "tan-khai", "--year", "2024", root=root)  # v1 and the copy built now
@@ -189,6 +192,8 @@ def test_a_second_version_after_changed_figures_and_what_diff_says(final, tmp_pa
     assert "~ Các tổ hòa giải trên địa bàn thị trấn đã tiếp nhận 15 vụ việc." in lines
     assert "  → Các tổ hòa giải trên địa bàn thị trấn đã tiếp nhận 16 vụ việc." in lines
     assert not [line for line in lines if line.startswith(("+ ", "- "))]  # nothing else was added or removed
+    assert (f"acknowledgement don_du_dieu_kien tcd.don_du_dieu_kien: {old_reason} → Gồm 02 đơn kỳ trước chuyển sang."
+            in lines)
     word = run_tuphap("diff", "--unit", "tan-khai", "--year", "2024", "v1", "--word", str(tmp_path / "v1-now.docx"), root=root)
     assert word.returncode == 0 and zipfile.is_zipfile(tmp_path / "v1-now.docx"), word.stderr
     assert run_tuphap("diff", "--unit", "tan-khai", "--year", "2024", "v1", "v1", root=root).stdout.endswith(
