@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import stat
 import subprocess
 import zipfile
@@ -17,7 +18,7 @@ from pypdf import PdfReader
 
 from tests.conftest import built_once, run_tuphap, writable_copy
 from tests.test_final import ACKNOWLEDGED, acknowledge
-from tests.versions.certificates import PASSWORD, make_authority
+from tests.versions.certificates import PASSWORD, SOFTHSM, TOKEN_PIN, make_authority, make_token
 
 VERSION_1 = ("outputs", "versions", "2024", "tan-khai", "v1")
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -214,3 +215,23 @@ def test_a_second_version_after_changed_figures_and_what_diff_says(final, tmp_pa
         ["Vụ việc hòa giải tiếp nhận hoa_giai.tiep_nhan", "15", "16"]
     assert page.select_one("ul.sentences li.changed ins").get_text() == \
         "Các tổ hòa giải trên địa bàn thị trấn đã tiếp nhận 16 vụ việc."
+
+
+def test_signing_with_a_pkcs11_token(final, tmp_path):
+    """A USB signing token, stood in for by SoftHSM: the key never leaves it; a wrong PIN is refused."""
+    if not SOFTHSM.is_file():
+        if os.environ.get("CI"):  # CI installs it (scripts/install-system-packages)
+            pytest.fail(f"{SOFTHSM} is missing")
+        pytest.skip(f"{SOFTHSM} is not installed (apt-get install softhsm2)")
+    root = writable_copy(final[0], tmp_path / "project")
+    token, trust_root = make_token(tmp_path / "token")
+    environment = {**os.environ, **token}
+    arguments = ["sign", "--unit", "tan-khai", "--year", "2024", "--pkcs11-lib", str(SOFTHSM), "--token-label", "tuphap-thu",
+                 "--key-label", "chu-ky", "--password"]
+    wrong = run_tuphap(*arguments, "000000", root=root, env=environment)
+    assert wrong.returncode == 1 and "the signing token could not be used" in wrong.stderr, wrong.stderr
+    assert not (root.joinpath(*VERSION_1) / "report.signed.pdf").exists()
+    signed = run_tuphap(*arguments, TOKEN_PIN, root=root, env=environment)
+    assert signed.returncode == 0, signed.stdout + signed.stderr
+    verified = run_tuphap("verify", str(root.joinpath(*VERSION_1) / "report.signed.pdf"), "--trust-root", str(trust_root))
+    assert verified.returncode == 0 and "Nguyễn Văn Token" in verified.stdout, verified.stdout + verified.stderr
