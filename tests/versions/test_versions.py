@@ -3,6 +3,7 @@ signed with a key of a throwaway authority made here, the signature checked by p
 by `tuphap verify`, a second version after changed figures, and what `tuphap diff` says changed."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -105,12 +106,15 @@ def test_signing_keeps_the_signed_bytes_and_pdfsig_finds_it_valid(final, authori
     assert name[3] < float(box[1]) < float(box[3]) < title[1]
     assert float(box[0]) < name[0] < name[2] < float(box[2])
 
-    listed = run_tuphap("versions", "--unit", "tan-khai", "--year", "2024", "--mark-sent", "Phòng Tư pháp", "--on", "2024-11-02",
-                        root=root)
-    assert listed.returncode == 0 and "signed  sent to Phòng Tư pháp on 02/11/2024" in listed.stdout
+    mark = ("versions", "--unit", "tan-khai", "--year", "2024", "--mark-sent", "Phòng Tư pháp", "--on")
+    early = run_tuphap(*mark, "1900-01-01", root=root)
+    assert early.returncode == 1 and "cannot have been sent on 01/01/1900" in early.stderr
+    today = dt.date.today()
+    listed = run_tuphap(*mark, today.isoformat(), root=root)
+    assert listed.returncode == 0 and f"signed  sent to Phòng Tư pháp on {today:%d/%m/%Y}" in listed.stdout
     unit_page = BeautifulSoup((root / "outputs" / "site" / "units" / "tan-khai.html").read_text(encoding="utf-8"), "html.parser")
     kept = unit_page.select_one('tr[data-year="2024"] li[data-version="v1"]')
-    assert "đã gửi Phòng Tư pháp ngày 02/11/2024" in kept.get_text(" ")
+    assert f"đã gửi Phòng Tư pháp ngày {today:%d/%m/%Y}" in kept.get_text(" ")
     link = kept.select_one("a.signed")["href"]
     assert (root / "outputs" / "site" / "units" / link).resolve().read_bytes() == signed.read_bytes()
 

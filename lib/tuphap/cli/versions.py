@@ -22,10 +22,11 @@ from tuphap.versions import compare, redline, signing, store, verifying
 
 
 def _report_options(command):
+    """--unit, --year and --kind: the one report a command works on."""
     command = click.option("--kind", "kind", metavar="KIND", default=None,
                            help=_("Report kind, e.g. 6thang (default: the yearly report)."))(command)
-    command = click.option("--year", "-y", type=int, required=True, help=_("Report year."))(command)
-    return click.option("--unit", "-u", required=True, metavar="SLUG", help=_("Unit slug, e.g. tan-khai."))(command)
+    command = click.option("--year", required=True, type=int, metavar="YEAR", help=_("The report's year, e.g. 2024."))(command)
+    return click.option("--unit", required=True, metavar="SLUG", help=_("The report's unit, e.g. tan-khai."))(command)
 
 
 def _chosen(root, unit: str, year: int, kind: str | None) -> tuple[ProjectPaths, str]:
@@ -64,7 +65,7 @@ def versions(root, unit, year, kind, sent_to, sent_on, wanted) -> None:
             if not sent_to.strip():
                 raise TuphapError(_("--mark-sent needs whom it was sent to"))
             version = store.find(paths, year, unit, kind, wanted)
-            store.mark_sent(version, sent_to.strip(), (sent_on or dt.datetime.now()).date())
+            store.mark_sent(version, sent_to.strip(), sent_on.date() if sent_on else dt.date.today())
             _refresh_site(paths)
         kept = store.kept(paths, year, unit, kind)
     except TuphapError as exc:

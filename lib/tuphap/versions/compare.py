@@ -17,8 +17,8 @@ from tuphap.versions.store import Version
 # The blocks of text in the report's sections (page.html.j2), in reading order.
 BLOCKS = ("//section[contains(concat(' ', normalize-space(@class), ' '), ' report-section ')]"
           "//*[self::p or self::li or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")
-# A sentence ends at . ; ! ? followed by a space and a capital or an opening mark; "1.733" and "a.b" stay whole.
-_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[\"“(A-ZÀ-Ỹ0-9])")
+# A sentence ends at . ! ? … and a space, if a capital, a digit or an opening mark follows ("1.733" stays whole).
+_BREAK = re.compile(r"(?<=[.!?…])\s+")
 SIMILAR = 0.6  # a removed and an added sentence this alike are one sentence changed
 
 
@@ -57,8 +57,18 @@ def sentences(report_html: Path) -> list[str]:
         if block.xpath("ancestor::li|ancestor::p"):  # inside another block: said with it
             continue
         text = " ".join(block.text_content().split())
-        found += [part for part in _SENTENCE_END.split(text) if part]
+        found += _split(text)
     return found
+
+
+def _split(text: str) -> list[str]:
+    parts: list[str] = []
+    for piece in filter(None, _BREAK.split(text)):
+        if parts and not (piece[0].isupper() or piece[0].isdigit() or piece[0] in "\"“(«"):
+            parts[-1] += " " + piece  # "… v.v. và …": a word in lower case goes on the sentence
+        else:
+            parts.append(piece)
+    return parts
 
 
 def _shown(catalogue: Catalogue, indicator: str, value) -> str:

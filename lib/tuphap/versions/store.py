@@ -10,10 +10,10 @@ import json
 import os
 import shutil
 import stat
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tuphap.atomic import write_atomically
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
 from tuphap.inputs.dataset import Dataset
@@ -65,7 +65,10 @@ def kept(paths: ProjectPaths, year: int, unit: str, kind: str = "") -> list[Vers
     for child in folder.iterdir() if folder.is_dir() else ():
         number = _number(child)
         if number is not None and (child / RECORD).is_file():
-            found.append(Version(number, child, json.loads((child / RECORD).read_text(encoding="utf-8"))))
+            try:
+                found.append(Version(number, child, json.loads((child / RECORD).read_text(encoding="utf-8"))))
+            except (OSError, ValueError) as exc:
+                raise TuphapError(_("{file} cannot be read: {error}").format(file=child / RECORD, error=exc))
     return sorted(found, key=lambda version: version.number)
 
 
@@ -158,16 +161,32 @@ def add_word_changes(version: Version, previous: Version) -> Path:
 
 
 def add_file(version: Version, name: str, content: bytes) -> Path:
-    """A new read-only file in a kept version (a signed copy, the sent mark); never one that exists."""
+    """A new read-only file in a kept version (a signed copy, the sent mark), whole or not at all; never
+    one that exists: written beside it, then linked in under its name, which fails if the name is taken."""
     target = version.folder / name
-    if target.exists():
+    temporary = None
+    try:
+        handle, temporary = tempfile.mkstemp(dir=version.folder, prefix=".tuphap-", suffix=".tmp")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.chmod(temporary, READ_ONLY)
+        os.link(temporary, target)
+    except FileExistsError:
         raise TuphapError(_("{file} exists already; a kept version's files are never replaced").format(file=target))
-    write_atomically(target, content)
-    target.chmod(READ_ONLY)
+    except OSError as exc:  # a full disk, a folder not writable, a file system without hard links
+        raise TuphapError(_("{file} could not be written: {error}").format(file=target, error=exc.strerror or exc))
+    finally:
+        if temporary:
+            os.unlink(temporary)
     return target
 
 
 def mark_sent(version: Version, to: str, on: dt.date) -> Path:
+    """Record once that the version was sent, to whom and on which day (between its keeping and today)."""
+    kept_on = dt.datetime.fromisoformat(version.record["kept_at"]).date()
+    if not kept_on <= on <= dt.date.today():
+        raise TuphapError(_("{name} was kept on {kept} and cannot have been sent on {day}: give a day from then to today").format(
+            name=version.name, kept=kept_on.strftime("%d/%m/%Y"), day=on.strftime("%d/%m/%Y")))
     record = {"to": to, "on": on.isoformat(), "marked_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
               "signed": version.signed_pdf is not None}
     return add_file(version, SENT, json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
