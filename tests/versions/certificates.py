@@ -6,7 +6,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
@@ -105,3 +105,37 @@ def make_token(folder: Path, label: str = "tuphap-thu", signer: str = "Nguyễn 
     root_file = folder / "token-root.pem"
     root_file.write_bytes(root.public_bytes(serialization.Encoding.PEM))
     return environment, root_file
+
+
+def make_timestamp_authority(folder: Path):
+    """A timestamp authority's root (PEM file) and a pyHanko timestamper that signs as that authority,
+    to answer RFC 3161 requests in a test (DummyTimeStamper: pyHanko's own stand-in for a TSA)."""
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    folder.mkdir(parents=True, exist_ok=True)
+    now = dt.datetime.now(dt.timezone.utc)
+    root_key = ec.generate_private_key(ec.SECP256R1())
+    root = (x509.CertificateBuilder().subject_name(_name("TSA gốc thử")).issuer_name(_name("TSA gốc thử"))
+            .public_key(root_key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=3650))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(_usage(sign_documents=False, ca=True), critical=True)
+            .sign(root_key, hashes.SHA256()))
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # pyHanko's stand-in TSA signs with RSA only
+    certificate = (x509.CertificateBuilder().subject_name(_name("Máy chủ dấu thời gian thử")).issuer_name(root.subject)
+                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                   .not_valid_before(now - dt.timedelta(hours=1)).not_valid_after(now + dt.timedelta(days=365))
+                   .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+                   .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+                   .sign(root_key, hashes.SHA256()))
+    root_file = folder / "tsa-root.pem"
+    root_file.write_bytes(root.public_bytes(serialization.Encoding.PEM))
+    stamper = DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER)),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(key.private_bytes(serialization.Encoding.DER,
+                                                                 serialization.PrivateFormat.PKCS8,
+                                                                 serialization.NoEncryption())))
+    return root_file, stamper

@@ -9,7 +9,9 @@ import json
 import os
 import stat
 import subprocess
+import threading
 import zipfile
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pypdfium2
 import pytest
@@ -19,7 +21,8 @@ from pypdf import PdfReader
 
 from tests.conftest import built_once, run_tuphap, writable_copy
 from tests.test_final import ACKNOWLEDGED, acknowledge
-from tests.versions.certificates import PASSWORD, SOFTHSM, TOKEN_PIN, make_authority, make_token
+from tests.versions.certificates import (PASSWORD, SOFTHSM, TOKEN_PIN, make_authority, make_timestamp_authority,
+                                        make_token)
 
 VERSION_1 = ("outputs", "versions", "2024", "tan-khai", "v1")
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -239,3 +242,41 @@ def test_signing_with_a_pkcs11_token(final, tmp_path):
     assert signed.returncode == 0, signed.stdout + signed.stderr
     verified = run_tuphap("verify", str(root.joinpath(*VERSION_1) / "report.signed.pdf"), "--trust-root", str(trust_root))
     assert verified.returncode == 0 and "Nguyễn Văn Token" in verified.stdout, verified.stdout + verified.stderr
+
+
+@pytest.fixture
+def timestamp_server(tmp_path):
+    """An RFC 3161 timestamp server on this machine: its URL and the root its certificate chains to."""
+    from asn1crypto import tsp
+
+    root, stamper = make_timestamp_authority(tmp_path / "tsa")
+
+    class Answer(BaseHTTPRequestHandler):
+        def do_POST(self):
+            request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+            body = stamper.request_tsa_response(request).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", root
+    server.shutdown()
+
+
+def test_signing_with_a_timestamp_server_gives_pades_b_t(final, authority, timestamp_server, tmp_path):
+    root = writable_copy(final[0], tmp_path / "project")
+    trust_root, key = authority
+    url, tsa_root = timestamp_server
+    result = _sign(root, key, "--timestamp-url", url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    signed = root.joinpath(*VERSION_1) / "report.signed.pdf"
+    verified = run_tuphap("verify", str(signed), "--trust-root", str(trust_root), "--trust-root", str(tsa_root))
+    assert verified.returncode == 0 and "timestamp: yes" in verified.stdout, verified.stdout + verified.stderr
+    assert "Signature is Valid." in subprocess.run(["pdfsig", str(signed)], capture_output=True, text=True).stdout
