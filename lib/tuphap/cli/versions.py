@@ -101,7 +101,7 @@ def versions(root, unit, year, kind, sent_to, sent_on, wanted) -> None:
               help=_("The signing token's PKCS#11 library."))
 @click.option("--token-label", metavar="LABEL", help=_("Which token (default: the first found)."))
 @click.option("--key-label", metavar="LABEL", help=_("Which key and certificate on the token."))
-@click.option("--password", prompt=True, hide_input=True, envvar="TUPHAP_SIGN_PASSWORD",
+@click.option("--password", envvar="TUPHAP_SIGN_PASSWORD",
               help=_("The key's password or the token's PIN (asked for when not given)."))
 @click.option("--seal", type=click.Path(dir_okay=False, exists=True, path_type=Path), metavar="IMAGE",
               help=_("An image of the seal shown under the signature (PNG, JPEG)."))
@@ -113,9 +113,12 @@ def sign(root, unit, year, kind, wanted, pkcs12, pkcs11_lib, token_label, key_la
     if (pkcs12 is None) == (pkcs11_lib is None):
         raise click.UsageError(_("give the key as --pkcs12 FILE or as --pkcs11-lib LIBRARY, one of them"))
     paths, kind = _chosen(root, unit, year, kind)
-    key = signing.Pkcs12Key(pkcs12, password) if pkcs12 else signing.TokenKey(pkcs11_lib, password, token_label, key_label)
     try:
-        signed = signing.sign(store.find(paths, year, unit, kind, wanted), key, seal=seal, timestamp_url=timestamp_url)
+        version = store.find(paths, year, unit, kind, wanted)  # before the password is asked for
+        if password is None:
+            password = click.prompt(_("Password or PIN"), hide_input=True)
+        key = signing.Pkcs12Key(pkcs12, password) if pkcs12 else signing.TokenKey(pkcs11_lib, password, token_label, key_label)
+        signed = signing.sign(version, key, seal=seal, timestamp_url=timestamp_url)
     except TuphapError as exc:
         _fail(exc)
     click.echo(_("Signed: {file}").format(file=signed))
