@@ -154,8 +154,7 @@ def verify(pdf, roots) -> None:
         sys.exit(1)
     for number, check in enumerate(checks, start=1):
         yes, no = _("yes"), _("no")
-        trusted = _("not checked (no --trust-root)") if check.trusted is None else yes if check.trusted else \
-            _("no ({problem})").format(problem=check.problem or "?")
+        trusted = _("not checked (no --trust-root)") if check.trusted is None else yes if check.trusted else no
         click.echo(_("Signature {number} ({field}):").format(number=number, field=check.field))
         click.echo("  " + _("signer: {signer}").format(signer=check.signer))
         click.echo("  " + _("signed at: {time}").format(time=check.signed_at.isoformat() if check.signed_at else "?"))
@@ -163,6 +162,8 @@ def verify(pdf, roots) -> None:
         click.echo("  " + _("covers the whole file: {answer}").format(answer=yes if check.whole_file else no))
         click.echo("  " + _("certificate chains to a trusted root: {answer}").format(answer=trusted))
         click.echo("  " + _("timestamp: {answer}").format(answer=yes if check.timestamped else no))
+        if check.problem:
+            click.echo("  " + _("problem: {problem}").format(problem=check.problem))
     if not all(check.good for check in checks):
         click.echo(_("{file}: a signature does not hold.").format(file=pdf), err=True)
         sys.exit(1)

@@ -55,7 +55,13 @@ def verify(pdf: Path, trust_roots: list[Path] = ()) -> list[SignatureCheck]:
             checks = []
             for signature in reader.embedded_signatures:
                 context = ValidationContext(trust_roots=roots, allow_fetching=False) if roots else None
-                status = validate_pdf_signature(signature, context)
+                try:
+                    status = validate_pdf_signature(signature, context)
+                except Exception as exc:  # a signature too damaged to check is one that does not hold
+                    checks.append(SignatureCheck(field=signature.field_name, signer="?", signed_at=None, intact=False,
+                                                 whole_file=False, trusted=False if roots else None, timestamped=False,
+                                                 problem=f"{type(exc).__name__}: {exc}"))
+                    continue
                 checks.append(SignatureCheck(
                     field=signature.field_name, signer=status.signing_cert.subject.human_friendly,
                     signed_at=status.signer_reported_dt, intact=status.intact and status.valid,
