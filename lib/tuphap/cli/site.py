@@ -33,11 +33,23 @@ def site_command(root: str | None) -> None:
         sys.exit(1)
     try:
         with settled_outputs(paths, on_wait=lambda: click.echo(waiting_message(paths), err=True)):  # not mid-build
-            click.echo(_("Site: {index}").format(index=folder.write_site(paths)))
+            write_site_saying(paths)
     except (TuphapError, OSError) as exc:
-        click.echo(_("error: the site in {folder} was not updated: {message}").format(folder=paths.site_dir, message=exc),
-                   err=True)
-        sys.exit(1)
+        site_not_updated(paths, exc)
+
+
+def write_site_saying(paths: ProjectPaths) -> None:
+    """Rewrite the site (the caller holds `settled_outputs`) and say where it is; exit 1 saying why not."""
+    try:
+        click.echo(_("Site: {index}").format(index=folder.write_site(paths)))
+    except (TuphapError, OSError) as exc:
+        site_not_updated(paths, exc)
+
+
+def site_not_updated(paths: ProjectPaths, exc: Exception) -> None:
+    click.echo(_("error: the site in {folder} was not updated: {message}").format(folder=paths.site_dir, message=exc),
+               err=True)
+    sys.exit(1)
 
 
 @click.command(help=help_text(

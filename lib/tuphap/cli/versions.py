@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from tuphap.cli.selection import choosing_failed, kind_folders, known_selection
+from tuphap.cli.site import write_site_saying
 from tuphap.cli.texts import examples, help_text
 from tuphap.compute import formatting
 from tuphap.errors import TuphapError
 from tuphap.i18n import _
 from tuphap.inputs.dataset import Dataset
 from tuphap.project import ProjectPaths
-from tuphap.publish import folder
 from tuphap.runtime.ledger import Ledger
+from tuphap.runtime.lock import settled_outputs, waiting_message
 from tuphap.runtime.targets import CommuneTarget
 from tuphap.versions import compare, redline, signing, store, verifying
 
@@ -41,7 +43,7 @@ def _chosen(root, unit: str, year: int, kind: str | None) -> tuple[ProjectPaths,
         sys.exit(choosing_failed(exc))
 
 
-def _fail(exc: TuphapError) -> None:
+def _fail(exc: Exception) -> None:
     click.echo(_("error: {message}").format(message=exc), err=True)
     sys.exit(1)
 
@@ -65,8 +67,7 @@ def versions(root, unit, year, kind, sent_to, sent_on, wanted) -> None:
             if not sent_to.strip():
                 raise TuphapError(_("--mark-sent needs whom it was sent to"))
             version = store.find(paths, year, unit, kind, wanted)
-            store.mark_sent(version, sent_to.strip(), sent_on.date() if sent_on else dt.date.today())
-            _refresh_site(paths)
+            _then_site(paths, lambda: store.mark_sent(version, sent_to.strip(), sent_on.date() if sent_on else dt.date.today()))
         kept = store.kept(paths, year, unit, kind)
     except TuphapError as exc:
         _fail(exc)
@@ -118,21 +119,21 @@ def sign(root, unit, year, kind, wanted, pkcs12, pkcs11_lib, token_label, key_la
         if password is None:
             password = click.prompt(_("Password or PIN"), hide_input=True)
         key = signing.Pkcs12Key(pkcs12, password) if pkcs12 else signing.TokenKey(pkcs11_lib, password, token_label, key_label)
-        signed = signing.sign(version, key, seal=seal, timestamp_url=timestamp_url)
     except TuphapError as exc:
         _fail(exc)
-    click.echo(_("Signed: {file}").format(file=signed))
-    _refresh_site(paths)
+    _then_site(paths, lambda: click.echo(_("Signed: {file}").format(
+        file=signing.sign(version, key, seal=seal, timestamp_url=timestamp_url))))
 
 
-def _refresh_site(paths: ProjectPaths) -> None:
-    """The site lists each version, whether it is signed and sent: brought up to date after a change."""
+def _then_site(paths: ProjectPaths, change: Callable[[], object]) -> None:
+    """Make a change to a kept version while no build runs (the build lock, as `tuphap site` takes it), then
+    rewrite the site, which lists each version and whether it is signed and sent."""
     try:
-        click.echo(_("Site: {index}").format(index=folder.write_site(paths)))
+        with settled_outputs(paths, on_wait=lambda: click.echo(waiting_message(paths), err=True)):
+            change()
+            write_site_saying(paths)
     except (TuphapError, OSError) as exc:
-        click.echo(_("error: the site in {folder} was not updated: {message}").format(folder=paths.site_dir, message=exc),
-                   err=True)
-        sys.exit(1)
+        _fail(exc)
 
 
 @click.command(name="verify", help=help_text(
@@ -208,7 +209,7 @@ def diff(root, unit, year, kind, chosen, word) -> None:
                                            author=f"tuphap ({newer.name})", when=dt.datetime.now().astimezone())
             word.write_bytes(content)
         except (TuphapError, OSError) as exc:
-            _fail(exc if isinstance(exc, TuphapError) else TuphapError(str(exc)))
+            _fail(exc)
         click.echo(_("Word file with the changes tracked: {file}").format(file=word))
 
 
